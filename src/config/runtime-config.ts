@@ -1,0 +1,85 @@
+/**
+ * The validated configuration in the shape the rest of the code uses: camelCase, durations in
+ * milliseconds, paths resolved, services as catalog specs.
+ */
+import path from 'node:path';
+import type { Role } from '../core/auth/roles.js';
+import { parseDurationMs } from '../core/duration.js';
+import type { ServiceSpec } from '../core/services/service.js';
+import type { RawConfig } from './schema.js';
+
+export type StorageSettings =
+  | { kind: 'sqlite'; path: string }
+  | { kind: 'postgres'; url: string; poolMax: number; idleTimeoutMs: number };
+
+export interface RuntimeConfig {
+  server: {
+    host: string;
+    port: number;
+    dataDir: string;
+    bodyLimitBytes: number;
+    requestTimeoutMs: number;
+    shutdownTimeoutMs: number;
+    trustProxy: boolean;
+    logLevel: string;
+  };
+  storage: StorageSettings;
+  auth: {
+    anonymousRole: Role | null;
+    lockout: { maxFailures: number; windowMs: number; blockMs: number };
+  };
+  services: ServiceSpec[];
+}
+
+/** Command-line flags that win over the file. */
+export interface ConfigOverrides {
+  host?: string;
+  port?: number;
+  dataDir?: string;
+  logLevel?: string;
+}
+
+const ms = (text: string): number => parseDurationMs(text) ?? 0;
+
+/** Turns a schema-valid raw config (defaults applied) into runtime settings. */
+export function toRuntimeConfig(raw: RawConfig, overrides: ConfigOverrides = {}, cwd = process.cwd()): RuntimeConfig {
+  const dataDir = path.resolve(cwd, overrides.dataDir ?? raw.server.data_dir);
+  const storage: StorageSettings = raw.storage.postgres
+    ? {
+        kind: 'postgres',
+        url: raw.storage.postgres.url,
+        poolMax: raw.storage.postgres.pool.max,
+        idleTimeoutMs: ms(raw.storage.postgres.pool.idle_timeout),
+      }
+    : { kind: 'sqlite', path: path.resolve(dataDir, raw.storage.sqlite?.path ?? 'sre-monitor.db') };
+  return {
+    server: {
+      host: overrides.host ?? raw.server.host,
+      port: overrides.port ?? raw.server.port,
+      dataDir,
+      bodyLimitBytes: raw.server.body_limit_bytes,
+      requestTimeoutMs: ms(raw.server.request_timeout),
+      shutdownTimeoutMs: ms(raw.server.shutdown_timeout),
+      trustProxy: raw.server.trust_proxy,
+      logLevel: overrides.logLevel ?? raw.server.log_level,
+    },
+    storage,
+    auth: {
+      anonymousRole: raw.auth.anonymous === 'none' ? null : 'viewer',
+      lockout: {
+        maxFailures: raw.auth.lockout.max_failures,
+        windowMs: ms(raw.auth.lockout.window),
+        blockMs: ms(raw.auth.lockout.block_for),
+      },
+    },
+    services: raw.services.map((entry) => ({
+      name: entry.name,
+      displayName: entry.display_name ?? entry.name,
+      team: entry.team ?? null,
+      criticality: entry.criticality,
+      tags: entry.tags,
+      dependencies: entry.dependencies,
+      links: { ...entry.links },
+    })),
+  };
+}

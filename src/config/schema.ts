@@ -1,0 +1,118 @@
+/**
+ * The configuration file's schema (TypeBox, so the same definitions validate the file, fill
+ * defaults and generate docs/configuration.md). Keys are snake_case as in Prometheus and
+ * Alertmanager files; unknown keys are errors everywhere.
+ */
+import Type, { type Static, type TSchema } from 'typebox';
+import { criticalities, serviceNamePattern } from '../core/services/service.js';
+import { durationSchemaPattern } from '../core/duration.js';
+
+const strict = { additionalProperties: false } as const;
+
+export const Duration = (description: string, defaultValue?: string) =>
+  Type.String({
+    pattern: durationSchemaPattern,
+    description: `${description} (Prometheus duration: 30s, 5m, 1h, 7d)`,
+    ...(defaultValue === undefined ? {} : { default: defaultValue }),
+  });
+
+export const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace'] as const;
+
+export const ServerSection = Type.Object(
+  {
+    host: Type.String({ default: '127.0.0.1', description: 'Address to listen on. Use 0.0.0.0 to accept connections from other machines.' }),
+    port: Type.Integer({ minimum: 0, maximum: 65535, default: 8080, description: 'TCP port for the API, dashboard, /metrics and /ws.' }),
+    data_dir: Type.String({ default: './data', description: 'Directory for local state (the SQLite file). Relative to the working directory.' }),
+    body_limit_bytes: Type.Integer({ minimum: 1024, default: 1_048_576, description: 'Largest accepted request body; bigger ones get 413.' }),
+    request_timeout: Duration('Time a request may take before the server drops it', '30s'),
+    shutdown_timeout: Duration('Time allowed for in-flight requests on SIGTERM before the process exits', '10s'),
+    trust_proxy: Type.Boolean({ default: false, description: 'Take the client address from X-Forwarded-For (only behind a proxy you run).' }),
+    log_level: Type.Enum([...logLevels], { default: 'info', description: 'Log level.' }),
+  },
+  { ...strict, default: {}, description: 'HTTP server.' },
+);
+
+export const SqliteStorage = Type.Object(
+  {
+    path: Type.String({ default: 'sre-monitor.db', description: 'SQLite file. Relative paths are resolved against server.data_dir.' }),
+  },
+  { ...strict, description: 'Embedded SQLite store (WAL mode, one file). The default.' },
+);
+
+export const PostgresStorage = Type.Object(
+  {
+    url: Type.String({ minLength: 1, description: 'Connection URL, e.g. postgres://user:${PGPASSWORD}@db:5432/sre_monitor.' }),
+    pool: Type.Object(
+      {
+        max: Type.Integer({ minimum: 1, maximum: 1000, default: 10, description: 'Most connections held open.' }),
+        idle_timeout: Duration('Time an idle connection is kept', '30s'),
+      },
+      { ...strict, default: {}, description: 'Connection pool.' },
+    ),
+  },
+  { ...strict, description: 'PostgreSQL store, for several replicas or an existing database.' },
+);
+
+export const StorageSection = Type.Object(
+  {
+    sqlite: Type.Optional(SqliteStorage),
+    postgres: Type.Optional(PostgresStorage),
+  },
+  { ...strict, default: { sqlite: {} }, description: 'Where state is kept: exactly one of sqlite or postgres.' },
+);
+
+export const AuthSection = Type.Object(
+  {
+    anonymous: Type.Enum(['viewer', 'none'], {
+      default: 'viewer',
+      description: 'Role of requests without a token: viewer (reads open, mutations need a token) or none (everything needs a token).',
+    }),
+    lockout: Type.Object(
+      {
+        max_failures: Type.Integer({ minimum: 1, default: 10, description: 'Failed authentications from one address that trigger a block.' }),
+        window: Duration('Window in which failures are counted', '1m'),
+        block_for: Duration('How long the address is then answered with 429', '5m'),
+      },
+      { ...strict, default: {}, description: 'Blocking of addresses that keep sending bad tokens.' },
+    ),
+  },
+  { ...strict, default: {}, description: 'API authentication.' },
+);
+
+export const ServiceEntry = Type.Object(
+  {
+    name: Type.String({ pattern: serviceNamePattern, description: 'Unique slug: lower-case letters, digits and dashes.' }),
+    display_name: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'Human name; defaults to the name.' })),
+    team: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'Owning team.' })),
+    criticality: Type.Enum([...criticalities], { default: 'medium', description: 'How bad its failure is.' }),
+    tags: Type.Array(Type.String({ minLength: 1, maxLength: 100 }), { default: [], maxItems: 50, description: 'Free-form tags for filtering.' }),
+    dependencies: Type.Array(Type.String({ pattern: serviceNamePattern }), { default: [], maxItems: 200, description: 'Names of the services it calls.' }),
+    links: Type.Object(
+      {
+        runbook: Type.Optional(Type.String({ format: 'uri', description: 'Runbook URL.' })),
+        dashboard: Type.Optional(Type.String({ format: 'uri', description: 'Dashboard URL.' })),
+        repo: Type.Optional(Type.String({ format: 'uri', description: 'Source repository URL.' })),
+      },
+      { ...strict, default: {}, description: 'Links shown with the service.' },
+    ),
+  },
+  { ...strict, description: 'A service in the catalog.' },
+);
+
+export const ConfigSchema = Type.Object(
+  {
+    include: Type.Array(Type.String({ minLength: 1 }), {
+      default: [],
+      description: 'Glob patterns of more YAML files, relative to this file; their lists are appended and their sections merged.',
+    }),
+    server: ServerSection,
+    storage: StorageSection,
+    auth: AuthSection,
+    services: Type.Array(ServiceEntry, { default: [], description: 'The service catalog entries owned by this file.' }),
+  },
+  { ...strict, description: 'sre-monitor configuration file.' },
+);
+
+export type RawConfig = Static<typeof ConfigSchema>;
+export type RawServiceEntry = Static<typeof ServiceEntry>;
+export type ConfigSchemaType = TSchema;
