@@ -1,0 +1,87 @@
+/**
+ * The one Store implementation, over a Kysely<Database>: SQLite, PostgreSQL and PGlite differ
+ * only in the dialect handed to Kysely (see sqlite-store.ts, postgres-store.ts, pglite-store.ts).
+ * Keeping a single implementation is what lets one contract suite (store.contract.ts) vouch for
+ * every backend: dialect differences live in the migrations and the factories, never here.
+ *
+ * Repositories are built over an executor, so `transaction(work)` simply builds a second set
+ * bound to the Kysely Transaction. Inside `work`, use only the repositories it is given: SQLite
+ * and PGlite have a single connection, and a query through the store's own repositories would
+ * wait for the transaction that is waiting for it.
+ */
+import { Migrator, sql, type Kysely } from 'kysely';
+import { createAuditRepository } from './audit-repository.js';
+import type { Database } from './database-schema.js';
+import type { StoreExecutor } from './executor.js';
+import { StaticMigrationProvider, migrations as allMigrations, type StoreMigration } from './migrations/index.js';
+import { createServiceRepository } from './service-repository.js';
+import type { MigrationStatus, Store, StoreRepositories } from './store.js';
+import { createTokenRepository } from './token-repository.js';
+
+export interface KyselyStoreOptions {
+  db: Kysely<Database>;
+  kind: Store['kind'];
+  /** Where the data lives, already stripped of secrets. */
+  location: string;
+  /** Defaults to the production list; tests of migration failures pass their own. */
+  migrations?: Readonly<Record<string, StoreMigration>>;
+}
+
+export function createRepositories(executor: StoreExecutor): StoreRepositories {
+  return {
+    services: createServiceRepository(executor),
+    tokens: createTokenRepository(executor),
+    audit: createAuditRepository(executor),
+  };
+}
+
+function describeError(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+export function createKyselyStore(options: KyselyStoreOptions): Store {
+  const { db, kind, location } = options;
+  const migrator = new Migrator({
+    db,
+    provider: new StaticMigrationProvider(kind, options.migrations ?? allMigrations),
+  });
+  let closing: Promise<void> | undefined;
+
+  return {
+    kind,
+    location,
+    ...createRepositories(db),
+
+    async migrate() {
+      const { error, results = [] } = await migrator.migrateToLatest();
+      if (error !== undefined) {
+        const failed = results.find((result) => result.status === 'Error')?.migrationName;
+        const what = failed === undefined ? 'store migration failed' : `store migration ${failed} failed`;
+        throw new Error(`${what} (${location}): ${describeError(error)}`, { cause: error });
+      }
+      return results.filter((result) => result.status === 'Success').map((result) => result.migrationName);
+    },
+
+    async migrationStatus(): Promise<MigrationStatus> {
+      const known = await migrator.getMigrations();
+      return {
+        applied: known.filter((migration) => migration.executedAt !== undefined).map((migration) => migration.name),
+        pending: known.filter((migration) => migration.executedAt === undefined).map((migration) => migration.name),
+      };
+    },
+
+    async ping() {
+      await sql`select 1`.execute(db);
+    },
+
+    transaction<T>(work: (repositories: StoreRepositories) => Promise<T>): Promise<T> {
+      return db.transaction().execute((transaction) => work(createRepositories(transaction)));
+    },
+
+    close() {
+      // Idempotent: shutdown paths and test cleanups may both close the same store.
+      closing ??= db.destroy();
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,37 @@
+/**
+ * Store migrations: a static, ordered table compiled into the build. The code runs from dist/,
+ * where scanning a folder for migration files would find compiled `.js` next to source maps and
+ * break under bundlers, so every migration is listed here by name. Names sort in apply order
+ * (Kysely's Migrator compares them as strings): always add `NNNN-what.ts` with the next number.
+ */
+import type { Migration, MigrationProvider } from 'kysely';
+import { initialMigration } from './0001-initial.js';
+import type { SqlDialectName, StoreMigration } from './store-migration.js';
+
+export type { SqlDialectName, StoreMigration } from './store-migration.js';
+
+export const migrations: Readonly<Record<string, StoreMigration>> = {
+  '0001-initial': initialMigration,
+};
+
+/** Feeds `migrations` to Kysely's Migrator, telling each one the dialect it runs on. */
+export class StaticMigrationProvider implements MigrationProvider {
+  readonly #dialect: SqlDialectName;
+  readonly #migrations: Readonly<Record<string, StoreMigration>>;
+
+  constructor(dialect: SqlDialectName, storeMigrations: Readonly<Record<string, StoreMigration>> = migrations) {
+    this.#dialect = dialect;
+    this.#migrations = storeMigrations;
+  }
+
+  getMigrations(): Promise<Record<string, Migration>> {
+    const bound: Record<string, Migration> = {};
+    for (const [name, migration] of Object.entries(this.#migrations)) {
+      bound[name] = {
+        up: (db) => migration.up(db, this.#dialect),
+        down: (db) => migration.down(db, this.#dialect),
+      };
+    }
+    return Promise.resolve(bound);
+  }
+}

@@ -1,0 +1,88 @@
+/**
+ * The store contract: one vitest suite every Store implementation must pass (SQLite file,
+ * PostgreSQL server, PGlite). Behaviour callers rely on is asserted here once, so the backends
+ * cannot drift apart. Excluded from the build; imported by store.test.ts. The cases live in
+ * service-cases.contract.ts and record-cases.contract.ts; builders in store-builders.contract.ts.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { migrations } from './migrations/index.js';
+import { registerListCases, registerServiceCases } from './service-cases.contract.js';
+import { registerAuditCases, registerTokenCases, registerTransactionCases } from './record-cases.contract.js';
+import { baseAuditEntry, baseService, baseToken } from './store-builders.contract.js';
+import type { Store } from './store.js';
+
+export interface ContractStore {
+  /** An unmigrated store on empty storage. */
+  store: Store;
+  /** Closes the store if still open and removes what newStore created. */
+  cleanup: () => Promise<void>;
+  /** Opens another store on the same data (the suite closes it); enables the restart case. */
+  reopen?: () => Promise<Store>;
+}
+
+const migrationNames = Object.keys(migrations).sort();
+
+export function runStoreContract(name: string, newStore: () => Promise<ContractStore>): void {
+  describe(`store contract: ${name}`, () => {
+    let harness: ContractStore;
+    let store: Store;
+
+    beforeEach(async () => {
+      harness = await newStore();
+      store = harness.store;
+    });
+    afterEach(async () => {
+      await harness.cleanup();
+    });
+
+    describe('migrations', () => {
+      it('reports every migration pending on empty storage', async () => {
+        expect(await store.migrationStatus()).toEqual({ applied: [], pending: migrationNames });
+      });
+
+      it('applies all migrations once; a second run applies none', async () => {
+        expect(await store.migrate()).toEqual(migrationNames);
+        expect(await store.migrate()).toEqual([]);
+        expect(await store.migrationStatus()).toEqual({ applied: migrationNames, pending: [] });
+      });
+
+      it('answers ping', async () => {
+        await expect(store.ping()).resolves.toBeUndefined();
+      });
+    });
+
+    describe('with the schema migrated', () => {
+      beforeEach(async () => {
+        await store.migrate();
+      });
+
+      registerServiceCases(() => store);
+      registerListCases(() => store);
+      registerTransactionCases(() => store);
+      registerTokenCases(() => store);
+      registerAuditCases(() => store);
+
+      it('keeps services, tokens and audit entries across close and reopen', async () => {
+        const reopen = harness.reopen;
+        if (reopen === undefined) throw new Error(`${name}: the harness must provide reopen()`);
+        await store.services.insert(baseService());
+        await store.tokens.insert(baseToken());
+        await store.audit.append(baseAuditEntry());
+        await store.close();
+
+        const reopened = await reopen();
+        try {
+          expect(await reopened.migrationStatus()).toEqual({ applied: migrationNames, pending: [] });
+          expect(await reopened.services.get('checkout')).toEqual(baseService());
+          expect(await reopened.tokens.findByHash(baseToken().tokenHash)).toEqual(baseToken());
+          await reopened.audit.append(baseAuditEntry({ action: 'service.update' }));
+          const entries = await reopened.audit.list({ limit: 10 });
+          expect(entries.map((entry) => entry.action)).toEqual(['service.update', 'service.create']);
+          expect(entries[0]!.id).toBeGreaterThan(entries[1]!.id);
+        } finally {
+          await reopened.close();
+        }
+      });
+    });
+  });
+}

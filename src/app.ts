@@ -1,0 +1,207 @@
+/**
+ * The composition root: the only place that constructs things. It loads the config, opens and
+ * migrates the store, reconciles the config-declared catalog, wires the engine to the HTTP
+ * server, and knows how to reload and stop.
+ */
+import path from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import type { Clock } from './core/clock.js';
+import { ValidationError } from './core/errors.js';
+import { systemClock } from './adapters/clock/system-clock.js';
+import { createAppMetrics, type AppMetrics } from './adapters/metrics/metrics-registry.js';
+import { createStore } from './adapters/store/create-store.js';
+import type { Store } from './adapters/store/store.js';
+import { ConfigError, formatConfigProblem, type ConfigProblem } from './config/config-problem.js';
+import { loadConfig, type LoadedConfig } from './config/load-config.js';
+import type { ConfigOverrides, RuntimeConfig } from './config/runtime-config.js';
+import { configActor, type Actor } from './engine/actor.js';
+import { createEventBus, type EventBus } from './engine/event-bus.js';
+import { createSelfHealth } from './engine/self-health.js';
+import { createServiceCatalog, type ServiceCatalog } from './engine/service-catalog.js';
+import { createTokenService, type TokenService } from './engine/token-service.js';
+import type { ReloadOutcome, ReloadProblem } from './http/routes/reload.js';
+import { buildHttpServer } from './http/server.js';
+import { createLogger } from './logger.js';
+import { packageRoot, version } from './version.js';
+
+export interface AppOptions {
+  configFile: string;
+  overrides?: ConfigOverrides;
+  env?: Record<string, string | undefined>;
+  logger?: Logger;
+  clock?: Clock;
+  /** Built dashboard directory; defaults to web/dist of the package. */
+  webRoot?: string;
+  collectDefaultMetrics?: boolean;
+  websocketMaxBufferedBytes?: number;
+  /** Opens the store instead of the config's storage settings (tests use it for embedded PGlite). */
+  storeFactory?: (runtime: RuntimeConfig, metrics: AppMetrics) => Promise<Store>;
+}
+
+export interface RunningApp {
+  /** Base URL the server listens on, e.g. http://127.0.0.1:8080. */
+  url: string;
+  port: number;
+  config(): LoadedConfig;
+  store: Store;
+  bus: EventBus;
+  catalog: ServiceCatalog;
+  tokens: TokenService;
+  metrics: AppMetrics;
+  server: FastifyInstance;
+  logger: Logger;
+  reload(actor: Actor): Promise<ReloadOutcome>;
+  /** Stops accepting, finishes in-flight requests, closes the store. */
+  stop(): Promise<void>;
+}
+
+/** Opens the store for the given settings and migrates it; used by the server and by CLI commands. */
+export async function openStore(runtime: RuntimeConfig, metrics?: AppMetrics): Promise<Store> {
+  const store = await createStore(runtime.storage, {
+    onQuery: metrics ? (operation: string, seconds: number) => metrics.storeQueryDuration.observe({ operation }, seconds) : undefined,
+  });
+  try {
+    await store.migrate();
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+  return store;
+}
+
+export async function startApp(options: AppOptions): Promise<RunningApp> {
+  const clock = options.clock ?? systemClock;
+  const startedAtMs = clock.nowMs();
+  let loaded = await loadConfig(options.configFile, { env: options.env, overrides: options.overrides });
+  const logger = options.logger ?? createLogger(loaded.runtime.server.logLevel);
+  const metrics = createAppMetrics({ version, store: loaded.runtime.storage.kind, collectDefaults: options.collectDefaultMetrics });
+  const store = await (options.storeFactory ?? openStore)(loaded.runtime, metrics);
+  const bus = createEventBus({ clock, onListenerError: (error, event) => logger.error({ err: error, event: event.type }, 'event listener failed') });
+  const catalog = createServiceCatalog({ store, bus, clock });
+  const tokens = createTokenService({ store, clock, bus });
+
+  try {
+    await catalog.reconcile(loaded.runtime.services, configActor);
+  } catch (error) {
+    await store.close();
+    throw error instanceof ValidationError ? new ConfigError(problemsFromValidation(loaded.file, error)) : error;
+  }
+
+  const reloadQueue = createSerialQueue();
+  const reload = (actor: Actor): Promise<ReloadOutcome> =>
+    reloadQueue(async () => {
+      const outcome = await reloadConfig(loaded, options, catalog, actor);
+      if (outcome.ok) {
+        loaded = outcome.loaded;
+        logger.level = loaded.runtime.server.logLevel;
+        await store.audit.append({
+          at: new Date(clock.nowMs()).toISOString(), actor: actor.name, action: 'config.reload', objectType: 'config', objectId: loaded.file,
+          before: null, after: { summary: loaded.summary, services: outcome.result.services }, requestId: actor.requestId,
+        });
+        bus.publish('config.reloaded', { file: loaded.file, summary: loaded.summary });
+        logger.info({ summary: loaded.summary, restartRequired: outcome.result.restartRequired }, 'config reloaded');
+        return outcome.result;
+      }
+      bus.publish('config.reload_failed', { file: loaded.file, errors: outcome.result.problems.map((p) => p.text) });
+      logger.error({ problems: outcome.result.problems.map((p) => p.text) }, 'config reload rejected; the running config stays');
+      return outcome.result;
+    });
+
+  const health = createSelfHealth({
+    store,
+    migrationsApplied: () => ({ ok: true, detail: 'all migrations applied at start' }),
+    config: () => ({ ok: true, detail: loaded.summary }),
+  });
+  const server = await buildHttpServer({
+    logger, clock, metrics, bus, store, catalog, tokens, health,
+    reloader: { reload },
+    version,
+    startedAtMs,
+    bodyLimitBytes: loaded.runtime.server.bodyLimitBytes,
+    requestTimeoutMs: loaded.runtime.server.requestTimeoutMs,
+    trustProxy: loaded.runtime.server.trustProxy,
+    auth: () => loaded.runtime.auth,
+    webRoot: options.webRoot ?? path.join(packageRoot, 'web', 'dist'),
+    websocketMaxBufferedBytes: options.websocketMaxBufferedBytes,
+  });
+
+  try {
+    await server.listen({ host: loaded.runtime.server.host, port: loaded.runtime.server.port });
+  } catch (error) {
+    await server.close();
+    await store.close();
+    throw error;
+  }
+  const address = server.server.address();
+  const port = typeof address === 'object' && address !== null ? address.port : loaded.runtime.server.port;
+  const host = loaded.runtime.server.host.includes(':') ? `[${loaded.runtime.server.host}]` : loaded.runtime.server.host;
+
+  let stopping: Promise<void> | undefined;
+  return {
+    url: `http://${host}:${port}`,
+    port,
+    config: () => loaded,
+    store, bus, catalog, tokens, metrics, server, logger,
+    reload,
+    stop() {
+      stopping ??= (async () => {
+        await server.close();
+        await store.close();
+      })();
+      return stopping;
+    },
+  };
+}
+
+type ReloadAttempt =
+  | { ok: true; loaded: LoadedConfig; result: Extract<ReloadOutcome, { ok: true }> }
+  | { ok: false; result: Extract<ReloadOutcome, { ok: false }> };
+
+async function reloadConfig(current: LoadedConfig, options: AppOptions, catalog: ServiceCatalog, actor: Actor): Promise<ReloadAttempt> {
+  let next: LoadedConfig;
+  try {
+    next = await loadConfig(options.configFile, { env: options.env, overrides: options.overrides });
+  } catch (error) {
+    if (error instanceof ConfigError) return { ok: false, result: { ok: false, problems: error.problems.map(toReloadProblem) } };
+    throw error;
+  }
+  let services;
+  try {
+    services = await catalog.reconcile(next.runtime.services, { ...configActor, requestId: actor.requestId });
+  } catch (error) {
+    if (error instanceof ValidationError) return { ok: false, result: { ok: false, problems: problemsFromValidation(next.file, error).map(toReloadProblem) } };
+    throw error;
+  }
+  return { ok: true, loaded: next, result: { ok: true, summary: next.summary, restartRequired: restartRequired(current.runtime, next.runtime), services } };
+}
+
+/** Settings that only take effect on restart: the listening socket and the store. */
+function restartRequired(before: RuntimeConfig, after: RuntimeConfig): string[] {
+  const changed: string[] = [];
+  const { logLevel: _a, ...serverBefore } = before.server;
+  const { logLevel: _b, ...serverAfter } = after.server;
+  for (const key of Object.keys(serverBefore) as Array<keyof typeof serverBefore>) {
+    if (serverBefore[key] !== serverAfter[key]) changed.push(`server.${key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)}`);
+  }
+  if (JSON.stringify(before.storage) !== JSON.stringify(after.storage)) changed.push('storage');
+  return changed;
+}
+
+function problemsFromValidation(file: string, error: ValidationError): ConfigProblem[] {
+  return error.problems.map((p) => ({ file, line: 1, column: 1, path: p.field, message: p.message }));
+}
+
+function toReloadProblem(problem: ConfigProblem): ReloadProblem {
+  return { ...problem, text: formatConfigProblem(problem) };
+}
+
+/** Runs tasks one at a time, so a SIGHUP and an API reload never interleave. */
+function createSerialQueue() {
+  let tail: Promise<unknown> = Promise.resolve();
+  return <T>(task: () => Promise<T>): Promise<T> => {
+    const run = tail.then(task, task);
+    tail = run.catch(() => undefined);
+    return run;
+  };
+}

@@ -1,0 +1,90 @@
+/**
+ * `sre-monitor start`: run the service until SIGTERM/SIGINT; SIGHUP reloads the config. On a
+ * stop signal it stops accepting, lets in-flight requests finish, closes the store and exits 0,
+ * or exits 1 if that takes longer than server.shutdown_timeout.
+ */
+import path from 'node:path';
+import { Command, Option } from 'commander';
+import { startApp, type RunningApp } from '../../app.js';
+import { version } from '../../version.js';
+import { configOption, parsePort } from '../config-option.js';
+import { reportCliError } from '../report-error.js';
+
+interface StartOptions {
+  config: string;
+  port?: number;
+  host?: string;
+  data?: string;
+  logLevel?: string;
+}
+
+export function startCommand(): Command {
+  return new Command('start')
+    .description('run the sre-monitor service')
+    .addOption(configOption())
+    .addOption(new Option('-p, --port <port>', 'port to listen on (overrides server.port)').argParser(parsePort))
+    .option('--host <host>', 'address to listen on (overrides server.host)')
+    .option('--data <dir>', 'data directory (overrides server.data_dir)')
+    .addOption(new Option('--log-level <level>', 'log level (overrides server.log_level)').choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace']))
+    .action(async (options: StartOptions) => {
+      let app: RunningApp;
+      try {
+        app = await startApp({
+          configFile: options.config,
+          overrides: { port: options.port, host: options.host, dataDir: options.data, logLevel: options.logLevel },
+        });
+      } catch (error) {
+        process.exitCode = reportCliError(error);
+        return;
+      }
+      printBanner(app, options.config);
+      handleSignals(app);
+    });
+}
+
+function printBanner(app: RunningApp, configArgument: string): void {
+  const loaded = app.config();
+  const browsable = app.url.replace(/\/\/(127\.0\.0\.1|0\.0\.0\.0|\[::\]|\[::1\])(?=:)/, '//localhost');
+  const viaNpm = process.env.npm_lifecycle_event === 'start';
+  const cli = viaNpm ? 'npm run cli --' : 'sre-monitor';
+  const lines = [
+    `sre-monitor ${version} is running at ${browsable}`,
+    `  config:    ${path.relative(process.cwd(), loaded.file) || loaded.file} (${loaded.summary})`,
+    `  store:     ${app.store.kind} ${app.store.location}`,
+    `  API docs:  ${browsable}/docs   metrics: ${browsable}/metrics   events: ${browsable.replace('http', 'ws')}/ws`,
+    `  admin token: ${cli} token create --role admin --name admin --config ${configArgument}`,
+    '',
+  ];
+  process.stdout.write(lines.join('\n'));
+}
+
+function handleSignals(app: RunningApp): void {
+  const shutdownTimeoutMs = app.config().runtime.server.shutdownTimeoutMs;
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    app.logger.info({ signal }, 'shutting down: finishing in-flight requests');
+    const force = setTimeout(() => {
+      app.logger.error({ timeoutMs: shutdownTimeoutMs }, 'shutdown took too long; exiting anyway');
+      process.exit(1);
+    }, shutdownTimeoutMs);
+    force.unref();
+    app.stop().then(
+      () => {
+        app.logger.info('stopped');
+        app.logger.flush();
+        process.exitCode = 0;
+      },
+      (error: unknown) => {
+        app.logger.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGHUP', () => {
+    app.reload({ name: 'sighup', role: 'admin', requestId: null }).catch((error: unknown) => app.logger.error({ err: error }, 'reload failed'));
+  });
+}

@@ -1,0 +1,22 @@
+#!/usr/bin/env node
+/**
+ * src/cli: the `sre-monitor` command. One file per command under commands/; each only parses
+ * its flags and calls into app.ts or the engine.
+ */
+import { Command } from 'commander';
+import { version } from '../version.js';
+import { startCommand } from './commands/start.js';
+import { tokenCommand } from './commands/token.js';
+import { validateCommand } from './commands/validate.js';
+import { versionCommand } from './commands/version.js';
+
+const program = new Command('sre-monitor')
+  .description('health checks, SLOs and error budgets, alerting and incidents in one service')
+  .version(version, '-V, --version')
+  .showHelpAfterError()
+  .addCommand(startCommand())
+  .addCommand(validateCommand())
+  .addCommand(tokenCommand())
+  .addCommand(versionCommand());
+
+await program.parseAsync(process.argv);

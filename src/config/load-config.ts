@@ -1,0 +1,101 @@
+/**
+ * src/config: the configuration file. `loadConfig` reads the YAML file and its includes,
+ * substitutes `${ENV}` / `${file:...}`, validates against `ConfigSchema` plus the semantic checks,
+ * and either returns the runtime settings or throws one `ConfigError` listing every problem as
+ * `FILE:LINE:COL path: message`. It has no side effects besides reading files, so the same call
+ * serves start-up, `sre-monitor validate` and reloads.
+ */
+import path from 'node:path';
+import { ConfigError, formatPath, type ConfigProblem } from './config-problem.js';
+import { displayName, loadConfigSources, type ConfigSources } from './merge-includes.js';
+import { toRuntimeConfig, type ConfigOverrides, type RuntimeConfig } from './runtime-config.js';
+import type { RawConfig } from './schema.js';
+import { validateAgainstSchema, type PathProblem } from './schema-errors.js';
+import { semanticProblems } from './semantic-checks.js';
+import { flaggedPaths, locate } from './source-tree.js';
+
+export interface LoadConfigOptions {
+  /** Variables for `${NAME}`; defaults to `process.env`. */
+  env?: Readonly<Record<string, string | undefined>>;
+  /** Command-line flags that win over the file. */
+  overrides?: ConfigOverrides;
+  /** Base for a relative `file`, for `server.data_dir` and for file names in messages; defaults to `process.cwd()`. */
+  cwd?: string;
+}
+
+export interface LoadedConfig {
+  /** Absolute path of the main file. */
+  file: string;
+  /** Absolute paths of every file read: the main file, then included files in merge order, then `${file:}` secrets. */
+  files: string[];
+  /** The merged file content with defaults applied. */
+  raw: RawConfig;
+  runtime: RuntimeConfig;
+  /** One line for logs and `validate`, e.g. `demo.yaml: 5 services, store sqlite (data/sre-monitor.db), auth anonymous=viewer`. */
+  summary: string;
+}
+
+/** Loads and validates `file`; throws `ConfigError` with every problem found. */
+export async function loadConfig(file: string, options: LoadConfigOptions = {}): Promise<LoadedConfig> {
+  const cwd = options.cwd ?? process.cwd();
+  const sources = await loadConfigSources(file, { cwd, env: options.env ?? process.env });
+  const { raw, problems } = validateSources(sources);
+  if (problems.length > 0) throw new ConfigError(sortProblems(problems, sources.displayNames));
+
+  const runtime = toRuntimeConfig(raw, options.overrides, cwd);
+  return {
+    file: path.resolve(cwd, file),
+    files: [...sources.files, ...sources.secretFiles],
+    raw,
+    runtime,
+    summary: summarize(sources, runtime, cwd),
+  };
+}
+
+function validateSources(sources: ConfigSources): { raw: RawConfig; problems: ConfigProblem[] } {
+  const problems = [...sources.problems];
+  const toProblem = ({ path: segments, message }: PathProblem): ConfigProblem => ({ ...locate(sources.tree, segments), path: formatPath(segments), message });
+  // A value with an unset variable would only get a follow-on problem ("must be an integer").
+  const unresolved = new Set(flaggedPaths(sources.tree, 'unresolved').map((segments) => formatPath(segments)));
+  const schema = validateAgainstSchema(sources.value, flaggedPaths(sources.tree, 'substituted'));
+  const schemaProblems = schema.problems.filter((problem) => !unresolved.has(formatPath(problem.path)));
+  problems.push(...schemaProblems.map(toProblem));
+
+  const raw = schema.value as RawConfig;
+  // With a file missing or unparseable, cross-references would only produce noise.
+  if (sources.complete) {
+    const failedSections = new Set(schema.problems.map((problem) => String(problem.path[0])));
+    const semantic = semanticProblems(raw, { failedSections, where: (segments) => locate(sources.tree, segments) });
+    problems.push(...semantic.map(toProblem));
+  }
+  return { raw, problems };
+}
+
+/** Main file first, then includes in merge order; by position within a file. */
+function sortProblems(problems: ConfigProblem[], fileOrder: readonly string[]): ConfigProblem[] {
+  const rank = (file: string): number => {
+    const index = fileOrder.indexOf(file);
+    return index < 0 ? fileOrder.length : index;
+  };
+  return [...problems].sort((a, b) => rank(a.file) - rank(b.file) || a.line - b.line || a.column - b.column);
+}
+
+function summarize(sources: ConfigSources, runtime: RuntimeConfig, cwd: string): string {
+  const main = sources.displayNames[0] ?? '';
+  const included = sources.files.length - 1;
+  const name = included > 0 ? `${main} (+${included} included ${included === 1 ? 'file' : 'files'})` : main;
+  const count = runtime.services.length;
+  const services = `${count} ${count === 1 ? 'service' : 'services'}`;
+  const store = runtime.storage.kind === 'sqlite' ? `sqlite (${displayName(runtime.storage.path, cwd)})` : `postgres (${postgresTarget(runtime.storage.url)})`;
+  return `${name}: ${services}, store ${store}, auth anonymous=${runtime.auth.anonymousRole ?? 'none'}`;
+}
+
+/** Host and database only: the URL may carry a password. */
+function postgresTarget(url: string): string {
+  try {
+    const parsed = new URL(url);
+    return `${parsed.host}${parsed.pathname}`;
+  } catch {
+    return 'unparseable URL';
+  }
+}

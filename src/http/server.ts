@@ -1,0 +1,123 @@
+/**
+ * src/http: the Fastify server. One file per resource under routes/, plus auth, errors
+ * (problem+json), the WebSocket event stream and the OpenAPI document. This file only puts
+ * them together; it constructs nothing of the domain.
+ */
+import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import websocket from '@fastify/websocket';
+import fastifyStatic from '@fastify/static';
+import { registerAjvFormats } from '@fastify/type-provider-typebox';
+import type { Clock } from '../core/clock.js';
+import type { AppMetrics } from '../adapters/metrics/metrics-registry.js';
+import type { Store } from '../adapters/store/store.js';
+import type { EventBus } from '../engine/event-bus.js';
+import type { SelfHealth } from '../engine/self-health.js';
+import type { ServiceCatalog } from '../engine/service-catalog.js';
+import type { TokenService } from '../engine/token-service.js';
+import { registerAuth, type AuthSettings } from './auth.js';
+import { createErrorHandler, sendProblem } from './problem.js';
+import { registerRequestMetrics } from './request-metrics.js';
+import { registerAuditRoutes } from './routes/audit.js';
+import { registerHealthRoutes } from './routes/health.js';
+import { registerMetricsRoute } from './routes/metrics.js';
+import { registerReloadRoute, type ConfigReloader } from './routes/reload.js';
+import { registerServiceRoutes } from './routes/services.js';
+import { validatorCompiler } from './validator-compiler.js';
+import { registerEventStream } from './ws.js';
+
+export interface HttpServerOptions {
+  logger: FastifyBaseLogger;
+  clock: Clock;
+  metrics: AppMetrics;
+  bus: EventBus;
+  store: Store;
+  catalog: ServiceCatalog;
+  tokens: TokenService;
+  health: SelfHealth;
+  reloader: ConfigReloader;
+  version: string;
+  startedAtMs: number;
+  bodyLimitBytes: number;
+  requestTimeoutMs: number;
+  trustProxy: boolean;
+  auth: () => AuthSettings;
+  /** Built dashboard (web/dist); served at / when present. */
+  webRoot?: string;
+  websocketMaxBufferedBytes?: number;
+}
+
+const requestIdPattern = /^[A-Za-z0-9._:-]{1,128}$/;
+
+export async function buildHttpServer(options: HttpServerOptions): Promise<FastifyInstance> {
+  registerAjvFormats();
+  const app: FastifyInstance = Fastify({
+    loggerInstance: options.logger,
+    disableRequestLogging: true,
+    bodyLimit: options.bodyLimitBytes,
+    requestTimeout: options.requestTimeoutMs,
+    trustProxy: options.trustProxy,
+    return503OnClosing: true,
+    requestIdHeader: false,
+    genReqId: (request) => {
+      const given = request.headers['x-request-id'];
+      return typeof given === 'string' && requestIdPattern.test(given) ? given : randomUUID();
+    },
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setErrorHandler(createErrorHandler({ bodyLimitBytes: options.bodyLimitBytes }));
+  app.addHook('onSend', async (request, reply) => {
+    void reply.header('x-request-id', request.id);
+  });
+  registerRequestMetrics(app, options.metrics);
+  registerAuth(app, { tokens: options.tokens, clock: options.clock, bus: options.bus, metrics: options.metrics, settings: options.auth });
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: 'sre-monitor API', version: options.version, description: 'REST API of sre-monitor. Errors are application/problem+json (RFC 9457).' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'An API token from `sre-monitor token create`.' } } },
+      security: [{ bearer: [] }],
+    },
+  });
+  await app.register(async (docs) => {
+    docs.addHook('onRoute', (route) => {
+      route.config = { ...(route.config ?? {}), requiredRole: 'public' };
+    });
+    await docs.register(swaggerUi, { routePrefix: '/docs' });
+    docs.get('/openapi.json', { schema: { hide: true } }, (_request, reply) => reply.send(app.swagger()));
+  });
+  await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
+
+  registerHealthRoutes(app, options.health, { version: options.version, startedAtMs: options.startedAtMs, nowMs: () => options.clock.nowMs() });
+  registerMetricsRoute(app, options.metrics);
+  registerServiceRoutes(app, options.catalog);
+  registerAuditRoutes(app, options.store);
+  registerReloadRoute(app, options.reloader);
+  registerEventStream(app, { bus: options.bus, clock: options.clock, metrics: options.metrics, maxBufferedBytes: options.websocketMaxBufferedBytes });
+  await registerDashboard(app, options.webRoot);
+  return app;
+}
+
+/** Serves the built dashboard with deep links falling back to index.html; API paths stay 404s. */
+async function registerDashboard(app: FastifyInstance, webRoot: string | undefined): Promise<void> {
+  const hasDashboard = webRoot !== undefined && existsSync(`${webRoot}/index.html`);
+  if (hasDashboard) {
+    await app.register(async (web) => {
+      web.addHook('onRoute', (route) => {
+        route.config = { ...(route.config ?? {}), requiredRole: 'public' };
+      });
+      await web.register(fastifyStatic, { root: webRoot, wildcard: false });
+    });
+  } else {
+    app.get('/', { config: { requiredRole: 'public' }, schema: { hide: true } }, async (_request, reply) => reply.redirect('/docs'));
+  }
+  app.setNotFoundHandler(async (request, reply) => {
+    const isApi = /^\/(api|ws|health|metrics|docs|openapi)/.test(request.url);
+    if (hasDashboard && !isApi && (request.method === 'GET' || request.method === 'HEAD')) return reply.sendFile('index.html');
+    return sendProblem(reply, request, 404, 'not-found', `no route ${request.method} ${request.url.split('?')[0] ?? ''}; the API is under /api/v1 (see /docs)`);
+  });
+}
