@@ -1,26 +1,10 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useTempTrees } from '../../test/support/temp-tree.js';
 import { ConfigError, formatConfigProblem } from './config-problem.js';
 import { loadConfig, type LoadConfigOptions } from './load-config.js';
 
-const dirs: string[] = [];
-
-afterEach(async () => {
-  await Promise.all(dirs.splice(0).map((dir) => rm(dir, { recursive: true, force: true })));
-});
-
-/** Writes `files` (relative path -> content) into a fresh temp dir and returns the dir. */
-async function writeTree(files: Record<string, string>): Promise<string> {
-  const dir = await mkdtemp(path.join(tmpdir(), 'sre-config-'));
-  dirs.push(dir);
-  for (const [name, content] of Object.entries(files)) {
-    await mkdir(path.dirname(path.join(dir, name)), { recursive: true });
-    await writeFile(path.join(dir, name), content);
-  }
-  return dir;
-}
+const writeTree = useTempTrees('sre-config-');
 
 async function load(files: Record<string, string>, options: LoadConfigOptions = {}) {
   const cwd = await writeTree(files);

@@ -1,7 +1,7 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useTempTrees } from '../../test/support/temp-tree.js';
 import { loadConfig } from './load-config.js';
 import { fileReferences, substitute, trimOneTrailingNewline, type SecretRead } from './substitution.js';
 
@@ -51,20 +51,7 @@ describe('substitute', () => {
 });
 
 describe('substitution while loading', () => {
-  const dirs: string[] = [];
-  afterEach(async () => {
-    await Promise.all(dirs.splice(0).map((dir) => rm(dir, { recursive: true, force: true })));
-  });
-
-  async function writeTree(files: Record<string, string>): Promise<string> {
-    const dir = await mkdtemp(path.join(tmpdir(), 'sre-config-subst-'));
-    dirs.push(dir);
-    for (const [name, content] of Object.entries(files)) {
-      await mkdir(path.dirname(path.join(dir, name)), { recursive: true });
-      await writeFile(path.join(dir, name), content);
-    }
-    return dir;
-  }
+  const writeTree = useTempTrees('sre-config-subst-');
 
   it('reads ${file:} relative to the config file and trims its trailing newline', async () => {
     const cwd = await writeTree({

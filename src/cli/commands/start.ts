@@ -3,7 +3,6 @@
  * stop signal it stops accepting, lets in-flight requests finish, closes the store and exits 0,
  * or exits 1 if that takes longer than server.shutdown_timeout.
  */
-import path from 'node:path';
 import { Command, Option } from 'commander';
 import { startApp, type RunningApp } from '../../app.js';
 import { version } from '../../version.js';
@@ -49,7 +48,7 @@ function printBanner(app: RunningApp, configArgument: string): void {
   const cli = viaNpm ? 'npm run cli --' : 'sre-monitor';
   const lines = [
     `sre-monitor ${version} is running at ${browsable}`,
-    `  config:    ${path.relative(process.cwd(), loaded.file) || loaded.file} (${loaded.summary})`,
+    `  config:    ${loaded.summary}`,
     `  store:     ${app.store.kind} ${app.store.location}`,
     `  API docs:  ${browsable}/docs   metrics: ${browsable}/metrics   events: ${browsable.replace('http', 'ws')}/ws`,
     `  admin token: ${cli} token create --role admin --name admin --config ${configArgument}`,

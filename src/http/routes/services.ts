@@ -20,30 +20,25 @@ const Dependencies = Type.Array(Type.String({ pattern: serviceNamePattern }), { 
 const DisplayName = Type.String({ minLength: 1, maxLength: 200 });
 const Team = Type.String({ minLength: 1, maxLength: 100 });
 
+/** Fields a client may set on create and change with PATCH (all optional). */
+const editableFields = {
+  display_name: Type.Optional(DisplayName),
+  team: Type.Optional(Type.Union([Team, Type.Null()])),
+  criticality: Type.Optional(Criticality),
+  tags: Type.Optional(Tags),
+  dependencies: Type.Optional(Dependencies),
+  links: Type.Optional(Links),
+};
+
 export const ServiceBody = Type.Object(
   {
     name: Type.String({ pattern: serviceNamePattern, description: 'Unique slug: lower-case letters, digits and dashes.' }),
-    display_name: Type.Optional(DisplayName),
-    team: Type.Optional(Type.Union([Team, Type.Null()])),
-    criticality: Type.Optional(Criticality),
-    tags: Type.Optional(Tags),
-    dependencies: Type.Optional(Dependencies),
-    links: Type.Optional(Links),
+    ...editableFields,
   },
   { additionalProperties: false },
 );
 
-export const ServicePatchBody = Type.Object(
-  {
-    display_name: Type.Optional(DisplayName),
-    team: Type.Optional(Type.Union([Team, Type.Null()])),
-    criticality: Type.Optional(Criticality),
-    tags: Type.Optional(Tags),
-    dependencies: Type.Optional(Dependencies),
-    links: Type.Optional(Links),
-  },
-  { additionalProperties: false },
-);
+export const ServicePatchBody = Type.Object(editableFields, { additionalProperties: false });
 
 export const ServiceResource = Type.Object({
   name: Type.String(),
