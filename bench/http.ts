@@ -14,7 +14,7 @@ import { readRssBytes, toMiB } from './support/process-memory.js';
 import { onInterrupt } from './support/interrupt.js';
 import { createBenchDatabase } from './support/postgres-database.js';
 import {
-  assertBuilt, BuildMissingError, cliPath, createAdminToken, createWorkspace, repoRoot, startServer, type ServerUnderTest, type StorageSettings,
+  assertBuilt, BuildMissingError, cliPath, shebangNodeFlags, createAdminToken, createWorkspace, repoRoot, startServer, type ServerUnderTest, type StorageSettings,
 } from './support/server-under-test.js';
 
 const storeKinds = ['sqlite', 'postgres'] as const;
@@ -47,7 +47,7 @@ const flagSpecs: Record<string, FlagSpec> = {
   services: { description: 'services seeded through the API before measuring', defaultValue: '500' },
   token: { description: 'send the admin token with every request (measures token verification)', boolean: true },
   'idle-wait': { description: 'seconds between seeding and the idle RSS reading', defaultValue: '2' },
-  'server-node-options': { description: "extra node flags for the server, space-separated (e.g. '--max-semi-space-size=4')" },
+  'server-node-options': { description: "node flags for the server, space-separated (default: the flags in the CLI's shebang, as users run it)" },
   cli: { description: "the sre-monitor CLI to benchmark, to compare another build (default this checkout's dist/cli/main.js)" },
   'cpu-prof': { description: "write V8 CPU profiles of the server into DIR/<store>/ (open in Chrome DevTools)" },
   help: { description: 'show this help', boolean: true },
@@ -99,7 +99,9 @@ function parseSettings(args: string[]): Settings | undefined {
     sendToken: values.has('token'),
     cpuProfileDir: values.get('cpu-prof'),
     idleWaitS: numberFlag(values, 'idle-wait', { min: 0, max: 300 }),
-    serverNodeFlags: (values.get('server-node-options') ?? '').split(' ').filter((flag) => flag !== ''),
+    serverNodeFlags: values.has('server-node-options')
+      ? (values.get('server-node-options') ?? '').split(' ').filter((flag) => flag !== '')
+      : shebangNodeFlags(path.resolve(values.get('cli') ?? cliPath)),
     cli: path.resolve(values.get('cli') ?? cliPath),
   };
 }

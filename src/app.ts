@@ -19,6 +19,7 @@ import { configActor, type Actor } from './engine/actor.js';
 import { createEventBus, type EventBus } from './engine/event-bus.js';
 import { createSelfHealth } from './engine/self-health.js';
 import { createServiceCatalog, type ServiceCatalog } from './engine/service-catalog.js';
+import { createServiceReadModel } from './engine/service-read-model.js';
 import { createTokenService, type TokenService } from './engine/token-service.js';
 import type { ReloadOutcome, ReloadProblem } from './http/routes/reload.js';
 import { buildHttpServer } from './http/server.js';
@@ -78,7 +79,13 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
   const metrics = createAppMetrics({ version, store: loaded.runtime.storage.kind, collectDefaults: options.collectDefaultMetrics });
   const store = await (options.storeFactory ?? openStore)(loaded.runtime, metrics);
   const bus = createEventBus({ clock, onListenerError: (error, event) => logger.error({ err: error, event: event.type }, 'event listener failed') });
-  const catalog = createServiceCatalog({ store, bus, clock });
+  const readModel = createServiceReadModel({
+    loadAll: () => store.services.all(),
+    clock,
+    // One SQLite file has one writer (this process); PostgreSQL may be shared by replicas.
+    maxAgeMs: store.kind === 'sqlite' ? 60_000 : 1_000,
+  });
+  const catalog = createServiceCatalog({ store, bus, clock, readModel });
   const tokens = createTokenService({ store, clock, bus });
 
   try {

@@ -4,7 +4,7 @@
  * Everything it creates lives in one temp directory that `cleanup` removes.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -160,4 +160,15 @@ async function stopChild(child: ChildProcess, exited: Promise<number | string>):
   child.kill('SIGKILL');
   await exited;
   return `no exit within ${stopTimeoutMs} ms of SIGTERM (killed)`;
+}
+
+/**
+ * The node flags in the CLI's `#!/usr/bin/env -S node ...` line: the installed `sre-monitor`
+ * command runs with them, so the benchmark starts the server the same way.
+ */
+export function shebangNodeFlags(cli: string): string[] {
+  if (!existsSync(cli)) return [];
+  const firstLine = readFileSync(cli, 'utf8').split('\n', 1)[0] ?? '';
+  const match = /^#!\S*env -S node(?<flags>.*)$/.exec(firstLine);
+  return (match?.groups?.flags ?? '').split(' ').filter((flag) => flag !== '');
 }

@@ -1,4 +1,4 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-semi-space-size=2
 /**
  * src/cli: the `sre-monitor` command. One file per command under commands/; each only parses
  * its flags and calls into app.ts or the engine.

@@ -10,6 +10,7 @@ import { sameServiceSpec, type Service, type ServiceSpec } from '../core/service
 import type { ServiceListQuery, Store, StoreRepositories } from '../adapters/store/store.js';
 import type { Actor } from './actor.js';
 import type { EventBus } from './event-bus.js';
+import type { ServiceReadModel } from './service-read-model.js';
 
 export type ServicePatch = Partial<Omit<ServiceSpec, 'name'>>;
 
@@ -33,22 +34,24 @@ export interface ServiceCatalogOptions {
   store: Store;
   bus: EventBus;
   clock: Clock;
+  /** Serves reads; invalidated after every committed write. */
+  readModel: ServiceReadModel;
 }
 
 const readOnlyMessage = (name: string) =>
   `service '${name}' is declared in the config file; edit the file and reload (SIGHUP or POST /api/v1/-/reload) to change it`;
 
-export function createServiceCatalog({ store, bus, clock }: ServiceCatalogOptions): ServiceCatalog {
+export function createServiceCatalog({ store, bus, clock, readModel }: ServiceCatalogOptions): ServiceCatalog {
   const nowIso = () => new Date(clock.nowMs()).toISOString();
 
   const audit = (repos: StoreRepositories, actor: Actor, action: string, name: string, before: Service | null, after: Service | null) =>
     repos.audit.append({ at: nowIso(), actor: actor.name, action, objectType: 'service', objectId: name, before, after, requestId: actor.requestId });
 
   return {
-    list: (query) => store.services.list(query),
+    list: (query) => readModel.list(query),
 
     async get(name) {
-      const service = await store.services.get(name);
+      const service = await readModel.get(name);
       if (!service) throw new NotFoundError('service', name);
       return service;
     },
@@ -64,6 +67,7 @@ export function createServiceCatalog({ store, bus, clock }: ServiceCatalogOption
         await audit(repos, actor, 'service.create', spec.name, null, service);
         return service;
       });
+      readModel.invalidate();
       bus.publish('service.created', { service: created });
       return created;
     },
@@ -79,6 +83,7 @@ export function createServiceCatalog({ store, bus, clock }: ServiceCatalogOption
         await audit(repos, actor, 'service.update', name, current, next);
         return [current, next] as const;
       });
+      readModel.invalidate();
       bus.publish('service.updated', { before, after });
       return after;
     },
@@ -96,11 +101,13 @@ export function createServiceCatalog({ store, bus, clock }: ServiceCatalogOption
         await audit(repos, actor, 'service.delete', name, current, null);
         return current;
       });
+      readModel.invalidate();
       bus.publish('service.deleted', { service: deleted });
     },
 
     async reconcile(specs, actor) {
       const changes = await store.transaction(async (repos) => reconcileInTransaction(repos, specs, actor, nowIso(), audit));
+      readModel.invalidate();
       for (const service of changes.createdServices) bus.publish('service.created', { service });
       for (const [before, after] of changes.updatedServices) bus.publish('service.updated', { before, after });
       for (const service of changes.removedServices) bus.publish('service.deleted', { service });

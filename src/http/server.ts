@@ -10,7 +10,6 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import websocket from '@fastify/websocket';
 import fastifyStatic from '@fastify/static';
-import { registerAjvFormats } from '@fastify/type-provider-typebox';
 import type { Clock } from '../core/clock.js';
 import type { AppMetrics } from '../adapters/metrics/metrics-registry.js';
 import type { Store } from '../adapters/store/store.js';
@@ -53,7 +52,6 @@ export interface HttpServerOptions {
 const requestIdPattern = /^[A-Za-z0-9._:-]{1,128}$/;
 
 export async function buildHttpServer(options: HttpServerOptions): Promise<FastifyInstance> {
-  registerAjvFormats();
   const app: FastifyInstance = Fastify({
     loggerInstance: options.logger,
     // Per-request lines would cost more than the fast endpoints themselves; request-metrics.ts
