@@ -93,7 +93,7 @@ export function createServiceCatalog({ store, bus, clock, readModel }: ServiceCa
         const current = await repos.services.get(name);
         if (!current) throw new NotFoundError('service', name);
         if (current.source === 'config') throw new ReadOnlyError(readOnlyMessage(name));
-        const dependents = (await repos.services.all()).filter((s) => s.dependencies.includes(name)).map((s) => s.name);
+        const dependents = (await repos.services.dependencyGraph()).filter((s) => s.dependencies.includes(name)).map((s) => s.name);
         if (dependents.length > 0) {
           throw new ConflictError(`service '${name}' cannot be deleted: ${dependents.join(', ')} depend${dependents.length === 1 ? 's' : ''} on it`);
         }
@@ -173,7 +173,7 @@ async function reconcileInTransaction(
 
 /** Refuses a create or update whose dependencies are unknown or would close a cycle. */
 async function assertGraphAccepts(repos: StoreRepositories, candidate: ServiceSpec): Promise<void> {
-  const others: DependencyNode[] = (await repos.services.all()).filter((s) => s.name !== candidate.name);
+  const others: DependencyNode[] = (await repos.services.dependencyGraph()).filter((s) => s.name !== candidate.name);
   const problems: FieldProblem[] = checkDependencyGraph([candidate, ...others], (index) => (index === 0 ? 'dependencies' : `service '${others[index - 1]?.name ?? ''}'.dependencies`));
   // The stored graph is acyclic, so any cycle found now runs through the candidate; problems of
   // other services (e.g. a dangling dependency from before) are not this request's fault.

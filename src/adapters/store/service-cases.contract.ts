@@ -108,6 +108,18 @@ export function registerListCases(current: () => Store): void {
       expect((await current().services.all()).map((s) => s.name)).toEqual(expected);
     });
 
+    it('returns the dependency graph by name, following updates', async () => {
+      await current().services.insert(baseService({ name: 'db', dependencies: [] }));
+      await current().services.insert(baseService({ name: 'api', dependencies: ['db'] }));
+      await current().services.insert(baseService({ name: 'web', dependencies: ['api', 'db'] }));
+      await current().services.update(baseService({ name: 'api', dependencies: [] }));
+      expect(await current().services.dependencyGraph()).toEqual([
+        { name: 'api', dependencies: [] },
+        { name: 'db', dependencies: [] },
+        { name: 'web', dependencies: ['api', 'db'] },
+      ]);
+    });
+
     it('reassembles 120 services exactly from pages of 50', async () => {
       const names = Array.from({ length: 120 }, (_, index) => `svc-${String((index * 37) % 120).padStart(3, '0')}`);
       await current().transaction(async (repositories) => {

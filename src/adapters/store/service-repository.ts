@@ -74,6 +74,11 @@ export function createServiceRepository(executor: StoreExecutor): ServiceReposit
       return rows.map(fromRow);
     },
 
+    async dependencyGraph() {
+      const rows = await executor.selectFrom('services').select(['name', 'dependencies_json']).orderBy('name').execute();
+      return rows.map((row) => ({ name: row.name, dependencies: parseStringArray(row.dependencies_json) }));
+    },
+
     async get(name) {
       const row = await executor.selectFrom('services').selectAll().where('name', '=', name).executeTakeFirst();
       return row === undefined ? undefined : fromRow(row);

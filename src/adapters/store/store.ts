@@ -18,8 +18,10 @@ export interface ServiceListQuery {
 
 export interface ServiceRepository {
   list(query: ServiceListQuery): Promise<Service[]>;
-  /** Every service, ordered by name (catalog-wide checks and config reconcile). */
+  /** Every service, ordered by name (config reconcile, the read model). */
   all(): Promise<Service[]>;
+  /** Every service's name and dependencies, ordered by name: the graph checks need no more. */
+  dependencyGraph(): Promise<Array<{ name: string; dependencies: string[] }>>;
   get(name: string): Promise<Service | undefined>;
   /** Throws ConflictError when the name is taken. */
   insert(service: Service): Promise<void>;
