@@ -1,3 +1,4 @@
+import { readFile, writeFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, storeKinds, type TestApp } from '../support/test-app.js';
 
@@ -55,8 +56,8 @@ describe.each(storeKinds)('config reload through the API on %s', (kind) => {
 
   it('reports settings that only change on restart', async () => {
     await t.writeConfig('auth:\n  anonymous: viewer\nservices:\n  - name: alpha\n    criticality: high\n  - name: gamma\n');
-    const original = await import('node:fs/promises').then((fs) => fs.readFile(t.configFile, 'utf8'));
-    await import('node:fs/promises').then((fs) => fs.writeFile(t.configFile, original.replace('log_level: warn', 'log_level: warn\n  body_limit_bytes: 2048')));
+    const original = await readFile(t.configFile, 'utf8');
+    await writeFile(t.configFile, original.replace('log_level: fatal', 'log_level: fatal\n  body_limit_bytes: 2048'));
     const response = await reload();
     expect(response.status).toBe(200);
     expect(((await response.json()) as { restart_required: string[] }).restart_required).toEqual(['server.body_limit_bytes']);

@@ -39,7 +39,7 @@ export async function startTestApp(kind: StoreKind, options: TestAppOptions = {}
   const database = kind === 'postgres' ? await createTestDatabase() : undefined;
   const storageYaml = (): string =>
     database ? `storage:\n  postgres:\n    url: ${database.url}\n    pool: { max: 4 }\n` : `storage:\n  sqlite:\n    path: ${path.join(dir, 'test.db')}\n`;
-  const head = `server:\n  host: 127.0.0.1\n  port: 0\n  data_dir: ${dir}\n  log_level: warn\n`;
+  const head = `server:\n  host: 127.0.0.1\n  port: 0\n  data_dir: ${dir}\n  log_level: fatal\n`;
   const writeConfig = (yaml: string) => writeFile(configFile, `${head}${storageYaml()}${yaml}\n`);
   await writeConfig(options.yaml ?? '');
 
