@@ -11,7 +11,7 @@ import { ValidationError } from './core/errors.js';
 import { systemClock } from './adapters/clock/system-clock.js';
 import { createAppMetrics, type AppMetrics } from './adapters/metrics/metrics-registry.js';
 import { createStore } from './adapters/store/create-store.js';
-import type { Store } from './adapters/store/store.js';
+import type { QueryTimingListener, Store } from './adapters/store/store.js';
 import { ConfigError, formatConfigProblem, type ConfigProblem } from './config/config-problem.js';
 import { loadConfig, type LoadedConfig } from './config/load-config.js';
 import type { ConfigOverrides, RuntimeConfig } from './config/runtime-config.js';
@@ -57,11 +57,14 @@ export interface RunningApp {
   stop(): Promise<void>;
 }
 
+/** Feeds store query timings into sre_monitor_store_query_duration_seconds. */
+export function storeQueryListener(metrics: AppMetrics): QueryTimingListener {
+  return (operation, seconds) => metrics.storeQueryDuration.observe({ operation }, seconds);
+}
+
 /** Opens the store for the given settings and migrates it; used by the server and by CLI commands. */
 export async function openStore(runtime: RuntimeConfig, metrics?: AppMetrics): Promise<Store> {
-  const store = await createStore(runtime.storage, {
-    onQuery: metrics ? (operation: string, seconds: number) => metrics.storeQueryDuration.observe({ operation }, seconds) : undefined,
-  });
+  const store = await createStore(runtime.storage, { onQuery: metrics ? storeQueryListener(metrics) : undefined });
   try {
     await store.migrate();
   } catch (error) {

@@ -6,7 +6,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pino } from 'pino';
-import { startApp, type AppOptions, type RunningApp } from '../../src/app.js';
+import { startApp, storeQueryListener, type AppOptions, type RunningApp } from '../../src/app.js';
 import { createPgliteStore } from '../../src/adapters/store/pglite-store.js';
 import { cliActor } from '../../src/engine/actor.js';
 import { createTestDatabase } from './postgres.js';
@@ -52,8 +52,8 @@ export async function startTestApp(kind: StoreKind, options: TestAppOptions = {}
       collectDefaultMetrics: false,
       ...(usePglite
         ? {
-            storeFactory: async () => {
-              const store = await createPgliteStore({});
+            storeFactory: async (_runtime, metrics) => {
+              const store = await createPgliteStore({ onQuery: storeQueryListener(metrics) });
               await store.migrate();
               return store;
             },
