@@ -11,6 +11,8 @@ export function reportCliError(error: unknown): number {
     process.stderr.write(`error: ${error.message}\n`);
     return error.code === 'validation' ? 2 : 1;
   }
-  process.stderr.write(`error: ${error instanceof Error ? error.message : String(error)}\n`);
+  const message = error instanceof Error ? error.message : String(error);
+  const hint = (error as { code?: unknown }).code === 'EADDRINUSE' ? ' (another process uses this port: stop it, or pick another with --port or server.port)' : '';
+  process.stderr.write(`error: ${message}${hint}\n`);
   return 1;
 }
