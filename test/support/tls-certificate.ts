@@ -37,3 +37,13 @@ export async function createTestCertificate(options: TestCertificateOptions): Pr
   });
   return { key: pems.private, cert: pems.cert };
 }
+
+/** The three certificates expiry tests need: valid a year, expiring in 3 days (+1 h), expired 3 days (+1 h) ago. */
+export async function createExpiryCertificates(): Promise<{ yearLong: TestCertificate; expiringSoon: TestCertificate; expired: TestCertificate }> {
+  const [yearLong, expiringSoon, expired] = await Promise.all([
+    createTestCertificate({ validForDays: 365 }),
+    createTestCertificate({ validForDays: 3 + 1 / 24 }),
+    createTestCertificate({ validForDays: -(3 + 1 / 24) }),
+  ]);
+  return { yearLong, expiringSoon, expired };
+}

@@ -4,7 +4,7 @@ import net from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { closedPort, createLocalServers } from '../../../test/support/local-servers.js';
-import { createTestCertificate, type TestCertificate } from '../../../test/support/tls-certificate.js';
+import { createExpiryCertificates, type TestCertificate } from '../../../test/support/tls-certificate.js';
 import { createHttpProbe, type HttpProbeSpec } from './http-probe.js';
 import { createProbeTimeoutSignal } from './probe-timeout.js';
 
@@ -274,11 +274,7 @@ describe('http probe: TLS', () => {
   let expired: TestCertificate;
 
   beforeAll(async () => {
-    [yearLong, expiringSoon, expired] = await Promise.all([
-      createTestCertificate({ validForDays: 365 }),
-      createTestCertificate({ validForDays: 3 + 1 / 24 }),
-      createTestCertificate({ validForDays: -(3 + 1 / 24) }),
-    ]);
+    ({ yearLong, expiringSoon, expired } = await createExpiryCertificates());
   });
 
   it('rejects a self-signed certificate unless told to ignore TLS errors', async () => {

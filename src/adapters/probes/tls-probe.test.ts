@@ -2,7 +2,7 @@ import tls from 'node:tls';
 import net from 'node:net';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { closedPort, createLocalServers } from '../../../test/support/local-servers.js';
-import { createTestCertificate, type TestCertificate } from '../../../test/support/tls-certificate.js';
+import { createExpiryCertificates, type TestCertificate } from '../../../test/support/tls-certificate.js';
 import { createProbeTimeoutSignal } from './probe-timeout.js';
 import { createTlsProbe, type TlsProbeSpec } from './tls-probe.js';
 
@@ -23,11 +23,7 @@ describe('tls probe', () => {
   let expired: TestCertificate;
 
   beforeAll(async () => {
-    [yearLong, expiringSoon, expired] = await Promise.all([
-      createTestCertificate({ validForDays: 365 }),
-      createTestCertificate({ validForDays: 3 + 1 / 24 }),
-      createTestCertificate({ validForDays: -(3 + 1 / 24) }),
-    ]);
+    ({ yearLong, expiringSoon, expired } = await createExpiryCertificates());
   });
 
   it('reports an untrusted (self-signed) chain as down unless chain errors are ignored', async () => {
