@@ -1,8 +1,9 @@
 /**
- * src/adapters/probes: one Probe per monitor kind (`http`, `tcp`, `tls`), each doing one
- * attempt on a fresh connection and turning every failure into a precise `down` message. Shared
- * pieces: phase timings from socket events, a settle-once attempt for aborts, Node error and TLS
- * authorization messages, certificate expiry.
+ * src/adapters/probes: one Probe per monitor kind (`http`, `tcp`, `tls`, `postgres`, `redis`,
+ * `host`), each doing one attempt (network kinds on a fresh connection) and turning every
+ * failure into a precise `down` message. Shared pieces: phase timings from socket events, a
+ * settle-once attempt for aborts, Node error and TLS authorization messages, certificate expiry,
+ * password redaction for connection URLs.
  */
 export * from './http-probe.js';
 export * from './tcp-probe.js';
@@ -10,3 +11,7 @@ export * from './tls-probe.js';
 export { validateJsonPath } from './http-body-assertions.js';
 export { createProbeTimeoutSignal, ProbeTimeoutError } from './probe-timeout.js';
 export type { ExpectedStatus } from './http-status-expectation.js';
+export * from './postgres-probe.js';
+export * from './redis-probe.js';
+export * from './host-probe.js';
+export { createHostReaders, type DiskReading, type HostReaders, type HostReadersOptions, type MemoryReading } from './host-readers.js';

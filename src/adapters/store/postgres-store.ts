@@ -9,6 +9,7 @@ import type { Database } from './database-schema.js';
 import { createKyselyStore } from './kysely-store.js';
 import { createQueryTimingLogger } from './query-timing.js';
 import type { QueryTimingListener, Store } from './store.js';
+import { redactUrl } from '../secret-redaction.js';
 
 export interface PostgresStoreOptions {
   /** libpq-style URL, e.g. `postgres://user:password@host:5432/db`. */
@@ -29,15 +30,9 @@ const defaultConnectTimeoutMs = 10_000;
 
 /** The URL with any password replaced by `***`, safe for logs, status pages and errors. */
 export function redactPostgresUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password !== '') parsed.password = '***';
-    if (parsed.searchParams.has('password')) parsed.searchParams.set('password', '***');
-    return parsed.href;
-  } catch {
-    // Not a URL (a libpq key=value string): redact the one key that carries a secret.
-    return url.replace(/(password\s*=\s*)(?:'[^']*'|\S+)/gi, '$1***');
-  }
+  if (URL.canParse(url)) return redactUrl(url);
+  // Not a URL (a libpq key=value string): redact the one key that carries a secret.
+  return url.replace(/(password\s*=\s*)(?:'[^']*'|\S+)/gi, '$1***');
 }
 
 /** Creates the pool lazily (no connection is opened until the first query). Does not migrate. */
