@@ -6,6 +6,7 @@
  * time as `nowMs` (milliseconds since the Unix epoch) and returns a new state.
  */
 import type { FieldProblem } from '../errors.js';
+import { checkIntegerInRange } from '../validation/integer-range.js';
 
 export type BreakerStatus = 'closed' | 'open' | 'half_open';
 
@@ -189,21 +190,15 @@ const maxOpenDurationMs = 24 * 3600_000;
  */
 export function validateBreakerOptions(options: CircuitBreakerOptions): FieldProblem[] {
   const problems: FieldProblem[] = [];
-  checkInteger(problems, 'failure_threshold', options.failureThreshold, 1, 1000);
+  checkIntegerInRange(problems, 'failure_threshold', options.failureThreshold, 1, 1000);
   if (!Number.isInteger(options.openDurationMs) || options.openDurationMs < 1 || options.openDurationMs > maxOpenDurationMs) {
     problems.push({
       field: 'open_duration',
       message: `must be a duration from 1ms to 24h, got ${String(options.openDurationMs)} ms`,
     });
   }
-  checkInteger(problems, 'half_open_trials', options.halfOpenTrials, 1, 1000);
+  checkIntegerInRange(problems, 'half_open_trials', options.halfOpenTrials, 1, 1000);
   return problems;
-}
-
-function checkInteger(problems: FieldProblem[], field: string, value: number, min: number, max: number): void {
-  if (!Number.isInteger(value) || value < min || value > max) {
-    problems.push({ field, message: `must be an integer from ${min} to ${max}, got ${String(value)}` });
-  }
 }
 
 function openState(consecutiveFailures: number, nowMs: number): CircuitBreakerState {

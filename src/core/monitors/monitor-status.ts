@@ -8,6 +8,7 @@
  * Unix epoch, passed in by the caller.
  */
 import type { FieldProblem } from '../errors.js';
+import { checkIntegerInRange } from '../validation/integer-range.js';
 
 /** What one check found; `degraded` means it answered but badly (slow, certificate expiring). */
 export type CheckStatus = 'up' | 'down' | 'degraded';
@@ -156,16 +157,10 @@ export function withMonitorStatusDefaults(options: Partial<MonitorStatusOptions>
  */
 export function validateMonitorStatusOptions(options: MonitorStatusOptions): FieldProblem[] {
   const problems: FieldProblem[] = [];
-  checkInteger(problems, 'retries', options.retries, 0, 10);
-  checkInteger(problems, 'failure_threshold', options.failureThreshold, 1, 100);
-  checkInteger(problems, 'success_threshold', options.successThreshold, 1, 100);
+  checkIntegerInRange(problems, 'retries', options.retries, 0, 10);
+  checkIntegerInRange(problems, 'failure_threshold', options.failureThreshold, 1, 100);
+  checkIntegerInRange(problems, 'success_threshold', options.successThreshold, 1, 100);
   return problems;
-}
-
-function checkInteger(problems: FieldProblem[], field: string, value: number, min: number, max: number): void {
-  if (!Number.isInteger(value) || value < min || value > max) {
-    problems.push({ field, message: `must be an integer from ${min} to ${max}, got ${String(value)}` });
-  }
 }
 
 function pendingState(lastMessage: string, nowMs: number): MonitorStatusState {
