@@ -49,3 +49,17 @@ export function redactSecrets(message: string, secrets: readonly string[]): stri
   for (const secret of secrets) if (secret !== '') redacted = redacted.split(secret).join('***');
   return redacted;
 }
+
+/**
+ * Null when `url` parses and uses one of `schemes` (without the colon); otherwise a message that
+ * names what was wrong but never echoes the URL, which may hold a password.
+ */
+export function checkConnectionUrl(url: string, product: string, schemes: readonly string[], shape: string): string | null {
+  let protocol: string;
+  try {
+    protocol = new URL(url).protocol.replace(/:$/, '');
+  } catch {
+    return `invalid ${product} URL (expected ${shape})`;
+  }
+  return schemes.includes(protocol) ? null : `invalid ${product} URL: scheme ${protocol} (expected ${schemes.join(' or ')})`;
+}

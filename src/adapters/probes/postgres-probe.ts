@@ -9,7 +9,7 @@ import pg from 'pg';
 import type { Probe, ProbeResult, ProbeTimings } from '../../core/monitors/probe.js';
 import { describeNetworkError } from './probe-errors.js';
 import { describeTimeout } from './probe-timeout.js';
-import { redactSecrets, secretsOfUrl } from '../secret-redaction.js';
+import { checkConnectionUrl, redactSecrets, secretsOfUrl } from '../secret-redaction.js';
 import { type Attempt, runAttempt } from './settle-once.js';
 
 export interface PostgresProbeSpec {
@@ -124,19 +124,7 @@ function evaluate(spec: PostgresProbeSpec, outcome: QueryOutcome, timings: Probe
   return { status: 'up', latencyMs, message, timings, details };
 }
 
-/** Null when the URL is a usable PostgreSQL URL; never echoes the URL (it may hold a password). */
-function checkUrl(url: string): string | null {
-  let protocol: string;
-  try {
-    protocol = new URL(url).protocol;
-  } catch {
-    return 'invalid PostgreSQL URL (expected postgres://user:password@host:port/database)';
-  }
-  if (protocol !== 'postgres:' && protocol !== 'postgresql:') {
-    return `invalid PostgreSQL URL: scheme ${protocol.replace(/:$/, '')} (expected postgres or postgresql)`;
-  }
-  return null;
-}
+const checkUrl = (url: string): string | null => checkConnectionUrl(url, 'PostgreSQL', ['postgres', 'postgresql'], 'postgres://user:password@host:port/database');
 
 /**
  * Rows returned, or affected for statements that return none (`update`: rowCount). pg answers

@@ -11,7 +11,7 @@ import type { Probe, ProbeResult, ProbeTimings } from '../../core/monitors/probe
 import { formatBytes } from './format-bytes.js';
 import { describeNetworkError } from './probe-errors.js';
 import { describeTimeout } from './probe-timeout.js';
-import { redactSecrets, secretsOfUrl } from '../secret-redaction.js';
+import { checkConnectionUrl, redactSecrets, secretsOfUrl } from '../secret-redaction.js';
 import { runAttempt } from './settle-once.js';
 
 export interface RedisProbeSpec {
@@ -122,19 +122,7 @@ export function parseUsedMemory(info: string): number | null {
   return match?.[1] === undefined ? null : Number(match[1]);
 }
 
-/** Null when the URL is a usable Redis URL; never echoes the URL (it may hold a password). */
-function checkUrl(url: string): string | null {
-  let protocol: string;
-  try {
-    protocol = new URL(url).protocol;
-  } catch {
-    return 'invalid Redis URL (expected redis://[user:password@]host:port[/db])';
-  }
-  if (protocol !== 'redis:' && protocol !== 'rediss:') {
-    return `invalid Redis URL: scheme ${protocol.replace(/:$/, '')} (expected redis or rediss)`;
-  }
-  return null;
-}
+const checkUrl = (url: string): string | null => checkConnectionUrl(url, 'Redis', ['redis', 'rediss'], 'redis://[user:password@]host:port[/db]');
 
 /** A server's `-ERR ...` answer (ioredis' ReplyError), as opposed to a connection failure. */
 function isReplyError(error: unknown): boolean {
