@@ -3,9 +3,12 @@
  * RFC 3339 UTC text (lexical order is time order) and JSON is text, so one schema and one set of
  * queries serve SQLite and PostgreSQL alike.
  */
-import type { Generated } from 'kysely';
+import type { ColumnType, Generated } from 'kysely';
 import type { Role } from '../../core/auth/roles.js';
+import type { MonitorKind, MonitorSource } from '../../core/monitors/monitor.js';
+import type { CheckStatus } from '../../core/monitors/monitor-status.js';
 import type { Criticality, ServiceSource } from '../../core/services/service.js';
+import type { RollupSize } from './store.js';
 
 export interface ServicesTable {
   name: string;
@@ -58,9 +61,93 @@ export interface AuditLogTable {
   request_id: string | null;
 }
 
+/**
+ * Milliseconds since the epoch: int8 in PostgreSQL, which node-postgres returns as a string (it
+ * may exceed 2^53), a number in SQLite. Written as numbers; readers convert with Number().
+ */
+type EpochMillis = ColumnType<number | string, number, number>;
+type NullableEpochMillis = ColumnType<number | string | null, number | null, number | null>;
+
+export interface MonitorsTable {
+  name: string;
+  service: string;
+  kind: MonitorKind;
+  description: string | null;
+  /** JSON array of strings, in the order the user gave them. */
+  tags_json: string;
+  /**
+   * JSON object: the rest of the MonitorSpec (interval, thresholds, breaker, maintenance
+   * windows, latency thresholds, kind settings). Nothing queries these, so they stay one column.
+   */
+  spec_json: string;
+  source: MonitorSource;
+  /** 0 or 1 (integer in both dialects). */
+  paused: number;
+  created_at: string;
+  updated_at: string;
+}
+
+/** One row per distinct (monitor, tag), for the tag filter; see ServiceTagsTable. */
+export interface MonitorTagsTable {
+  monitor_name: string;
+  tag: string;
+}
+
+export interface MonitorStatesTable {
+  monitor: string;
+  /** JSON MonitorStatusState. */
+  status_json: string;
+  /** JSON CircuitBreakerState; NULL when the monitor has no breaker. */
+  breaker_json: string | null;
+  last_result_at_ms: NullableEpochMillis;
+  last_heartbeat_at_ms: NullableEpochMillis;
+}
+
+export interface MonitorResultsTable {
+  /** Ids of one instant order its results; see AuditLogTable.id for the string case. */
+  id: Generated<number | string>;
+  monitor: string;
+  at_ms: EpochMillis;
+  status: CheckStatus;
+  latency_ms: number | null;
+  message: string;
+  /** JSON ProbeTimings or NULL. */
+  timings_json: string | null;
+  /** JSON object or NULL. */
+  details_json: string | null;
+  /** 0 or 1: taken while a maintenance window was open. */
+  maintenance: number;
+}
+
+export interface MonitorRollupsTable {
+  monitor: string;
+  size: RollupSize;
+  end_ms: EpochMillis;
+  up: number;
+  down: number;
+  degraded: number;
+  maintenance: number;
+  /** JSON LatencySketch. */
+  latency_json: string;
+  /** JSON object: threshold (ms, decimal string) to count. */
+  latency_under_json: string;
+}
+
+/** At most one row, id 1. */
+export interface MonitorRollupProgressTable {
+  id: number;
+  minute_end_ms: EpochMillis;
+}
+
 export interface Database {
   services: ServicesTable;
   service_tags: ServiceTagsTable;
   api_tokens: ApiTokensTable;
   audit_log: AuditLogTable;
+  monitors: MonitorsTable;
+  monitor_tags: MonitorTagsTable;
+  monitor_states: MonitorStatesTable;
+  monitor_results: MonitorResultsTable;
+  monitor_rollups: MonitorRollupsTable;
+  monitor_rollup_progress: MonitorRollupProgressTable;
 }

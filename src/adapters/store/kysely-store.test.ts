@@ -13,14 +13,14 @@ function storeWith(extra: Record<string, (typeof migrations)[string]>) {
 describe('createKyselyStore', () => {
   it('names the migration that failed and keeps it pending', async () => {
     const store = storeWith({
-      '0002-broken': {
+      '9999-broken': {
         up: () => Promise.reject(new Error('column "x" already exists')),
         down: () => Promise.resolve(),
       },
     });
     try {
-      await expect(store.migrate()).rejects.toThrow(/store migration 0002-broken failed \(:memory:\): column "x" already exists/);
-      expect(await store.migrationStatus()).toEqual({ applied: ['0001-initial'], pending: ['0002-broken'] });
+      await expect(store.migrate()).rejects.toThrow(/store migration 9999-broken failed \(:memory:\): column "x" already exists/);
+      expect(await store.migrationStatus()).toEqual({ applied: Object.keys(migrations), pending: ['9999-broken'] });
     } finally {
       await store.close();
     }

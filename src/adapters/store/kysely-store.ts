@@ -14,6 +14,10 @@ import { createAuditRepository } from './audit-repository.js';
 import type { Database } from './database-schema.js';
 import type { StoreExecutor } from './executor.js';
 import { StaticMigrationProvider, migrations as allMigrations, type StoreMigration } from './migrations/index.js';
+import { createMonitorRepository } from './monitor-repository.js';
+import { createMonitorResultRepository } from './monitor-result-repository.js';
+import { createMonitorRollupRepository } from './monitor-rollup-repository.js';
+import { createMonitorStateRepository } from './monitor-state-repository.js';
 import { createServiceRepository } from './service-repository.js';
 import type { MigrationStatus, Store, StoreRepositories } from './store.js';
 import { createTokenRepository } from './token-repository.js';
@@ -32,6 +36,10 @@ export function createRepositories(executor: StoreExecutor): StoreRepositories {
     services: createServiceRepository(executor),
     tokens: createTokenRepository(executor),
     audit: createAuditRepository(executor),
+    monitors: createMonitorRepository(executor),
+    monitorResults: createMonitorResultRepository(executor),
+    monitorStates: createMonitorStateRepository(executor),
+    monitorRollups: createMonitorRollupRepository(executor),
   };
 }
 

@@ -2,13 +2,16 @@
  * The store contract: one vitest suite every Store implementation must pass (SQLite file,
  * PostgreSQL server, PGlite). Behaviour callers rely on is asserted here once, so the backends
  * cannot drift apart. Excluded from the build; imported by store.test.ts. The cases live in
- * service-cases.contract.ts and record-cases.contract.ts; builders in store-builders.contract.ts.
+ * service-cases.contract.ts, record-cases.contract.ts, monitor-cases.contract.ts and
+ * monitor-data-cases.contract.ts; builders in store-builders.contract.ts.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { migrations } from './migrations/index.js';
+import { registerMonitorCases } from './monitor-cases.contract.js';
+import { registerMonitorResultCases, registerMonitorRollupCases, registerMonitorStateCases } from './monitor-data-cases.contract.js';
 import { registerListCases, registerServiceCases } from './service-cases.contract.js';
 import { registerAuditCases, registerTokenCases, registerTransactionCases } from './record-cases.contract.js';
-import { baseAuditEntry, baseService, baseToken } from './store-builders.contract.js';
+import { baseAuditEntry, baseMonitor, baseResult, baseService, baseToken } from './store-builders.contract.js';
 import type { Store } from './store.js';
 
 export interface ContractStore {
@@ -61,13 +64,19 @@ export function runStoreContract(name: string, newStore: () => Promise<ContractS
       registerTransactionCases(() => store);
       registerTokenCases(() => store);
       registerAuditCases(() => store);
+      registerMonitorCases(() => store);
+      registerMonitorResultCases(() => store);
+      registerMonitorStateCases(() => store);
+      registerMonitorRollupCases(() => store);
 
-      it('keeps services, tokens and audit entries across close and reopen', async () => {
+      it('keeps services, tokens, audit entries, monitors and results across close and reopen', async () => {
         const reopen = harness.reopen;
         if (reopen === undefined) throw new Error(`${name}: the harness must provide reopen()`);
         await store.services.insert(baseService());
         await store.tokens.insert(baseToken());
         await store.audit.append(baseAuditEntry());
+        await store.monitors.insert(baseMonitor());
+        await store.monitorResults.append([baseResult()]);
         await store.close();
 
         const reopened = await reopen();
@@ -75,6 +84,9 @@ export function runStoreContract(name: string, newStore: () => Promise<ContractS
           expect(await reopened.migrationStatus()).toEqual({ applied: migrationNames, pending: [] });
           expect(await reopened.services.get('checkout')).toEqual(baseService());
           expect(await reopened.tokens.findByHash(baseToken().tokenHash)).toEqual(baseToken());
+          expect(await reopened.monitors.get('checkout-http')).toEqual(baseMonitor());
+          const results = await reopened.monitorResults.between(0, baseResult().atMs);
+          expect(results).toEqual([baseResult()]);
           await reopened.audit.append(baseAuditEntry({ action: 'service.update' }));
           const entries = await reopened.audit.list({ limit: 10 });
           expect(entries.map((entry) => entry.action)).toEqual(['service.update', 'service.create']);

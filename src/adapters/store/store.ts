@@ -5,6 +5,8 @@
  * write survives `kill -9`.
  */
 import type { Role } from '../../core/auth/roles.js';
+import type { Monitor, MonitorKind, MonitorResult, MonitorRuntimeState } from '../../core/monitors/monitor.js';
+import type { UptimeBucket } from '../../core/monitors/uptime.js';
 import type { Criticality, Service } from '../../core/services/service.js';
 
 export interface ServiceListQuery {
@@ -84,11 +86,101 @@ export interface AuditRepository {
   list(query: AuditListQuery): Promise<AuditEntry[]>;
 }
 
+export interface MonitorListQuery {
+  service?: string;
+  kind?: MonitorKind;
+  tag?: string;
+  /** Exclusive lower bound on name (keyset pagination; results are ordered by name). */
+  afterName?: string;
+  limit: number;
+}
+
+export interface MonitorRepository {
+  list(query: MonitorListQuery): Promise<Monitor[]>;
+  /** Every monitor, ordered by name (config reconcile, the scheduler at start). */
+  all(): Promise<Monitor[]>;
+  get(name: string): Promise<Monitor | undefined>;
+  /** Throws ConflictError when the name is taken. */
+  insert(monitor: Monitor): Promise<void>;
+  /** Replaces the stored monitor with the same name; throws NotFoundError when there is none. */
+  update(monitor: Monitor): Promise<void>;
+  /** Deletes the monitor with its state, results and roll-ups; false when there was none. */
+  delete(name: string): Promise<boolean>;
+  /** False when no monitor has that name. */
+  setPaused(name: string, paused: boolean, updatedAt: string): Promise<boolean>;
+  /** How many monitors watch the service (a service with monitors cannot be deleted). */
+  countByService(service: string): Promise<number>;
+  count(): Promise<number>;
+}
+
+/** A stored result with its row id (results of one instant are ordered by id). */
+export interface StoredMonitorResult extends MonitorResult {
+  id: number;
+}
+
+export interface MonitorResultQuery {
+  monitor: string;
+  /** Exclusive lower bound on atMs. */
+  fromMs: number;
+  /** Inclusive upper bound on atMs. */
+  toMs: number;
+  /**
+   * Cursor for the next page: the id of the last result of the previous page. Results follow it
+   * in (atMs desc, id desc) order; that is "id < beforeId" whenever ids follow time, and stays
+   * exact when results were appended out of time order.
+   */
+  beforeId?: number;
+  limit: number;
+}
+
+export interface MonitorResultRepository {
+  /** Appends results (any monitors, any order) in one statement batch. */
+  append(results: readonly MonitorResult[]): Promise<void>;
+  /** One monitor's results in (fromMs, toMs], newest first: (atMs desc, id desc). */
+  list(query: MonitorResultQuery): Promise<StoredMonitorResult[]>;
+  /** Every monitor's results in (fromMs, toMs], oldest first by (atMs, id) (roll-up rebuild after a restart). */
+  between(fromMs: number, toMs: number): Promise<MonitorResult[]>;
+  /** Deletes results with atMs < beforeMs, at most `limit` rows; returns how many went. */
+  deleteOlderThan(beforeMs: number, limit: number): Promise<number>;
+}
+
+export interface MonitorStateRepository {
+  /** Inserts or replaces the state of each monitor named. */
+  upsert(states: readonly MonitorRuntimeState[]): Promise<void>;
+  all(): Promise<MonitorRuntimeState[]>;
+}
+
+export type RollupSize = '1m' | '1h';
+
+export interface MonitorRollup {
+  monitor: string;
+  bucket: UptimeBucket;
+}
+
+export interface MonitorRollupRepository {
+  /** Inserts or replaces each (monitor, size, bucket.endMs) row. */
+  upsert(size: RollupSize, rollups: readonly MonitorRollup[]): Promise<void>;
+  /**
+   * Buckets of the named monitors (all monitors when `monitors` is undefined) whose end lies in
+   * (fromMs, toMs], ordered by monitor then end.
+   */
+  list(size: RollupSize, monitors: readonly string[] | undefined, fromMs: number, toMs: number): Promise<MonitorRollup[]>;
+  /** Deletes buckets of that size ending before `beforeMs`, at most `limit`; returns how many went. */
+  deleteOlderThan(size: RollupSize, beforeMs: number, limit: number): Promise<number>;
+  /** End (ms) of the last minute whose 1-minute buckets were all written; null before the first. */
+  progress(): Promise<number | null>;
+  setProgress(minuteEndMs: number): Promise<void>;
+}
+
 /** The repositories available inside one transaction. */
 export interface StoreRepositories {
   services: ServiceRepository;
   tokens: TokenRepository;
   audit: AuditRepository;
+  monitors: MonitorRepository;
+  monitorResults: MonitorResultRepository;
+  monitorStates: MonitorStateRepository;
+  monitorRollups: MonitorRollupRepository;
 }
 
 export interface MigrationStatus {

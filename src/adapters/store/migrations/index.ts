@@ -6,12 +6,14 @@
  */
 import type { Migration, MigrationProvider } from 'kysely';
 import { initialMigration } from './0001-initial.js';
+import { monitorsMigration } from './0002-monitors.js';
 import type { SqlDialectName, StoreMigration } from './store-migration.js';
 
 export type { SqlDialectName, StoreMigration } from './store-migration.js';
 
 export const migrations: Readonly<Record<string, StoreMigration>> = {
   '0001-initial': initialMigration,
+  '0002-monitors': monitorsMigration,
 };
 
 /** Feeds `migrations` to Kysely's Migrator, telling each one the dialect it runs on. */
