@@ -10,6 +10,8 @@ import type { Clock } from './core/clock.js';
 import { ValidationError } from './core/errors.js';
 import { systemClock } from './adapters/clock/system-clock.js';
 import { createAppMetrics, type AppMetrics } from './adapters/metrics/metrics-registry.js';
+import { createMonitorMetrics } from './adapters/metrics/monitor-metrics.js';
+import { createProbeRegistry } from './adapters/probes/probe-registry.js';
 import { createStore } from './adapters/store/create-store.js';
 import type { QueryTimingListener, Store } from './adapters/store/store.js';
 import { ConfigError, formatConfigProblem, type ConfigProblem } from './config/config-problem.js';
@@ -17,6 +19,8 @@ import { loadConfig, type LoadedConfig } from './config/load-config.js';
 import type { ConfigOverrides, RuntimeConfig } from './config/runtime-config.js';
 import { configActor, type Actor } from './engine/actor.js';
 import { createEventBus, type EventBus } from './engine/event-bus.js';
+import { createMonitoring, type Monitoring } from './engine/monitors/monitoring.js';
+import { systemTimers, type Timers } from './engine/timers.js';
 import { createSelfHealth } from './engine/self-health.js';
 import { createServiceCatalog, type ServiceCatalog } from './engine/service-catalog.js';
 import { createServiceReadModel } from './engine/service-read-model.js';
@@ -32,6 +36,7 @@ export interface AppOptions {
   env?: Record<string, string | undefined>;
   logger?: Logger;
   clock?: Clock;
+  timers?: Timers;
   /** Built dashboard directory; defaults to web/dist of the package. */
   webRoot?: string;
   collectDefaultMetrics?: boolean;
@@ -48,6 +53,7 @@ export interface RunningApp {
   store: Store;
   bus: EventBus;
   catalog: ServiceCatalog;
+  monitoring: Monitoring;
   tokens: TokenService;
   metrics: AppMetrics;
   server: FastifyInstance;
@@ -90,10 +96,23 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
   });
   const catalog = createServiceCatalog({ store, bus, clock, readModel });
   const tokens = createTokenService({ store, clock, bus });
+  const monitoring = createMonitoring({
+    store,
+    bus,
+    clock,
+    timers: options.timers ?? systemTimers,
+    probes: createProbeRegistry(),
+    maxConcurrency: loaded.runtime.monitoring.maxConcurrency,
+    retention: loaded.runtime.monitoring.retention,
+    metrics: (snapshot) => createMonitorMetrics(metrics.registry, snapshot),
+    onError: (error, context) => logger.error({ err: error }, context),
+  });
 
   try {
-    await catalog.reconcile(loaded.runtime.services, configActor);
+    await applyConfig(loaded.runtime, catalog, monitoring, configActor);
+    await monitoring.start();
   } catch (error) {
+    await monitoring.stop().catch(() => undefined);
     await store.close();
     throw error instanceof ValidationError ? new ConfigError(problemsFromValidation(loaded.file, error)) : error;
   }
@@ -101,13 +120,13 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
   const reloadQueue = createSerialQueue();
   const reload = (actor: Actor): Promise<ReloadOutcome> =>
     reloadQueue(async () => {
-      const outcome = await reloadConfig(loaded, options, catalog, actor);
+      const outcome = await reloadConfig(loaded, options, catalog, monitoring, actor);
       if (outcome.ok) {
         loaded = outcome.loaded;
         logger.level = loaded.runtime.server.logLevel;
         await store.audit.append({
           at: new Date(clock.nowMs()).toISOString(), actor: actor.name, action: 'config.reload', objectType: 'config', objectId: loaded.file,
-          before: null, after: { summary: loaded.summary, services: outcome.result.services }, requestId: actor.requestId,
+          before: null, after: { summary: loaded.summary, services: outcome.result.services, monitors: outcome.result.monitors }, requestId: actor.requestId,
         });
         bus.publish('config.reloaded', { file: loaded.file, summary: loaded.summary });
         logger.info({ summary: loaded.summary, restartRequired: outcome.result.restartRequired }, 'config reloaded');
@@ -124,7 +143,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     config: () => ({ ok: true, detail: loaded.summary }),
   });
   const server = await buildHttpServer({
-    logger, clock, metrics, bus, store, catalog, tokens, health,
+    logger, clock, metrics, bus, store, catalog, tokens, health, monitoring,
     reloader: { reload },
     version,
     startedAtMs,
@@ -140,6 +159,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     await server.listen({ host: loaded.runtime.server.host, port: loaded.runtime.server.port });
   } catch (error) {
     await server.close();
+    await monitoring.stop();
     await store.close();
     throw error;
   }
@@ -152,11 +172,12 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     url: `http://${host}:${port}`,
     port,
     config: () => loaded,
-    store, bus, catalog, tokens, metrics, server, logger,
+    store, bus, catalog, monitoring, tokens, metrics, server, logger,
     reload,
     stop() {
       stopping ??= (async () => {
         await server.close();
+        await monitoring.stop();
         await store.close();
       })();
       return stopping;
@@ -168,7 +189,18 @@ type ReloadAttempt =
   | { ok: true; loaded: LoadedConfig; result: Extract<ReloadOutcome, { ok: true }> }
   | { ok: false; result: Extract<ReloadOutcome, { ok: false }> };
 
-async function reloadConfig(current: LoadedConfig, options: AppOptions, catalog: ServiceCatalog, actor: Actor): Promise<ReloadAttempt> {
+/**
+ * Makes the store match the config: config monitors that left go first (so their services can
+ * go), then services, then the monitors that stay or arrive (their services now exist).
+ */
+async function applyConfig(runtime: RuntimeConfig, catalog: ServiceCatalog, monitoring: Monitoring, actor: Actor) {
+  const removedMonitors = await monitoring.service.removeUnconfigured(runtime.monitors, actor);
+  const services = await catalog.reconcile(runtime.services, actor);
+  const monitors = await monitoring.service.reconcile(runtime.monitors, actor);
+  return { services, monitors: { ...monitors, removed: removedMonitors } };
+}
+
+async function reloadConfig(current: LoadedConfig, options: AppOptions, catalog: ServiceCatalog, monitoring: Monitoring, actor: Actor): Promise<ReloadAttempt> {
   let next: LoadedConfig;
   try {
     next = await loadConfig(options.configFile, { env: options.env, overrides: options.overrides });
@@ -176,14 +208,14 @@ async function reloadConfig(current: LoadedConfig, options: AppOptions, catalog:
     if (error instanceof ConfigError) return { ok: false, result: { ok: false, problems: error.problems.map(toReloadProblem) } };
     throw error;
   }
-  let services;
+  let applied;
   try {
-    services = await catalog.reconcile(next.runtime.services, { ...configActor, requestId: actor.requestId });
+    applied = await applyConfig(next.runtime, catalog, monitoring, { ...configActor, requestId: actor.requestId });
   } catch (error) {
     if (error instanceof ValidationError) return { ok: false, result: { ok: false, problems: problemsFromValidation(next.file, error).map(toReloadProblem) } };
     throw error;
   }
-  return { ok: true, loaded: next, result: { ok: true, summary: next.summary, restartRequired: restartRequired(current.runtime, next.runtime), services } };
+  return { ok: true, loaded: next, result: { ok: true, summary: next.summary, restartRequired: restartRequired(current.runtime, next.runtime), ...applied } };
 }
 
 /** Settings that only take effect on restart: the listening socket and the store. */
@@ -195,6 +227,8 @@ function restartRequired(before: RuntimeConfig, after: RuntimeConfig): string[] 
     if (serverBefore[key] !== serverAfter[key]) changed.push(`server.${key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)}`);
   }
   if (JSON.stringify(before.storage) !== JSON.stringify(after.storage)) changed.push('storage');
+  if (before.monitoring.maxConcurrency !== after.monitoring.maxConcurrency) changed.push('monitoring.max_concurrency');
+  if (JSON.stringify(before.monitoring.retention) !== JSON.stringify(after.monitoring.retention)) changed.push('monitoring.retention');
   return changed;
 }
 

@@ -52,6 +52,81 @@ services:
   - name: database
     team: data
     criticality: critical
+
+monitoring:
+  max_concurrency: 256         # checks running at once
+  retention:
+    results: 7d                # raw check results
+    minute_rollups: 14d
+    hour_rollups: 90d
+
+monitors:                      # one example per kind; docs/monitors.md explains each
+  - name: backend-api-health
+    service: backend-api
+    kind: http
+    description: Public health endpoint
+    interval: 30s
+    timeout: 5s
+    retries: 1                 # re-check at once before a failure counts
+    failure_threshold: 2       # counted failures in a row before down
+    success_threshold: 1
+    tags: [public]
+    circuit_breaker:           # or false
+      failure_threshold: 5
+      open_duration: 1m
+      half_open_trials: 1
+    latency_thresholds: [250ms, 1s]
+    maintenance_windows:
+      - id: weekly-deploy
+        cron: "0 2 * * 0"      # Sundays 02:00 ...
+        duration: 30m
+        time_zone: Europe/Berlin
+      - id: db-migration
+        start: 2026-12-01T22:00:00Z
+        end: 2026-12-01T23:00:00Z
+    http:
+      url: https://api.example.com/health
+      method: GET
+      headers: { Accept: application/json }
+      body: ""
+      expected_status: [200, "300-399"]
+      keyword: { text: ok, present: true }
+      json_path: { path: $.status, equals: ok, matches: "^ok$" }
+      max_latency: 500ms
+      follow_redirects: true
+      ignore_tls_errors: false
+      certificate_expiry_warning_days: 14
+  - name: database-port
+    service: database
+    kind: tcp
+    paused: false
+    tcp: { host: db.internal, port: 5432, send: "PING\\r\\n", expect: "+PONG" }
+  - name: api-dns
+    service: backend-api
+    kind: dns
+    dns: { hostname: api.example.com, record_type: A, resolver: "10.0.0.2:53", expected_values: [203.0.113.10], max_latency: 200ms }
+  - name: api-certificate
+    service: backend-api
+    kind: tls
+    interval: 1h
+    tls: { host: api.example.com, port: 443, servername: api.example.com, certificate_expiry_warning_days: 21, ignore_chain_errors: false }
+  - name: database-query
+    service: database
+    kind: postgres
+    postgres: { url: "postgres://monitor@db.internal:5432/app", query: select 1, max_latency: 200ms }
+  - name: cache
+    service: backend-api
+    kind: redis
+    redis: { url: "redis://cache.internal:6379", max_used_memory_bytes: 1073741824, max_latency: 50ms }
+  - name: this-host
+    service: backend-api
+    kind: host
+    host: { max_cpu_percent: 90, max_memory_percent: 90, disk: { path: /, max_used_percent: 85 } }
+  - name: nightly-backup
+    service: database
+    kind: heartbeat
+    interval: 1d
+    heartbeat: { token: change-me-0123456789abcdef, grace: 1h }
 `;
 
 const intro = `# Configuration reference

@@ -6,6 +6,8 @@ import path from 'node:path';
 import type { Role } from '../core/auth/roles.js';
 import { parseDurationMs } from '../core/duration.js';
 import type { ServiceSpec } from '../core/services/service.js';
+import { monitorSpecFromDocument } from '../core/monitors/monitor-spec.js';
+import type { MonitorSpec } from '../core/monitors/monitor.js';
 import type { RawConfig } from './schema.js';
 
 export type StorageSettings =
@@ -29,6 +31,12 @@ export interface RuntimeConfig {
     lockout: { maxFailures: number; windowMs: number; blockMs: number };
   };
   services: ServiceSpec[];
+  monitoring: {
+    maxConcurrency: number;
+    retention: { resultsMs: number; minuteRollupsMs: number; hourRollupsMs: number };
+  };
+  /** Config-owned monitors; their problems were reported by the loader already. */
+  monitors: Array<{ spec: MonitorSpec; paused: boolean }>;
 }
 
 /** Command-line flags that win over the file. */
@@ -81,5 +89,14 @@ export function toRuntimeConfig(raw: RawConfig, overrides: ConfigOverrides = {},
       dependencies: entry.dependencies,
       links: { ...entry.links },
     })),
+    monitoring: {
+      maxConcurrency: raw.monitoring.max_concurrency,
+      retention: {
+        resultsMs: ms(raw.monitoring.retention.results),
+        minuteRollupsMs: ms(raw.monitoring.retention.minute_rollups),
+        hourRollupsMs: ms(raw.monitoring.retention.hour_rollups),
+      },
+    },
+    monitors: raw.monitors.map((entry) => ({ spec: monitorSpecFromDocument(entry).spec, paused: entry.paused ?? false })),
   };
 }

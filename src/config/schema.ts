@@ -6,6 +6,7 @@
 import Type, { type Static, type TSchema } from 'typebox';
 import { criticalities, serviceNamePattern } from '../core/services/service.js';
 import { durationSchemaPattern } from '../core/duration.js';
+import { MonitorDocument } from '../core/monitors/monitor-document.js';
 
 const strict = { additionalProperties: false } as const;
 
@@ -99,6 +100,21 @@ export const ServiceEntry = Type.Object(
   { ...strict, description: 'A service in the catalog.' },
 );
 
+export const MonitoringSection = Type.Object(
+  {
+    max_concurrency: Type.Integer({ minimum: 1, maximum: 10_000, default: 256, description: 'Most checks running at once; more wait in line (scheduling lag).' }),
+    retention: Type.Object(
+      {
+        results: Duration('How long raw check results are kept', '7d'),
+        minute_rollups: Duration('How long 1-minute roll-ups are kept (at least 3d, the SLO engine reads them)', '14d'),
+        hour_rollups: Duration('How long 1-hour roll-ups are kept (uptime over 90 days needs 90d)', '90d'),
+      },
+      { ...strict, default: {}, description: 'How long monitor history is kept.' },
+    ),
+  },
+  { ...strict, default: {}, description: 'Settings for all monitors.' },
+);
+
 export const ConfigSchema = Type.Object(
   {
     include: Type.Array(Type.String({ minLength: 1 }), {
@@ -109,10 +125,13 @@ export const ConfigSchema = Type.Object(
     storage: StorageSection,
     auth: AuthSection,
     services: Type.Array(ServiceEntry, { default: [], description: 'The service catalog entries owned by this file.' }),
+    monitoring: MonitoringSection,
+    monitors: Type.Array(MonitorDocument, { default: [], description: 'Health checks and uptime monitors owned by this file; see docs/monitors.md.' }),
   },
   { ...strict, description: 'sre-monitor configuration file.' },
 );
 
 export type RawConfig = Static<typeof ConfigSchema>;
 export type RawServiceEntry = Static<typeof ServiceEntry>;
+export type RawMonitorEntry = Static<typeof MonitorDocument>;
 export type ConfigSchemaType = TSchema;

@@ -4,6 +4,7 @@
  * once, not again as a confusing follow-on error.
  */
 import { checkDependencyGraph } from '../core/services/dependency-graph.js';
+import { monitorProblems } from './monitor-checks.js';
 import { parsePath, type PathSegment } from './config-problem.js';
 import type { RawConfig } from './schema.js';
 import type { PathProblem } from './schema-errors.js';
@@ -24,6 +25,7 @@ export function semanticProblems(raw: RawConfig, options: SemanticCheckOptions):
     const graph = checkDependencyGraph(raw.services, (index) => `services[${index}].dependencies`);
     problems.push(...graph.map((problem) => ({ path: parsePath(problem.field), message: problem.message })));
   }
+  if (!options.failedSections.has('monitors')) problems.push(...monitorProblems(raw, options.where));
   return problems;
 }
 

@@ -97,6 +97,10 @@ export function createServiceCatalog({ store, bus, clock, readModel }: ServiceCa
         if (dependents.length > 0) {
           throw new ConflictError(`service '${name}' cannot be deleted: ${dependents.join(', ')} depend${dependents.length === 1 ? 's' : ''} on it`);
         }
+        const monitors = await repos.monitors.countByService(name);
+        if (monitors > 0) {
+          throw new ConflictError(`service '${name}' cannot be deleted: ${monitors} monitor${monitors === 1 ? '' : 's'} still watch${monitors === 1 ? 'es' : ''} it; delete or move them first`);
+        }
         await repos.services.delete(name);
         await audit(repos, actor, 'service.delete', name, current, null);
         return current;
@@ -163,6 +167,12 @@ async function reconcileInTransaction(
   }
   for (const current of stored) {
     if (current.source === 'config' && !wanted.has(current.name)) {
+      const monitors = await repos.monitors.countByService(current.name);
+      if (monitors > 0) {
+        throw new ValidationError(
+          [{ field: 'services', message: `service '${current.name}' was removed from the config but ${monitors} monitor(s) created through the API still watch it` }],
+        );
+      }
       await repos.services.delete(current.name);
       await audit(repos, actor, 'service.delete', current.name, current, null);
       changes.removedServices.push(current);

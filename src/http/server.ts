@@ -16,6 +16,7 @@ import type { Store } from '../adapters/store/store.js';
 import type { EventBus } from '../engine/event-bus.js';
 import type { SelfHealth } from '../engine/self-health.js';
 import type { ServiceCatalog } from '../engine/service-catalog.js';
+import type { Monitoring } from '../engine/monitors/monitoring.js';
 import type { TokenService } from '../engine/token-service.js';
 import { registerAuth, type AuthSettings } from './auth.js';
 import { createErrorHandler, sendProblem } from './problem.js';
@@ -25,6 +26,9 @@ import { registerHealthRoutes } from './routes/health.js';
 import { registerMetricsRoute } from './routes/metrics.js';
 import { registerReloadRoute, type ConfigReloader } from './routes/reload.js';
 import { registerServiceRoutes } from './routes/services.js';
+import { registerMonitorRoutes } from './routes/monitors.js';
+import { registerBreakerRoutes } from './routes/breakers.js';
+import { registerHeartbeatRoutes } from './routes/heartbeats.js';
 import { validatorCompiler } from './validator-compiler.js';
 import { registerEventStream } from './ws.js';
 
@@ -35,6 +39,7 @@ export interface HttpServerOptions {
   bus: EventBus;
   store: Store;
   catalog: ServiceCatalog;
+  monitoring: Monitoring;
   tokens: TokenService;
   health: SelfHealth;
   reloader: ConfigReloader;
@@ -95,6 +100,9 @@ export async function buildHttpServer(options: HttpServerOptions): Promise<Fasti
   registerHealthRoutes(app, options.health, { version: options.version, startedAtMs: options.startedAtMs, nowMs: () => options.clock.nowMs() });
   registerMetricsRoute(app, options.metrics);
   registerServiceRoutes(app, options.catalog);
+  registerMonitorRoutes(app, { monitoring: options.monitoring, catalog: options.catalog, clock: options.clock });
+  registerBreakerRoutes(app, options.monitoring.service);
+  registerHeartbeatRoutes(app, options.monitoring.service);
   registerAuditRoutes(app, options.store);
   registerReloadRoute(app, options.reloader);
   registerEventStream(app, { bus: options.bus, clock: options.clock, metrics: options.metrics, maxBufferedBytes: options.websocketMaxBufferedBytes });

@@ -54,7 +54,7 @@ function checkPostgres(spec: PostgresProbeSpec, signal: AbortSignal): Promise<Pr
   const onThrow = (error: unknown): ProbeResult => down(describeNetworkError(error));
 
   return runAttempt<ProbeResult>(signal, { onAbort, onThrow }, (attempt) => {
-    const urlProblem = checkUrl(spec.url);
+    const urlProblem = checkPostgresUrl(spec.url);
     if (urlProblem !== null) {
       attempt.settle(down(urlProblem));
       return;
@@ -124,7 +124,7 @@ function evaluate(spec: PostgresProbeSpec, outcome: QueryOutcome, timings: Probe
   return { status: 'up', latencyMs, message, timings, details };
 }
 
-const checkUrl = (url: string): string | null => checkConnectionUrl(url, 'PostgreSQL', ['postgres', 'postgresql'], 'postgres://user:password@host:port/database');
+export const checkPostgresUrl = (url: string): string | null => checkConnectionUrl(url, 'PostgreSQL', ['postgres', 'postgresql'], 'postgres://user:password@host:port/database');
 
 /**
  * Rows returned, or affected for statements that return none (`update`: rowCount). pg answers

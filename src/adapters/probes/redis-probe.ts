@@ -48,7 +48,7 @@ function checkRedis(spec: RedisProbeSpec, signal: AbortSignal): Promise<ProbeRes
   const onAbort = (): ProbeResult => down(describeTimeout(signal, performance.now() - startAt, stage));
 
   return runAttempt<ProbeResult>(signal, { onAbort, onThrow: (error) => down(describeNetworkError(error)) }, (attempt) => {
-    const urlProblem = checkUrl(spec.url);
+    const urlProblem = checkRedisUrl(spec.url);
     if (urlProblem !== null) {
       attempt.settle(down(urlProblem));
       return;
@@ -122,7 +122,7 @@ export function parseUsedMemory(info: string): number | null {
   return match?.[1] === undefined ? null : Number(match[1]);
 }
 
-const checkUrl = (url: string): string | null => checkConnectionUrl(url, 'Redis', ['redis', 'rediss'], 'redis://[user:password@]host:port[/db]');
+export const checkRedisUrl = (url: string): string | null => checkConnectionUrl(url, 'Redis', ['redis', 'rediss'], 'redis://[user:password@]host:port[/db]');
 
 /** A server's `-ERR ...` answer (ioredis' ReplyError), as opposed to a connection failure. */
 function isReplyError(error: unknown): boolean {

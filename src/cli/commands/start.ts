@@ -5,6 +5,8 @@
  */
 import { Command, Option } from 'commander';
 import { startApp, type RunningApp } from '../../app.js';
+import { systemClock } from '../../adapters/clock/system-clock.js';
+import { startDemoTarget, type DemoTarget } from '../demo/demo-target.js';
 import { version } from '../../version.js';
 import { configOption, parsePort } from '../config-option.js';
 import { reportCliError } from '../report-error.js';
@@ -15,6 +17,7 @@ interface StartOptions {
   host?: string;
   data?: string;
   logLevel?: string;
+  demoTarget?: number;
 }
 
 export function startCommand(): Command {
@@ -25,23 +28,29 @@ export function startCommand(): Command {
     .option('--host <host>', 'address to listen on (overrides server.host)')
     .option('--data <dir>', 'data directory (overrides server.data_dir)')
     .addOption(new Option('--log-level <level>', 'log level (overrides server.log_level)').choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace']))
+    .addOption(new Option('--demo-target <port>', 'also serve the demo target on 127.0.0.1:PORT (what examples/demo.yaml watches)').argParser(parsePort))
     .action(async (options: StartOptions) => {
       let app: RunningApp;
+      let demo: DemoTarget | undefined;
       try {
+        if (options.demoTarget !== undefined) {
+          demo = await startDemoTarget({ port: options.demoTarget, latencyMs: 40, jitterMs: 30, failureRate: 0.01, clock: systemClock });
+        }
         app = await startApp({
           configFile: options.config,
           overrides: { port: options.port, host: options.host, dataDir: options.data, logLevel: options.logLevel },
         });
       } catch (error) {
+        await demo?.close();
         process.exitCode = reportCliError(error);
         return;
       }
-      printBanner(app, options.config);
-      handleSignals(app);
+      printBanner(app, options.config, demo);
+      handleSignals(app, demo);
     });
 }
 
-function printBanner(app: RunningApp, configArgument: string): void {
+function printBanner(app: RunningApp, configArgument: string, demo: DemoTarget | undefined): void {
   const loaded = app.config();
   const browsable = app.url.replace(/\/\/(127\.0\.0\.1|0\.0\.0\.0|\[::\]|\[::1\])(?=:)/, '//localhost');
   const viaNpm = process.env.npm_lifecycle_event === 'start';
@@ -52,12 +61,13 @@ function printBanner(app: RunningApp, configArgument: string): void {
     `  store:     ${app.store.kind} ${app.store.location}`,
     `  API docs:  ${browsable}/docs   metrics: ${browsable}/metrics   events: ${browsable.replace('http', 'ws')}/ws`,
     `  admin token: ${cli} token create --role admin --name admin --config ${configArgument}`,
+    ...(demo === undefined ? [] : [`  demo target: ${demo.url} (watched by the demo monitors)`]),
     '',
   ];
   process.stdout.write(lines.join('\n'));
 }
 
-function handleSignals(app: RunningApp): void {
+function handleSignals(app: RunningApp, demo: DemoTarget | undefined): void {
   const shutdownTimeoutMs = app.config().runtime.server.shutdownTimeoutMs;
   let stopping = false;
   const stop = (signal: string) => {
@@ -69,7 +79,7 @@ function handleSignals(app: RunningApp): void {
       process.exit(1);
     }, shutdownTimeoutMs);
     force.unref();
-    app.stop().then(
+    Promise.all([app.stop(), demo?.close()]).then(
       () => {
         app.logger.info('stopped');
         app.logger.flush();

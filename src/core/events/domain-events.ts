@@ -4,7 +4,42 @@
  * and the dashboard can rely on the shapes.
  */
 import type { Role } from '../auth/roles.js';
+import type { BreakerStatus } from '../monitors/circuit-breaker.js';
+import type { MonitorKind } from '../monitors/monitor.js';
+import type { MonitorStatus, MonitorTransitionCause } from '../monitors/monitor-status.js';
 import type { Service } from '../services/service.js';
+
+/** A monitor's status changed (`monitor.down`, `monitor.up`, ...); `reason` says why in words. */
+export interface MonitorStatusEvent {
+  monitor: string;
+  service: string;
+  kind: MonitorKind;
+  from: MonitorStatus;
+  to: MonitorStatus;
+  reason: string;
+  cause: MonitorTransitionCause;
+  /** Message of the latest check. */
+  message: string;
+}
+
+/** A circuit breaker moved; `name` is the monitor's name for monitor breakers. */
+export interface BreakerEvent {
+  name: string;
+  monitor: string;
+  service: string;
+  from: BreakerStatus;
+  to: BreakerStatus;
+  reason: string;
+  consecutiveFailures: number;
+}
+
+/** A monitor was created, changed or deleted (the API shape lives in the HTTP layer). */
+export interface MonitorChangeEvent {
+  monitor: string;
+  service: string;
+  kind: MonitorKind;
+  source: 'config' | 'api';
+}
 
 export interface DomainEventPayloads {
   'service.created': { service: Service };
@@ -15,6 +50,18 @@ export interface DomainEventPayloads {
   'token.created': { name: string; role: Role };
   'token.revoked': { name: string };
   'security.auth_blocked': { address: string; failures: number; blockedUntil: string };
+  'monitor.created': MonitorChangeEvent;
+  'monitor.updated': MonitorChangeEvent;
+  'monitor.deleted': MonitorChangeEvent;
+  'monitor.up': MonitorStatusEvent;
+  'monitor.down': MonitorStatusEvent;
+  'monitor.degraded': MonitorStatusEvent;
+  'monitor.pending': MonitorStatusEvent;
+  'monitor.paused': MonitorStatusEvent;
+  'monitor.maintenance': MonitorStatusEvent;
+  'breaker.opened': BreakerEvent;
+  'breaker.half_opened': BreakerEvent;
+  'breaker.closed': BreakerEvent;
 }
 
 export type DomainEventType = keyof DomainEventPayloads;
@@ -37,4 +84,16 @@ export const domainEventTypes: readonly DomainEventType[] = [
   'token.created',
   'token.revoked',
   'security.auth_blocked',
+  'monitor.created',
+  'monitor.updated',
+  'monitor.deleted',
+  'monitor.up',
+  'monitor.down',
+  'monitor.degraded',
+  'monitor.pending',
+  'monitor.paused',
+  'monitor.maintenance',
+  'breaker.opened',
+  'breaker.half_opened',
+  'breaker.closed',
 ];

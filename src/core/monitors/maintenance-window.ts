@@ -78,7 +78,7 @@ export function validateMaintenanceWindow(
   if (timeZoneProblem !== undefined) problems.push({ field: field('time_zone'), message: timeZoneProblem });
   try {
     // Parsing needs no time zone; a bad zone is already reported above.
-    scheduleOf({ ...window, timeZone: 'UTC' });
+    buildSchedule({ ...window, timeZone: 'UTC' });
   } catch (error) {
     problems.push({ field: field('cron'), message: error instanceof Error ? error.message : String(error) });
   }
@@ -147,7 +147,22 @@ function nextOccurrence(window: MaintenanceWindow, nowMs: number): MaintenanceWi
   return { window, startedAtMs, endsAtMs: startedAtMs + window.durationMs };
 }
 
+/**
+ * Building a Cron costs about 0.2 ms and the scheduler asks before every check, so each window
+ * object keeps its own (keyed weakly: a replaced monitor's windows are collected with it).
+ */
+const schedules = new WeakMap<RecurringMaintenanceWindow, Cron>();
+
 function scheduleOf(window: RecurringMaintenanceWindow): Cron {
+  let schedule = schedules.get(window);
+  if (schedule === undefined || schedule.getPattern() !== window.cron) {
+    schedule = buildSchedule(window);
+    schedules.set(window, schedule);
+  }
+  return schedule;
+}
+
+function buildSchedule(window: RecurringMaintenanceWindow): Cron {
   return new Cron(window.cron, {
     timezone: window.timeZone,
     paused: true,

@@ -13,8 +13,14 @@ export interface ReloadProblem {
   text: string;
 }
 
+interface ReconcileCounts {
+  created: string[];
+  updated: string[];
+  removed: string[];
+}
+
 export type ReloadOutcome =
-  | { ok: true; summary: string; restartRequired: string[]; services: { created: string[]; updated: string[]; removed: string[] } }
+  | { ok: true; summary: string; restartRequired: string[]; services: ReconcileCounts; monitors: ReconcileCounts }
   | { ok: false; problems: ReloadProblem[] };
 
 export interface ConfigReloader {
@@ -38,6 +44,7 @@ export function registerReloadRoute(app: FastifyInstance, reloader: ConfigReload
       summary: outcome.summary,
       restart_required: outcome.restartRequired,
       services: outcome.services,
+      monitors: outcome.monitors,
     };
   });
 }
