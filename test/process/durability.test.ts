@@ -79,3 +79,54 @@ describe.each(variants)('kill -9 mid-burst on $kind', ({ kind, storage, availabl
     }
   }, 60_000);
 });
+
+describe.each(variants)('kill -9 while check results are written on $kind', ({ kind, storage, available }) => {
+  it.skipIf(!available)('keeps every acknowledged result and counts it in the uptime roll-ups after the restart (skipped only when no PostgreSQL server answers outside CI)', async () => {
+    const token = `kill9-heartbeat-${kind}-0123456789`;
+    const configFile = path.join(dir, `${kind}-results.yaml`);
+    await writeFile(
+      configFile,
+      `server:\n  data_dir: ${dir}/${kind}-results\n${storage.replace(/kill9\.db/, 'kill9-results.db')}` +
+        `services:\n  - name: jobs\nmonitors:\n  - name: batch\n    service: jobs\n    kind: heartbeat\n    interval: 1h\n    heartbeat: { token: ${token} }\n`,
+    );
+    const server = await startServerProcess(configFile, await freePort());
+    const acknowledged: number[] = [];
+    let killed = false;
+    const worker = async () => {
+      for (let i = 0; !killed && i < 5000; i += 1) {
+        try {
+          const response = await fetch(`${server.url}/api/v1/heartbeats/${token}`, { method: 'POST' });
+          if (response.status === 200) acknowledged.push(i);
+          else if (!killed) throw new Error(`unexpected ${response.status}: ${await response.text()}`);
+        } catch (error) {
+          if (!killed) throw error;
+        }
+      }
+    };
+    // Each ping waits for its group commit (about 100 ms), so many run at once.
+    const workers = Array.from({ length: 48 }, () => worker());
+    while (acknowledged.length < 300) await new Promise((resolve) => setTimeout(resolve, 5));
+    server.child.kill('SIGKILL');
+    killed = true;
+    await Promise.all(workers);
+    expect(await server.exited).toBe('SIGKILL');
+
+    const restarted = await startServerProcess(configFile, await freePort());
+    try {
+      let stored = 0;
+      let cursor: string | null = null;
+      do {
+        const page = (await (await fetch(`${restarted.url}/api/v1/monitors/batch/results?limit=500${cursor ? `&cursor=${cursor}` : ''}`)).json()) as { items: unknown[]; next_cursor: string | null };
+        stored += page.items.length;
+        cursor = page.next_cursor;
+      } while (cursor !== null);
+      expect(stored).toBeGreaterThanOrEqual(acknowledged.length);
+      const uptime = (await (await fetch(`${restarted.url}/api/v1/monitors/batch/uptime`)).json()) as { windows: { '24h': { checks: { up: number } } } };
+      // Roll-ups are rebuilt from the stored results: every stored result counted once.
+      expect(uptime.windows['24h'].checks.up).toBe(stored);
+    } finally {
+      restarted.child.kill('SIGTERM');
+      await restarted.exited;
+    }
+  }, 60_000);
+});

@@ -131,14 +131,17 @@ export function toResultResource(result: MonitorResult): Static<typeof ResultRes
   };
 }
 
+/** Sketch quantiles are good to 2%; more than 0.1 ms of precision would only be noise. */
+const tenth = (ms: number | null): number | null => (ms === null ? null : Math.round(ms * 10) / 10);
+
 export function toSummaryResource(summary: WindowSummary, fromMs: number, toMs: number): Static<typeof SummaryResource> {
   return {
     from: iso(fromMs),
     to: iso(toMs),
     uptime: summary.uptimeRatio,
     checks: summary.counts,
-    latency_p50_ms: summary.latencyP50Ms,
-    latency_p95_ms: summary.latencyP95Ms,
-    latency_p99_ms: summary.latencyP99Ms,
+    latency_p50_ms: tenth(summary.latencyP50Ms),
+    latency_p95_ms: tenth(summary.latencyP95Ms),
+    latency_p99_ms: tenth(summary.latencyP99Ms),
   };
 }
