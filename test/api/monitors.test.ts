@@ -112,6 +112,23 @@ describe.each(storeKinds)('monitors API on %s', (kind) => {
     expect(serviceUptime.windows['24h']?.checks.up).toBeGreaterThanOrEqual(1);
   });
 
+  it('changes a monitor with PATCH (a new kind replaces the old block) and refuses a rename with PUT', async () => {
+    expect((await create({ name: 'web-edit', service: 'web', kind: 'http', interval: '1h', http: { url: `${target}/` } })).status).toBe(201);
+    const patched = await t.request('/api/v1/monitors/web-edit', { method: 'PATCH', token: t.tokens.admin, json: { interval: '30m', tags: ['edge'] } });
+    expect(patched.status).toBe(200);
+    expect(await patched.json()).toMatchObject({ interval: '30m', tags: ['edge'], http: { url: `${target}/` } });
+    const port = Number(new URL(target).port);
+    const retyped = (await (await t.request('/api/v1/monitors/web-edit', { method: 'PATCH', token: t.tokens.admin, json: { kind: 'tcp', tcp: { host: '127.0.0.1', port } } })).json()) as MonitorJson;
+    expect(retyped.kind).toBe('tcp');
+    expect(retyped.http).toBeUndefined();
+    const renamed = await t.request('/api/v1/monitors/web-edit', { method: 'PUT', token: t.tokens.admin, json: { name: 'other', service: 'web', kind: 'tcp', tcp: { host: '127.0.0.1', port } } });
+    expect(renamed.status).toBe(400);
+    expect(((await renamed.json()) as Problem).errors?.[0]?.field).toBe('name');
+    expect((await t.request('/api/v1/monitors/web-edit', { method: 'PATCH', token: t.tokens.admin, json: { interval: 'soon' } })).status).toBe(400);
+    expect((await get('web-edit')).interval).toBe('30m');
+    expect((await t.request('/api/v1/monitors/web-edit', { method: 'DELETE', token: t.tokens.admin })).status).toBe(204);
+  });
+
   it('runs a check on demand for responders, not for viewers', async () => {
     expect((await t.request('/api/v1/monitors/web-home/check', { method: 'POST', token: t.tokens.viewer })).status).toBe(403);
     const response = await t.request('/api/v1/monitors/web-home/check', { method: 'POST', token: t.tokens.responder });

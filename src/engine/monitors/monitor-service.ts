@@ -119,9 +119,9 @@ export function createMonitorService(options: MonitorServiceOptions): MonitorSer
     }
   }
 
-  function publishScheduled(monitor: Monitor, type: 'monitor.created' | 'monitor.updated', immediate: boolean): void {
+  function publishScheduled(monitor: Monitor, type: 'monitor.created' | 'monitor.updated', immediate: boolean, refresh = true): void {
     scheduler.upsert(monitor, { immediate });
-    refreshTokens();
+    if (refresh) refreshTokens();
     bus.publish(type, changeEvent(monitor));
   }
 
@@ -268,8 +268,9 @@ export function createMonitorService(options: MonitorServiceOptions): MonitorSer
         const created: Monitor[] = [];
         const updated: Monitor[] = [];
         const problems: FieldProblem[] = [];
+        const services = new Set((await repos.services.dependencyGraph()).map((service) => service.name));
         for (const entry of configured) {
-          if ((await repos.services.get(entry.spec.service)) === undefined) {
+          if (!services.has(entry.spec.service)) {
             problems.push({ field: `monitors.${entry.spec.name}.service`, message: `service '${entry.spec.service}' does not exist` });
           }
         }
@@ -292,8 +293,10 @@ export function createMonitorService(options: MonitorServiceOptions): MonitorSer
         }
         return { created, updated };
       });
-      for (const monitor of changes.created) publishScheduled(monitor, 'monitor.created', false);
-      for (const monitor of changes.updated) publishScheduled(monitor, 'monitor.updated', false);
+      // One token refresh for the whole batch: a config of 10,000 monitors must not cost 10,000 scans.
+      for (const monitor of changes.created) publishScheduled(monitor, 'monitor.created', false, false);
+      for (const monitor of changes.updated) publishScheduled(monitor, 'monitor.updated', false, false);
+      refreshTokens();
       result.created = changes.created.map((monitor) => monitor.name);
       result.updated = changes.updated.map((monitor) => monitor.name);
       return result;
