@@ -102,7 +102,7 @@ export async function buildHttpServer(options: HttpServerOptions): Promise<Fasti
   registerServiceRoutes(app, options.catalog);
   registerMonitorRoutes(app, { monitoring: options.monitoring, catalog: options.catalog, clock: options.clock });
   registerBreakerRoutes(app, options.monitoring.service);
-  registerHeartbeatRoutes(app, options.monitoring.service);
+  await registerHeartbeatRoutes(app, options.monitoring.service);
   registerAuditRoutes(app, options.store);
   registerReloadRoute(app, options.reloader);
   registerEventStream(app, { bus: options.bus, clock: options.clock, metrics: options.metrics, maxBufferedBytes: options.websocketMaxBufferedBytes });

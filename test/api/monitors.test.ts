@@ -104,7 +104,7 @@ describe.each(storeKinds)('monitors API on %s', (kind) => {
       (items) => items.length > 0,
     );
     expect(results[0]).toMatchObject({ status: 'up', maintenance: false });
-    expect(results[0]?.timings).toHaveProperty('totalMs');
+    expect(results[0]?.timings).toHaveProperty('total_ms');
     const uptime = (await (await t.request('/api/v1/monitors/web-json/uptime')).json()) as { windows: Record<string, { uptime: number | null; checks: { up: number } }> };
     expect(uptime.windows['24h']).toMatchObject({ uptime: 1, checks: { up: 1 } });
     expect(uptime.windows['90d']?.uptime).toBe(1);
@@ -220,7 +220,7 @@ describe.each(storeKinds)('monitors API on %s', (kind) => {
     expect(response.status).toBe(201);
     const created = (await response.json()) as MonitorJson;
     expect(created.heartbeat_url).toMatch(/^\/api\/v1\/heartbeats\/[A-Za-z0-9_-]{16,}$/);
-    const ping = await fetch(`${t.url}${created.heartbeat_url ?? ''}`);
+    const ping = await fetch(`${t.url}${created.heartbeat_url ?? ''}`, { method: 'POST', body: 'backup done: 3.2 GB', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
     expect(ping.status).toBe(200);
     expect(await ping.json()).toEqual({ ok: true, monitor: 'nightly-backup', status: 'up' });
     expect((await get('nightly-backup')).status.status).toBe('up');

@@ -176,11 +176,11 @@ export const editableMonitorFields = {
   success_threshold: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 1, description: 'Successes in a row before a down monitor is up again.' })),
   tags: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 100 }), { default: [], maxItems: 50, description: 'Free-form tags.' })),
   circuit_breaker: Type.Optional(
-    Type.Union([Type.Literal(false), BreakerSettings], { default: {}, description: 'Circuit breaker for the dependency; false turns it off.' }),
+    Type.Union([Type.Literal(false), BreakerSettings], { default: {}, description: 'Circuit breaker for the dependency (default on, except for heartbeat and host monitors); false turns it off.' }),
   ),
   maintenance_windows: Type.Optional(Type.Array(MaintenanceWindowEntry, { default: [], maxItems: 50, description: 'Windows in which down results are expected.' })),
   latency_thresholds: Type.Optional(
-    Type.Array(Duration('Latency threshold'), { maxItems: 20, description: 'Thresholds kept exactly for latency SLIs (default 100ms, 250ms, 500ms, 1s, 2.5s, 5s).' }),
+    Type.Array(Duration('Latency threshold'), { maxItems: 20, description: 'Thresholds kept exactly for latency SLIs (default 100ms, 250ms, 500ms, 1s, 2s500ms, 5s).' }),
   ),
   http: Type.Optional(HttpSettings),
   tcp: Type.Optional(TcpSettings),

@@ -56,7 +56,10 @@ export function monitorSpecFromDocument(document: MonitorDocument): MonitorSpecR
   const successThreshold = document.success_threshold ?? 1;
   problems.push(...validateMonitorStatusOptions({ retries, failureThreshold, successThreshold }));
 
-  const circuitBreaker = breakerFrom(document.circuit_breaker, problems);
+  // A heartbeat is not a call, and reading this machine's own CPU cannot hammer anything:
+  // those kinds get a breaker only when one is asked for.
+  const breakerByDefault = kind !== 'heartbeat' && kind !== 'host';
+  const circuitBreaker = document.circuit_breaker === undefined && !breakerByDefault ? null : breakerFrom(document.circuit_breaker, problems);
   const maintenanceWindows = (document.maintenance_windows ?? []).map((entry, index) => windowFrom(entry, index, problems));
   const latencyThresholdsMs =
     document.latency_thresholds === undefined

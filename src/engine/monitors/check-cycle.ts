@@ -42,30 +42,35 @@ export interface CheckCycleOutput {
 
 export async function runCheckCycle(monitor: Monitor, state: MonitorRuntimeState, deps: CheckCycleDeps): Promise<CheckCycleOutput> {
   const breakerTransitions: Array<BreakerTransition<string>> = [];
-  let breaker = state.breaker;
+  // The breaker is asked once per scheduled check and told its final outcome: it counts failed
+  // checks, not attempts, and a half-open trial is one whole check, retries included.
+  const gate = askBreaker(monitor, state.breaker, deps.clock.nowMs());
+  let breaker = gate.next;
+  if (gate.transition !== null) breakerTransitions.push(gate.transition);
+  if (!gate.allowed) {
+    // Refused calls are not retried: the point of an open breaker is to leave the dependency alone.
+    const outcome: ProbeResult = { status: 'down', latencyMs: null, message: gate.message };
+    const refused = judge({ ...monitor, retries: 0 }, { ...state, breaker }, outcome, deps.clock.nowMs(), 0);
+    return { ...refused, breakerTransitions, attempts: 0 };
+  }
   let current = state;
   let attempts = 0;
   for (;;) {
-    const gate = askBreaker(monitor, breaker, deps.clock.nowMs());
-    breaker = gate.next;
-    if (gate.transition !== null) breakerTransitions.push(gate.transition);
-    if (!gate.allowed) {
-      // Refused calls are not retried: the point of an open breaker is to leave the dependency alone.
-      const outcome: ProbeResult = { status: 'down', latencyMs: null, message: gate.message };
-      return { ...judge(monitor, { ...current, breaker }, outcome, deps.clock.nowMs(), attempts), breakerTransitions, attempts };
-    }
     const probeResult = await runAttempt(monitor, deps);
     attempts += 1;
     const nowMs = deps.clock.nowMs();
+    const judged = judge(monitor, { ...current, breaker }, probeResult, nowMs, attempts);
+    if (judged.action === 'retry_now') {
+      current = judged.state;
+      continue;
+    }
     if (monitor.circuitBreaker !== null && breaker !== null) {
       // Recorded whatever the outcome (timeouts included), or a half-open breaker would wait forever.
       const recorded = recordBreakerResult(breaker, monitor.circuitBreaker, probeResult.status !== 'down', nowMs);
       breaker = recorded.next;
       if (recorded.transition !== null) breakerTransitions.push(recorded.transition);
     }
-    const judged = judge(monitor, { ...current, breaker }, probeResult, nowMs, attempts);
-    if (judged.action !== 'retry_now') return { ...judged, breakerTransitions, attempts };
-    current = judged.state;
+    return { ...judged, state: { ...judged.state, breaker }, breakerTransitions, attempts };
   }
 }
 
@@ -88,14 +93,16 @@ interface Judged {
 function judge(monitor: Monitor, state: MonitorRuntimeState, probe: ProbeResult, nowMs: number, attempts: number): Judged {
   const inMaintenance = activeWindow(monitor.maintenanceWindows, nowMs) !== undefined;
   const retried = attempts > 1 ? ` (after ${attempts - 1} ${attempts === 2 ? 'retry' : 'retries'})` : '';
-  const outcome: CheckOutcome = { status: probe.status, message: probe.message + retried, latencyMs: probe.latencyMs };
+  // The status rules word their own "after N retries" into transition reasons; the stored
+  // result carries it in its message instead.
+  const outcome: CheckOutcome = { status: probe.status, message: probe.message, latencyMs: probe.latencyMs };
   const applied = applyOutcome(state.status, monitor, outcome, nowMs, { inMaintenance });
   const result: MonitorResult = {
     monitor: monitor.name,
     atMs: nowMs,
     status: probe.status,
     latencyMs: probe.latencyMs,
-    message: outcome.message,
+    message: probe.message + retried,
     timings: probe.timings ?? null,
     details: probe.details ?? null,
     maintenance: inMaintenance,

@@ -192,7 +192,8 @@ describe('monitor scheduler', () => {
     expect(downEvent).toBeDefined();
     const reportedAt = Number(downEvent?.split(' ')[0]);
     expect(reportedAt - wentDownAt).toBeLessThanOrEqual(30 * second + 3 * 5 * second);
-    expect(downEvent).toContain('(after 2 retries)');
+    expect(downEvent).toContain('check failed after 2 retries: connect ECONNREFUSED 127.0.0.1:1');
+    expect(downEvent).not.toContain('(after');
     // One stored result per scheduled check, its retries folded into it.
     const downResults = h.results.filter((r) => r.status === 'down');
     expect(downResults[0]?.message).toBe('connect ECONNREFUSED 127.0.0.1:1 (after 2 retries)');
@@ -205,20 +206,23 @@ describe('monitor scheduler', () => {
     let healthy = false;
     const probe = scriptedProbe(timers, { durationMs: 10, answer: () => (healthy ? up() : down()) });
     const h = harness(probe.probe, timers);
-    const m = named('flaky', { circuitBreaker: { failureThreshold: 3, openDurationMs: 60 * second, halfOpenTrials: 1 } });
+    const m = named('flaky', { retries: 2, circuitBreaker: { failureThreshold: 3, openDurationMs: 60 * second, halfOpenTrials: 1 } });
     h.scheduler.load([m], []);
     h.scheduler.start();
     await timers.advanceMs(30 * second);
-    expect(probe.calls).toHaveLength(3);
+    // The breaker counts failed checks, not attempts: 3 + 1 + 1 attempts (retries are spent
+    // only while the monitor is not down yet) make the 3 failed checks that open it.
+    expect(probe.calls).toHaveLength(5);
     expect(h.events.filter((e) => e.includes('breaker closed->open'))).toHaveLength(1);
     await timers.advanceMs(50 * second);
-    expect(probe.calls).toHaveLength(3);
+    expect(probe.calls).toHaveLength(5);
     const refused = h.results.filter((r) => r.message.startsWith('circuit open'));
     expect(refused.length).toBeGreaterThanOrEqual(4);
     expect(refused.every((r) => r.status === 'down')).toBe(true);
+    expect(refused.every((r) => !r.message.includes('retr'))).toBe(true);
     healthy = true;
     await timers.advanceMs(20 * second);
-    expect(probe.calls).toHaveLength(4);
+    expect(probe.calls).toHaveLength(6);
     expect(h.events.filter((e) => e.includes('breaker open->half_open'))).toHaveLength(1);
     expect(h.events.filter((e) => e.includes('breaker half_open->closed'))).toHaveLength(1);
     expect(h.scheduler.view('flaky')?.state.status.status).toBe('up');

@@ -14,6 +14,7 @@
  * Results and state go to the recorder; events are published only after it says they are durable.
  */
 import type { Clock } from '../../core/clock.js';
+import { formatDurationMs } from '../../core/duration.js';
 import { initialBreakerState, resetBreaker, type BreakerTransition, type CircuitBreakerState } from '../../core/monitors/circuit-breaker.js';
 import type { Monitor, MonitorResult, MonitorRuntimeState } from '../../core/monitors/monitor.js';
 import { heartbeatGraceMs } from '../../core/monitors/monitor-spec.js';
@@ -226,7 +227,7 @@ export function createMonitorScheduler(options: MonitorSchedulerOptions): Monito
     const { monitor } = entry;
     if (entry.state.status.status === 'paused') return;
     const last = entry.state.lastHeartbeatAtMs;
-    const expected = `expected every ${monitor.intervalMs / 1000}s + ${heartbeatGraceMs(monitor) / 1000}s grace`;
+    const expected = `expected every ${formatDurationMs(monitor.intervalMs)} + ${formatDurationMs(heartbeatGraceMs(monitor))} grace`;
     const message = last === null ? `no heartbeat received yet (${expected})` : `no heartbeat since ${new Date(last).toISOString()} (${expected})`;
     const applied = applyExternalOutcome(monitor, entry.state, { status: 'down', latencyMs: null, message }, nowMs);
     entry.state = applied.state;

@@ -125,8 +125,8 @@ export function toResultResource(result: MonitorResult): Static<typeof ResultRes
     status: result.status,
     latency_ms: result.latencyMs,
     message: result.message,
-    timings: (result.timings as Record<string, number> | null) ?? null,
-    details: result.details,
+    timings: result.timings === null ? null : (snakeKeys(result.timings) as Record<string, number>),
+    details: result.details === null ? null : snakeKeys(result.details),
     maintenance: result.maintenance,
   };
 }
@@ -144,4 +144,9 @@ export function toSummaryResource(summary: WindowSummary, fromMs: number, toMs: 
     latency_p95_ms: tenth(summary.latencyP95Ms),
     latency_p99_ms: tenth(summary.latencyP99Ms),
   };
+}
+
+/** `firstByteMs` -> `first_byte_ms`: probes speak TypeScript, the API speaks snake_case. */
+function snakeKeys(value: object): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(value).map(([key, item]) => [key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`), item as unknown]));
 }
