@@ -8,7 +8,7 @@ import type { Role } from '../../core/auth/roles.js';
 import type { MonitorKind, MonitorSource } from '../../core/monitors/monitor.js';
 import type { CheckStatus } from '../../core/monitors/monitor-status.js';
 import type { Criticality, ServiceSource } from '../../core/services/service.js';
-import type { RollupSize } from './store.js';
+import type { RollupSize, StoredSlo } from './store.js';
 
 export interface ServicesTable {
   name: string;
@@ -139,6 +139,47 @@ export interface MonitorRollupProgressTable {
   minute_end_ms: EpochMillis;
 }
 
+/** A stored SLO; see StoredSlo. */
+export interface SlosTable {
+  name: string;
+  service: string;
+  /** JSON object: the SLO exactly as written (config entry or API body). */
+  document_json: string;
+  source: StoredSlo['source'];
+  created_at: string;
+  updated_at: string;
+}
+
+/** `slo_counts_1m` and `slo_counts_1h`: one row per (slo, bucket end), summed by every add. */
+export interface SloCountsTable {
+  slo: string;
+  end_ms: EpochMillis;
+  /** 8-byte floats in both dialects: PromQL increases are fractional. */
+  good: number;
+  total: number;
+}
+
+export interface IngestKeysTable {
+  key: string;
+  request_hash: string;
+  /** JSON text; NULL when the response was null or absent. */
+  response_json: string | null;
+  created_at_ms: EpochMillis;
+}
+
+export interface SloStatesTable {
+  slo: string;
+  /** JSON object chosen by the engine. */
+  state_json: string;
+}
+
+export interface SloHistoryTable {
+  slo: string;
+  at_ms: EpochMillis;
+  /** JSON object chosen by the engine. */
+  data_json: string;
+}
+
 export interface Database {
   services: ServicesTable;
   service_tags: ServiceTagsTable;
@@ -150,4 +191,10 @@ export interface Database {
   monitor_results: MonitorResultsTable;
   monitor_rollups: MonitorRollupsTable;
   monitor_rollup_progress: MonitorRollupProgressTable;
+  slos: SlosTable;
+  slo_counts_1m: SloCountsTable;
+  slo_counts_1h: SloCountsTable;
+  ingest_keys: IngestKeysTable;
+  slo_states: SloStatesTable;
+  slo_history: SloHistoryTable;
 }

@@ -11,6 +11,7 @@
  */
 import { Migrator, sql, type Kysely } from 'kysely';
 import { createAuditRepository } from './audit-repository.js';
+import { createIngestKeyRepository } from './ingest-key-repository.js';
 import type { Database } from './database-schema.js';
 import type { StoreExecutor } from './executor.js';
 import { StaticMigrationProvider, migrations as allMigrations, type StoreMigration } from './migrations/index.js';
@@ -19,6 +20,10 @@ import { createMonitorResultRepository } from './monitor-result-repository.js';
 import { createMonitorRollupRepository } from './monitor-rollup-repository.js';
 import { createMonitorStateRepository } from './monitor-state-repository.js';
 import { createServiceRepository } from './service-repository.js';
+import { createSloCountRepository } from './slo-count-repository.js';
+import { createSloHistoryRepository } from './slo-history-repository.js';
+import { createSloRepository } from './slo-repository.js';
+import { createSloStateRepository } from './slo-state-repository.js';
 import type { MigrationStatus, Store, StoreRepositories } from './store.js';
 import { createTokenRepository } from './token-repository.js';
 
@@ -40,6 +45,11 @@ export function createRepositories(executor: StoreExecutor): StoreRepositories {
     monitorResults: createMonitorResultRepository(executor),
     monitorStates: createMonitorStateRepository(executor),
     monitorRollups: createMonitorRollupRepository(executor),
+    slos: createSloRepository(executor),
+    sloCounts: createSloCountRepository(executor),
+    ingestKeys: createIngestKeyRepository(executor),
+    sloStates: createSloStateRepository(executor),
+    sloHistory: createSloHistoryRepository(executor),
   };
 }
 

@@ -5,7 +5,7 @@
 import type { Monitor, MonitorResult, MonitorRuntimeState } from '../../core/monitors/monitor.js';
 import type { UptimeBucket } from '../../core/monitors/uptime.js';
 import type { Service } from '../../core/services/service.js';
-import type { ApiToken, AuditEntryInput, MonitorRollup } from './store.js';
+import type { ApiToken, AuditEntryInput, IngestKey, MonitorRollup, StoredSlo } from './store.js';
 
 export const t0 = '2026-01-01T00:00:00.000Z';
 export const t1 = '2026-01-01T00:05:00.000Z';
@@ -131,4 +131,42 @@ export function baseBucket(overrides: Partial<UptimeBucket> = {}): UptimeBucket 
 
 export function baseRollup(monitor: string, bucket: Partial<UptimeBucket> = {}): MonitorRollup {
   return { monitor, bucket: baseBucket(bucket) };
+}
+
+/** An SLO document with every JSON shape the written form may hold: it must come back exactly. */
+export function baseSlo(overrides: Partial<StoredSlo> = {}): StoredSlo {
+  return {
+    name: 'checkout-availability',
+    service: 'checkout',
+    document: {
+      name: 'checkout-availability',
+      service: 'checkout',
+      description: 'Checkout answers without 5xx — für alle Kunden 🚀',
+      objective: 0.999,
+      window: '30d',
+      sli: {
+        events: { good: 'http_requests_total{code!~"5.."}', total: 'http_requests_total' },
+        weights: [0.1, 0.2, 1e-7, -3, 123_456.789_012_345, 2 ** 53 - 1],
+      },
+      alerts: [
+        { severity: 'page', windows: ['1h', '5m'], burn_rate: 14.4 },
+        { severity: 'ticket', windows: ['6h', '30m'], burn_rate: 6, labels: {} },
+      ],
+      labels: { team: 'payments', tier: null, empty: [], flag: true },
+    },
+    source: 'api',
+    createdAt: t0,
+    updatedAt: t0,
+    ...overrides,
+  };
+}
+
+export function baseIngestKey(overrides: Partial<IngestKey> = {}): IngestKey {
+  return {
+    key: 'batch-0001',
+    requestHash: 'b'.repeat(64),
+    response: { accepted: 1_000, rejected: [{ index: 7, reason: 'unknown SLO' }], ratio: 0.999 },
+    createdAtMs: epochMs + 5_000,
+    ...overrides,
+  };
 }

@@ -2,8 +2,9 @@
  * The store contract: one vitest suite every Store implementation must pass (SQLite file,
  * PostgreSQL server, PGlite). Behaviour callers rely on is asserted here once, so the backends
  * cannot drift apart. Excluded from the build; imported by store.test.ts. The cases live in
- * service-cases.contract.ts, record-cases.contract.ts, monitor-cases.contract.ts and
- * monitor-data-cases.contract.ts; builders in store-builders.contract.ts.
+ * service-cases.contract.ts, record-cases.contract.ts, monitor-cases.contract.ts,
+ * monitor-data-cases.contract.ts, slo-cases.contract.ts and slo-data-cases.contract.ts;
+ * builders in store-builders.contract.ts.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { migrations } from './migrations/index.js';
@@ -11,7 +12,9 @@ import { registerMonitorCases } from './monitor-cases.contract.js';
 import { registerMonitorResultCases, registerMonitorRollupCases, registerMonitorStateCases } from './monitor-data-cases.contract.js';
 import { registerListCases, registerServiceCases } from './service-cases.contract.js';
 import { registerAuditCases, registerTokenCases, registerTransactionCases } from './record-cases.contract.js';
-import { baseAuditEntry, baseMonitor, baseResult, baseService, baseToken } from './store-builders.contract.js';
+import { registerSloCases } from './slo-cases.contract.js';
+import { registerIngestKeyCases, registerSloCountCases, registerSloHistoryCases, registerSloStateCases } from './slo-data-cases.contract.js';
+import { baseAuditEntry, baseIngestKey, baseMonitor, baseResult, baseService, baseSlo, baseToken, epochMs } from './store-builders.contract.js';
 import type { Store } from './store.js';
 
 export interface ContractStore {
@@ -68,8 +71,13 @@ export function runStoreContract(name: string, newStore: () => Promise<ContractS
       registerMonitorResultCases(() => store);
       registerMonitorStateCases(() => store);
       registerMonitorRollupCases(() => store);
+      registerSloCases(() => store);
+      registerSloCountCases(() => store);
+      registerIngestKeyCases(() => store);
+      registerSloStateCases(() => store);
+      registerSloHistoryCases(() => store);
 
-      it('keeps services, tokens, audit entries, monitors and results across close and reopen', async () => {
+      it('keeps services, tokens, audit entries, monitors, results and SLO data across close and reopen', async () => {
         const reopen = harness.reopen;
         if (reopen === undefined) throw new Error(`${name}: the harness must provide reopen()`);
         await store.services.insert(baseService());
@@ -77,6 +85,16 @@ export function runStoreContract(name: string, newStore: () => Promise<ContractS
         await store.audit.append(baseAuditEntry());
         await store.monitors.insert(baseMonitor());
         await store.monitorResults.append([baseResult()]);
+        const counts = [{ slo: 'checkout-availability', endMs: epochMs + 60_000, good: 99.5, total: 100 }];
+        const state = { slo: 'checkout-availability', state: { page: { activeAtMs: epochMs } } };
+        const point = { slo: 'checkout-availability', atMs: epochMs + 60_000, data: { burn: 0.5 } };
+        await store.transaction(async (repositories) => {
+          await repositories.slos.insert(baseSlo());
+          await repositories.sloCounts.add(counts);
+          await repositories.ingestKeys.insert(baseIngestKey());
+          await repositories.sloStates.upsert([state]);
+          await repositories.sloHistory.append([point]);
+        });
         await store.close();
 
         const reopened = await reopen();
@@ -87,6 +105,12 @@ export function runStoreContract(name: string, newStore: () => Promise<ContractS
           expect(await reopened.monitors.get('checkout-http')).toEqual(baseMonitor());
           const results = await reopened.monitorResults.between(0, baseResult().atMs);
           expect(results).toEqual([baseResult()]);
+          expect(await reopened.slos.get('checkout-availability')).toEqual(baseSlo());
+          expect(await reopened.sloCounts.minutes(undefined, 0, epochMs + 60_000)).toEqual(counts);
+          expect(await reopened.sloCounts.hours(undefined, 0, epochMs + 3_600_000)).toEqual([{ ...counts[0], endMs: epochMs + 3_600_000 }]);
+          expect(await reopened.ingestKeys.get(baseIngestKey().key)).toEqual(baseIngestKey());
+          expect(await reopened.sloStates.all()).toEqual([state]);
+          expect(await reopened.sloHistory.latestAtOrBefore('checkout-availability', epochMs + 120_000)).toEqual(point);
           await reopened.audit.append(baseAuditEntry({ action: 'service.update' }));
           const entries = await reopened.audit.list({ limit: 10 });
           expect(entries.map((entry) => entry.action)).toEqual(['service.update', 'service.create']);

@@ -172,6 +172,106 @@ export interface MonitorRollupRepository {
   setProgress(minuteEndMs: number): Promise<void>;
 }
 
+/**
+ * An SLO as stored: its written form (the `slos:` entry or API body, snake_case JSON) is kept as
+ * is and turned into a spec by src/core/slo, so the store does not depend on the SLO model.
+ */
+export interface StoredSlo {
+  name: string;
+  service: string;
+  document: Record<string, unknown>;
+  source: 'config' | 'api';
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface SloListQuery {
+  service?: string;
+  /** Exclusive lower bound on name (keyset pagination; ordered by name). */
+  afterName?: string;
+  limit: number;
+}
+
+export interface SloRepository {
+  list(query: SloListQuery): Promise<StoredSlo[]>;
+  all(): Promise<StoredSlo[]>;
+  get(name: string): Promise<StoredSlo | undefined>;
+  /** Throws ConflictError when the name is taken. */
+  insert(slo: StoredSlo): Promise<void>;
+  /** Throws NotFoundError when there is none. */
+  update(slo: StoredSlo): Promise<void>;
+  /** Deletes the SLO with its counts, alert state and history; false when there was none. */
+  delete(name: string): Promise<boolean>;
+  countByService(service: string): Promise<number>;
+}
+
+/** Good and total events of one SLO in one bucket (counts may be fractional: PromQL increases). */
+export interface SloCount {
+  slo: string;
+  /** End of the bucket, ms since the epoch; it covers (endMs - size, endMs]. */
+  endMs: number;
+  good: number;
+  total: number;
+}
+
+export interface SloCountRepository {
+  /**
+   * Adds each count to its 1-minute row and to the 1-hour row holding that minute (rows are
+   * created at zero), in one transaction. Counts of the same bucket in one call add up. Throws
+   * ValidationError, writing nothing, when a count is not finite or an end is not an integer.
+   */
+  add(counts: readonly SloCount[]): Promise<void>;
+  /** 1-minute rows ending in (fromMs, toMs], of one SLO or all, ordered by slo then end. */
+  minutes(slo: string | undefined, fromMs: number, toMs: number): Promise<SloCount[]>;
+  /** 1-hour rows ending in (fromMs, toMs], of one SLO or all, ordered by slo then end. */
+  hours(slo: string | undefined, fromMs: number, toMs: number): Promise<SloCount[]>;
+  /** Deletes rows of that size ending before `beforeMs`, at most `limit`; returns how many went. */
+  deleteOlderThan(size: '1m' | '1h', beforeMs: number, limit: number): Promise<number>;
+}
+
+/** A remembered `Idempotency-Key` of an ingest request and the answer it got. */
+export interface IngestKey {
+  key: string;
+  /** Hash of the request body: the same key with another body is a conflict. */
+  requestHash: string;
+  response: unknown;
+  createdAtMs: number;
+}
+
+export interface IngestKeyRepository {
+  get(key: string): Promise<IngestKey | undefined>;
+  /** Throws ConflictError when the key exists (a concurrent retry won the race). */
+  insert(entry: IngestKey): Promise<void>;
+  deleteOlderThan(beforeMs: number, limit: number): Promise<number>;
+}
+
+/** Whatever the engine needs to resume an SLO's alerts after a restart (JSON). */
+export interface SloRuntimeState {
+  slo: string;
+  state: Record<string, unknown>;
+}
+
+export interface SloStateRepository {
+  upsert(states: readonly SloRuntimeState[]): Promise<void>;
+  all(): Promise<SloRuntimeState[]>;
+}
+
+/** One kept evaluation of an SLO (compact JSON chosen by the engine). */
+export interface SloHistoryPoint {
+  slo: string;
+  atMs: number;
+  data: Record<string, unknown>;
+}
+
+export interface SloHistoryRepository {
+  append(points: readonly SloHistoryPoint[]): Promise<void>;
+  /** Points of one SLO with atMs in (fromMs, toMs], oldest first, at most `limit`. */
+  list(slo: string, fromMs: number, toMs: number, limit: number): Promise<SloHistoryPoint[]>;
+  /** The newest point at or before `atMs` (the value a chart starts from). */
+  latestAtOrBefore(slo: string, atMs: number): Promise<SloHistoryPoint | undefined>;
+  deleteOlderThan(beforeMs: number, limit: number): Promise<number>;
+}
+
 /** The repositories available inside one transaction. */
 export interface StoreRepositories {
   services: ServiceRepository;
@@ -181,6 +281,11 @@ export interface StoreRepositories {
   monitorResults: MonitorResultRepository;
   monitorStates: MonitorStateRepository;
   monitorRollups: MonitorRollupRepository;
+  slos: SloRepository;
+  sloCounts: SloCountRepository;
+  ingestKeys: IngestKeyRepository;
+  sloStates: SloStateRepository;
+  sloHistory: SloHistoryRepository;
 }
 
 export interface MigrationStatus {

@@ -7,6 +7,7 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import { initialMigration } from './0001-initial.js';
 import { monitorsMigration } from './0002-monitors.js';
+import { slosMigration } from './0003-slos.js';
 import type { SqlDialectName, StoreMigration } from './store-migration.js';
 
 export type { SqlDialectName, StoreMigration } from './store-migration.js';
@@ -14,6 +15,7 @@ export type { SqlDialectName, StoreMigration } from './store-migration.js';
 export const migrations: Readonly<Record<string, StoreMigration>> = {
   '0001-initial': initialMigration,
   '0002-monitors': monitorsMigration,
+  '0003-slos': slosMigration,
 };
 
 /** Feeds `migrations` to Kysely's Migrator, telling each one the dialect it runs on. */
