@@ -6,6 +6,7 @@
 import { Command } from 'commander';
 import { version } from '../version.js';
 import { demoTargetCommand } from './commands/demo-target.js';
+import { sloCommand } from './commands/slo-replay.js';
 import { startCommand } from './commands/start.js';
 import { tokenCommand } from './commands/token.js';
 import { validateCommand } from './commands/validate.js';
@@ -17,6 +18,7 @@ const program = new Command('sre-monitor')
   .showHelpAfterError()
   .addCommand(startCommand())
   .addCommand(validateCommand())
+  .addCommand(sloCommand())
   .addCommand(tokenCommand())
   .addCommand(versionCommand())
   .addCommand(demoTargetCommand());

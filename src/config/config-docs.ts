@@ -127,6 +127,61 @@ monitors:                      # one example per kind; docs/monitors.md explains
     kind: heartbeat
     interval: 1d
     heartbeat: { token: change-me-0123456789abcdef, grace: 1h }
+
+slos:                          # docs/slos.md explains every field and formula
+  - name: backend-api-availability
+    service: backend-api
+    description: Health checks that answer
+    objective: 99.9%           # or 0.999, or 99.9: stored as the ratio 0.999
+    window: 30d                # rolling 1h..90d, or a calendar month/week (below)
+    budgeting: occurrences     # good events / events
+    labels: { team: platform }
+    alerting:                  # omit for these defaults (SRE workbook); false for none
+      page:
+        - { long: 1h, short: 5m, factor: 14.4 }
+        - { long: 6h, short: 30m, factor: 6 }
+      ticket:
+        - { long: 1d, short: 2h, factor: 3 }
+        - { long: 3d, short: 6h, factor: 1 }
+    sli:
+      monitor: { name: backend-api-health, metric: availability }
+  - name: backend-api-latency
+    service: backend-api
+    objective: 95
+    window: { calendar: month, time_zone: Europe/Berlin }
+    budgeting: { timeslices: { slice: 5m, target: "95%" } }
+    sli:
+      monitor: { name: backend-api-health, metric: latency, threshold: 1s }
+  - name: checkout-requests
+    service: backend-api
+    objective: 0.999
+    alerting: { page: false }  # tickets only
+    sli:
+      events: { good_when: "status < 500 && latency_ms < 300" }   # or events: {} for counts
+  - name: database-queries
+    service: database
+    objective: "99.5%"
+    window: 7d
+    sli:
+      prometheus:
+        url: http://prometheus.internal:9090
+        bad: sum(increase(db_query_errors_total[1m]))
+        total: sum(increase(db_queries_total[1m]))
+        # or good: + total:, or error_ratio: <PromQL>, or threshold: (below)
+  - name: database-p99
+    service: database
+    objective: 99
+    window: 7d
+    alerting: false
+    sli:
+      prometheus:
+        url: http://prometheus.internal:9090
+        threshold: { query: "histogram_quantile(0.99, sum by (le) (rate(db_query_seconds_bucket[5m])))", op: lt, value: 0.1 }
+
+openslo:                       # OpenSLO v1 files, loaded unchanged
+  files: []                    # e.g. [openslo/*.yaml]; a pattern must match a file
+  prometheus_url: http://prometheus.internal:9090
+  alerting: { ticket: false }  # for every loaded SLO; error_ratio: queries work there too
 `;
 
 const intro = `# Configuration reference
@@ -239,6 +294,11 @@ function renderSection(name: string, schema: JsonSchema): string {
 
 function collectRows(key: string, schema: JsonSchema, required: boolean, includeSelf = true): Row[] {
   const rows: Row[] = includeSelf || !isMapping(schema) ? [row(key, schema, required)] : [];
+  // The mapping forms of a union (`window: 30d` or `window: {calendar: month}`) have keys too.
+  for (const branch of schema.anyOf ?? []) {
+    if (isMapping(branch)) rows.push(...collectRows(key, branch, required, false));
+    else if (branch.type === 'array' && branch.items && isMapping(branch.items)) rows.push(...collectRows(key, branch, required, false).slice(1));
+  }
   if (isMapping(schema)) {
     for (const [child, childSchema] of Object.entries(schema.properties ?? {})) {
       rows.push(...collectRows(`${key}.${child}`, childSchema, schema.required?.includes(child) ?? false));
@@ -261,6 +321,8 @@ function row(key: string, schema: JsonSchema, required: boolean): Row {
 }
 
 function typeName(schema: JsonSchema): string {
+  if (schema.anyOf) return schema.anyOf.map(typeName).join(' or ');
+  if (schema.const !== undefined) return `\`${JSON.stringify(schema.const)}\``;
   if (schema.enum) return `one of ${schema.enum.map((value) => `\`${String(value)}\``).join(', ')}`;
   if (schema.type === 'array') {
     const items = schema.items ? pluralType(schema.items) : 'values';

@@ -8,6 +8,7 @@
 import path from 'node:path';
 import { ConfigError, formatPath, type ConfigProblem } from './config-problem.js';
 import { displayName, loadConfigSources, type ConfigSources } from './merge-includes.js';
+import { loadOpenSloFiles } from './openslo-files.js';
 import { toRuntimeConfig, type ConfigOverrides, type RuntimeConfig } from './runtime-config.js';
 import type { RawConfig } from './schema.js';
 import { validateAgainstSchema, type PathProblem } from './schema-errors.js';
@@ -40,12 +41,15 @@ export async function loadConfig(file: string, options: LoadConfigOptions = {}):
   const cwd = options.cwd ?? process.cwd();
   const sources = await loadConfigSources(file, { cwd, env: options.env ?? process.env });
   const { raw, problems } = validateSources(sources);
-  if (problems.length > 0) throw new ConfigError(sortProblems(problems, sources.displayNames));
+  // OpenSLO files are read only for a config that is otherwise sound (their checks need it).
+  const openSlo = problems.length === 0 ? await loadOpenSloFiles(raw, sources.tree, cwd) : { specs: [], files: [], problems: [] };
+  problems.push(...openSlo.problems);
+  if (problems.length > 0) throw new ConfigError(sortProblems(problems, [...sources.displayNames, ...openSlo.files.map((name) => displayName(name, cwd))]));
 
-  const runtime = toRuntimeConfig(raw, options.overrides, cwd);
+  const runtime = toRuntimeConfig(raw, options.overrides, cwd, openSlo.specs);
   return {
     file: path.resolve(cwd, file),
-    files: [...sources.files, ...sources.secretFiles],
+    files: [...sources.files, ...openSlo.files, ...sources.secretFiles],
     raw,
     runtime,
     summary: summarize(sources, runtime, cwd),

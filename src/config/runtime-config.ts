@@ -8,6 +8,8 @@ import { parseDurationMs } from '../core/duration.js';
 import type { ServiceSpec } from '../core/services/service.js';
 import { monitorSpecFromDocument } from '../core/monitors/monitor-spec.js';
 import type { MonitorSpec } from '../core/monitors/monitor.js';
+import type { SloSpec } from '../core/slo/slo.js';
+import { sloSpecFromDocument } from '../core/slo/slo-spec.js';
 import type { RawConfig } from './schema.js';
 
 export type StorageSettings =
@@ -37,6 +39,8 @@ export interface RuntimeConfig {
   };
   /** Config-owned monitors; their problems were reported by the loader already. */
   monitors: Array<{ spec: MonitorSpec; paused: boolean }>;
+  /** Config-owned SLOs: the `slos:` entries, then those of the `openslo.files` documents. */
+  slos: SloSpec[];
 }
 
 /** Command-line flags that win over the file. */
@@ -49,8 +53,11 @@ export interface ConfigOverrides {
 
 const ms = (text: string): number => parseDurationMs(text) ?? 0;
 
-/** Turns a schema-valid raw config (defaults applied) into runtime settings. */
-export function toRuntimeConfig(raw: RawConfig, overrides: ConfigOverrides = {}, cwd = process.cwd()): RuntimeConfig {
+/**
+ * Turns a schema-valid raw config (defaults applied) into runtime settings. `openSloSpecs` are
+ * the SLOs read from `openslo.files` (the loader reads those files).
+ */
+export function toRuntimeConfig(raw: RawConfig, overrides: ConfigOverrides = {}, cwd = process.cwd(), openSloSpecs: readonly SloSpec[] = []): RuntimeConfig {
   const dataDir = path.resolve(cwd, overrides.dataDir ?? raw.server.data_dir);
   const storage: StorageSettings = raw.storage.postgres
     ? {
@@ -98,5 +105,6 @@ export function toRuntimeConfig(raw: RawConfig, overrides: ConfigOverrides = {},
       },
     },
     monitors: raw.monitors.map((entry) => ({ spec: monitorSpecFromDocument(entry).spec, paused: entry.paused ?? false })),
+    slos: [...(raw.slos ?? []).map((entry) => sloSpecFromDocument(entry).spec), ...openSloSpecs],
   };
 }

@@ -7,6 +7,7 @@ import Type, { type Static, type TSchema } from 'typebox';
 import { criticalities, serviceNamePattern } from '../core/services/service.js';
 import { durationSchemaPattern } from '../core/duration.js';
 import { MonitorDocument } from '../core/monitors/monitor-document.js';
+import { AlertingDocument, SloDocument } from '../core/slo/slo-document.js';
 
 const strict = { additionalProperties: false } as const;
 
@@ -115,6 +116,20 @@ export const MonitoringSection = Type.Object(
   { ...strict, default: {}, description: 'Settings for all monitors.' },
 );
 
+export const OpenSloSection = Type.Object(
+  {
+    files: Type.Array(Type.String({ minLength: 1 }), {
+      default: [],
+      description: 'Glob patterns of OpenSLO v1 YAML files (multi-document), relative to this file; their kind: SLO documents are loaded unchanged.',
+    }),
+    prometheus_url: Type.Optional(Type.String({ format: 'uri', description: 'Prometheus for metric sources that reference no kind: DataSource.' })),
+    alerting: Type.Optional(Type.Union([Type.Literal(false), AlertingDocument], {
+      description: 'Burn-rate alerts for every loaded OpenSLO SLO, as slos[].alerting (default: the standard tables).',
+    })),
+  },
+  { ...strict, default: {}, description: 'SLOs from OpenSLO v1 files; see docs/slos.md.' },
+);
+
 export const ConfigSchema = Type.Object(
   {
     include: Type.Array(Type.String({ minLength: 1 }), {
@@ -127,6 +142,8 @@ export const ConfigSchema = Type.Object(
     services: Type.Array(ServiceEntry, { default: [], description: 'The service catalog entries owned by this file.' }),
     monitoring: MonitoringSection,
     monitors: Type.Array(MonitorDocument, { default: [], description: 'Health checks and uptime monitors owned by this file; see docs/monitors.md.' }),
+    slos: Type.Array(SloDocument, { default: [], description: 'Service level objectives owned by this file; see docs/slos.md.' }),
+    openslo: OpenSloSection,
   },
   { ...strict, description: 'sre-monitor configuration file.' },
 );
@@ -134,4 +151,5 @@ export const ConfigSchema = Type.Object(
 export type RawConfig = Static<typeof ConfigSchema>;
 export type RawServiceEntry = Static<typeof ServiceEntry>;
 export type RawMonitorEntry = Static<typeof MonitorDocument>;
+export type RawSloEntry = Static<typeof SloDocument>;
 export type ConfigSchemaType = TSchema;

@@ -5,6 +5,7 @@
  */
 import { checkDependencyGraph } from '../core/services/dependency-graph.js';
 import { monitorProblems } from './monitor-checks.js';
+import { sloProblems } from './slo-checks.js';
 import { parsePath, type PathSegment } from './config-problem.js';
 import type { RawConfig } from './schema.js';
 import type { PathProblem } from './schema-errors.js';
@@ -26,6 +27,9 @@ export function semanticProblems(raw: RawConfig, options: SemanticCheckOptions):
     problems.push(...graph.map((problem) => ({ path: parsePath(problem.field), message: problem.message })));
   }
   if (!options.failedSections.has('monitors')) problems.push(...monitorProblems(raw, options.where));
+  if (!options.failedSections.has('slos')) {
+    problems.push(...sloProblems(raw, options.where, { monitorsChecked: !options.failedSections.has('monitors') }));
+  }
   return problems;
 }
 

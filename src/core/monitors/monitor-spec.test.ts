@@ -39,7 +39,7 @@ describe('monitor spec from its written form', () => {
     [{ maintenance_windows: [{ id: 'w', cron: '0 2 * * *', duration: '1h', time_zone: 'Mars/Olympus' }] }, 'maintenance_windows[0].time_zone', 'unknown time zone'],
     [{ maintenance_windows: [{ id: 'w', cron: '0 2 * * *', duration: '1h', start: '2026-01-01T00:00:00Z' }] }, 'maintenance_windows[0]', 'not both'],
   ])('reports %j at %s', (change, field, message) => {
-    const { problems } = monitorSpecFromDocument({ ...base, ...change } as MonitorDocument);
+    const { problems } = monitorSpecFromDocument({ ...base, ...change });
     const problem = problems.find((p) => p.field === field);
     expect(problem, JSON.stringify(problems)).toBeDefined();
     expect(problem?.message).toContain(message);

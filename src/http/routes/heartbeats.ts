@@ -20,12 +20,13 @@ const PingQuery = Type.Object(
 const PingResponse = Type.Object({ ok: Type.Boolean(), monitor: Type.Union([Type.String(), Type.Null()]), status: Type.Union([Type.String(), Type.Null()]) });
 
 export async function registerHeartbeatRoutes(app: FastifyInstance, service: MonitorService): Promise<void> {
-  await app.register(async (scope) => {
+  await app.register((scope) => {
     // Jobs ping with whatever curl sends (`-d "$log"`, a JSON summary, nothing): the body is
     // accepted up to the body limit and ignored, never a 415 or a JSON parse error.
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, _body, done) => done(null, undefined));
     registerPingRoutes(scope, service);
+    return Promise.resolve();
   });
 }
 
