@@ -11,6 +11,7 @@ import { ValidationError } from './core/errors.js';
 import { systemClock } from './adapters/clock/system-clock.js';
 import { createAppMetrics, type AppMetrics } from './adapters/metrics/metrics-registry.js';
 import { createMonitorMetrics } from './adapters/metrics/monitor-metrics.js';
+import { registerSloMetrics } from './adapters/metrics/slo-metrics.js';
 import { createProbeRegistry } from './adapters/probes/probe-registry.js';
 import { createStore } from './adapters/store/create-store.js';
 import type { QueryTimingListener, Store } from './adapters/store/store.js';
@@ -20,6 +21,7 @@ import type { ConfigOverrides, RuntimeConfig } from './config/runtime-config.js'
 import { configActor, type Actor } from './engine/actor.js';
 import { createEventBus, type EventBus } from './engine/event-bus.js';
 import { createMonitoring, type Monitoring } from './engine/monitors/monitoring.js';
+import { createSloEngine, type SloEngine } from './engine/slos/slo-engine.js';
 import { systemTimers, type Timers } from './engine/timers.js';
 import { createSelfHealth } from './engine/self-health.js';
 import { createServiceCatalog, type ServiceCatalog } from './engine/service-catalog.js';
@@ -54,6 +56,7 @@ export interface RunningApp {
   bus: EventBus;
   catalog: ServiceCatalog;
   monitoring: Monitoring;
+  slos: SloEngine;
   tokens: TokenService;
   metrics: AppMetrics;
   server: FastifyInstance;
@@ -107,11 +110,29 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     metrics: (snapshot) => createMonitorMetrics(metrics.registry, snapshot),
     onError: (error, context) => logger.error({ err: error }, context),
   });
+  const slos = createSloEngine({
+    store,
+    bus,
+    clock,
+    timers: options.timers ?? systemTimers,
+    onMonitorMinuteClosed: (listener) => monitoring.query.onMinuteClosed(listener),
+    onError: (error, context) => logger.error({ err: error }, context),
+  });
+  registerSloMetrics(metrics.registry, function* () {
+    for (const runtime of slos.evaluator.runtimes.values()) {
+      const status = runtime.status;
+      if (status === null) continue;
+      yield { slo: runtime.spec.name, service: runtime.spec.service, sliRatio: status.sli.ratio, budgetRemainingRatio: status.errorBudget.remainingRatio, burnRates: status.burnRates };
+    }
+  });
+  const features: Features = { catalog, monitoring, slos };
 
   try {
-    await applyConfig(loaded.runtime, catalog, monitoring, configActor);
+    await applyConfig(loaded.runtime, features, configActor);
     await monitoring.start();
+    await slos.start();
   } catch (error) {
+    await slos.stop().catch(() => undefined);
     await monitoring.stop().catch(() => undefined);
     await store.close();
     throw error instanceof ValidationError ? new ConfigError(problemsFromValidation(loaded.file, error)) : error;
@@ -120,7 +141,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
   const reloadQueue = createSerialQueue();
   const reload = (actor: Actor): Promise<ReloadOutcome> =>
     reloadQueue(async () => {
-      const outcome = await reloadConfig(loaded, options, catalog, monitoring, actor);
+      const outcome = await reloadConfig(loaded, options, features, actor);
       if (outcome.ok) {
         loaded = outcome.loaded;
         logger.level = loaded.runtime.server.logLevel;
@@ -143,7 +164,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     config: () => ({ ok: true, detail: loaded.summary }),
   });
   const server = await buildHttpServer({
-    logger, clock, metrics, bus, store, catalog, tokens, health, monitoring,
+    logger, clock, metrics, bus, store, catalog, tokens, health, monitoring, slos,
     reloader: { reload },
     version,
     startedAtMs,
@@ -159,6 +180,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     await server.listen({ host: loaded.runtime.server.host, port: loaded.runtime.server.port });
   } catch (error) {
     await server.close();
+    await slos.stop();
     await monitoring.stop();
     await store.close();
     throw error;
@@ -172,11 +194,12 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     url: `http://${host}:${port}`,
     port,
     config: () => loaded,
-    store, bus, catalog, monitoring, tokens, metrics, server, logger,
+    store, bus, catalog, monitoring, slos, tokens, metrics, server, logger,
     reload,
     stop() {
       stopping ??= (async () => {
         await server.close();
+        await slos.stop();
         await monitoring.stop();
         await store.close();
       })();
@@ -193,14 +216,23 @@ type ReloadAttempt =
  * Makes the store match the config: config monitors that left go first (so their services can
  * go), then services, then the monitors that stay or arrive (their services now exist).
  */
-async function applyConfig(runtime: RuntimeConfig, catalog: ServiceCatalog, monitoring: Monitoring, actor: Actor) {
+interface Features {
+  catalog: ServiceCatalog;
+  monitoring: Monitoring;
+  slos: SloEngine;
+}
+
+async function applyConfig(runtime: RuntimeConfig, { catalog, monitoring, slos }: Features, actor: Actor) {
+  // What leaves goes first, dependents before what they depend on; then what stays or arrives.
+  const removedSlos = await slos.service.removeUnconfigured(runtime.slos, actor);
   const removedMonitors = await monitoring.service.removeUnconfigured(runtime.monitors, actor);
   const services = await catalog.reconcile(runtime.services, actor);
   const monitors = await monitoring.service.reconcile(runtime.monitors, actor);
-  return { services, monitors: { ...monitors, removed: removedMonitors } };
+  const sloChanges = await slos.service.reconcile(runtime.slos, actor);
+  return { services, monitors: { ...monitors, removed: removedMonitors }, slos: { ...sloChanges, removed: removedSlos } };
 }
 
-async function reloadConfig(current: LoadedConfig, options: AppOptions, catalog: ServiceCatalog, monitoring: Monitoring, actor: Actor): Promise<ReloadAttempt> {
+async function reloadConfig(current: LoadedConfig, options: AppOptions, features: Features, actor: Actor): Promise<ReloadAttempt> {
   let next: LoadedConfig;
   try {
     next = await loadConfig(options.configFile, { env: options.env, overrides: options.overrides });
@@ -210,7 +242,7 @@ async function reloadConfig(current: LoadedConfig, options: AppOptions, catalog:
   }
   let applied;
   try {
-    applied = await applyConfig(next.runtime, catalog, monitoring, { ...configActor, requestId: actor.requestId });
+    applied = await applyConfig(next.runtime, features, { ...configActor, requestId: actor.requestId });
   } catch (error) {
     if (error instanceof ValidationError) return { ok: false, result: { ok: false, problems: problemsFromValidation(next.file, error).map(toReloadProblem) } };
     throw error;

@@ -97,6 +97,8 @@ export function createServiceCatalog({ store, bus, clock, readModel }: ServiceCa
         if (dependents.length > 0) {
           throw new ConflictError(`service '${name}' cannot be deleted: ${dependents.join(', ')} depend${dependents.length === 1 ? 's' : ''} on it`);
         }
+        const slos = await repos.slos.countByService(name);
+        if (slos > 0) throw new ConflictError(`service '${name}' cannot be deleted: ${slos} SLO${slos === 1 ? '' : 's'} belong${slos === 1 ? 's' : ''} to it; delete them first`);
         const monitors = await repos.monitors.countByService(name);
         if (monitors > 0) {
           throw new ConflictError(`service '${name}' cannot be deleted: ${monitors} monitor${monitors === 1 ? '' : 's'} still watch${monitors === 1 ? 'es' : ''} it; delete or move them first`);

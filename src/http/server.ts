@@ -17,6 +17,8 @@ import type { EventBus } from '../engine/event-bus.js';
 import type { SelfHealth } from '../engine/self-health.js';
 import type { ServiceCatalog } from '../engine/service-catalog.js';
 import type { Monitoring } from '../engine/monitors/monitoring.js';
+import type { SloEngine } from '../engine/slos/slo-engine.js';
+import { registerSloRoutes } from './routes/slos.js';
 import type { TokenService } from '../engine/token-service.js';
 import { registerAuth, type AuthSettings } from './auth.js';
 import { createErrorHandler, sendProblem } from './problem.js';
@@ -40,6 +42,7 @@ export interface HttpServerOptions {
   store: Store;
   catalog: ServiceCatalog;
   monitoring: Monitoring;
+  slos: SloEngine;
   tokens: TokenService;
   health: SelfHealth;
   reloader: ConfigReloader;
@@ -103,6 +106,7 @@ export async function buildHttpServer(options: HttpServerOptions): Promise<Fasti
   registerMonitorRoutes(app, { monitoring: options.monitoring, catalog: options.catalog, clock: options.clock });
   registerBreakerRoutes(app, options.monitoring.service);
   await registerHeartbeatRoutes(app, options.monitoring.service);
+  await registerSloRoutes(app, { slos: options.slos, store: options.store, clock: options.clock });
   registerAuditRoutes(app, options.store);
   registerReloadRoute(app, options.reloader);
   registerEventStream(app, { bus: options.bus, clock: options.clock, metrics: options.metrics, maxBufferedBytes: options.websocketMaxBufferedBytes });

@@ -33,6 +33,17 @@ export interface BreakerEvent {
   consecutiveFailures: number;
 }
 
+/** A burn-rate alert of an SLO started or stopped firing (routed by the alerting pipeline). */
+export interface SloAlertEvent {
+  /** alertname=SLOBurnRate, slo, service, severity, plus the SLO's own labels. */
+  labels: Record<string, string>;
+  slo: string;
+  service: string;
+  severity: 'page' | 'ticket';
+  conditions: Array<{ long_window_ms: number; short_window_ms: number; factor: number }>;
+  budgetRemainingRatio: number;
+}
+
 /** A monitor was created, changed or deleted (the API shape lives in the HTTP layer). */
 export interface MonitorChangeEvent {
   monitor: string;
@@ -62,6 +73,13 @@ export interface DomainEventPayloads {
   'breaker.opened': BreakerEvent;
   'breaker.half_opened': BreakerEvent;
   'breaker.closed': BreakerEvent;
+  'slo.created': { slo: string; service: string; source: 'config' | 'api' };
+  'slo.updated': { slo: string; service: string; source: 'config' | 'api' };
+  'slo.deleted': { slo: string; service: string; source: 'config' | 'api' };
+  'slo.alert.firing': SloAlertEvent;
+  'slo.alert.resolved': SloAlertEvent;
+  'slo.budget.level': { slo: string; service: string; from: string | null; to: string; policy: string; budgetRemainingRatio: number };
+  'slo.evaluated': { slo: string; service: string; sliRatio: number | null; budgetRemainingRatio: number; level: string; policy: string };
 }
 
 export type DomainEventType = keyof DomainEventPayloads;
@@ -96,4 +114,11 @@ export const domainEventTypes: readonly DomainEventType[] = [
   'breaker.opened',
   'breaker.half_opened',
   'breaker.closed',
+  'slo.created',
+  'slo.updated',
+  'slo.deleted',
+  'slo.alert.firing',
+  'slo.alert.resolved',
+  'slo.budget.level',
+  'slo.evaluated',
 ];

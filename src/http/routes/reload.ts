@@ -20,7 +20,7 @@ interface ReconcileCounts {
 }
 
 export type ReloadOutcome =
-  | { ok: true; summary: string; restartRequired: string[]; services: ReconcileCounts; monitors: ReconcileCounts }
+  | { ok: true; summary: string; restartRequired: string[]; services: ReconcileCounts; monitors: ReconcileCounts; slos: ReconcileCounts }
   | { ok: false; problems: ReloadProblem[] };
 
 export interface ConfigReloader {
@@ -45,6 +45,7 @@ export function registerReloadRoute(app: FastifyInstance, reloader: ConfigReload
       restart_required: outcome.restartRequired,
       services: outcome.services,
       monitors: outcome.monitors,
+      slos: outcome.slos,
     };
   });
 }

@@ -1,0 +1,178 @@
+/**
+ * Keeps every SLO's counts in memory and evaluates all SLOs at each step boundary (1 minute,
+ * aligned to the epoch): SLI, burn rates, budget, level, policy and burn-rate alerts. Alert
+ * transitions and budget level changes become events after their state is stored; a compact
+ * history point is kept when something visible changed (and at least every 15 minutes), so the
+ * dashboard can draw the burn-down without a row per SLO per minute.
+ *
+ * Counts reach it from pushed events (after they are durable) and from monitor minutes as they
+ * close; after a restart each SLO is rebuilt from the stored 1-hour and 1-minute counts.
+ */
+import type { Clock } from '../../core/clock.js';
+import { createSloCounts, type SloCounts } from '../../core/slo/slo-counts.js';
+import { evaluateSlo, initialAlertStatuses, type SloAlertStatuses, type SloStatus } from '../../core/slo/evaluate-slo.js';
+import type { SloSpec } from '../../core/slo/slo.js';
+import { dayMs, hourMs, longestWindowMs, minuteMs } from '../../core/slo/slo-window.js';
+import type { SloCount, SloHistoryPoint, Store } from '../../adapters/store/store.js';
+import type { EventBus } from '../event-bus.js';
+import type { Timers, TimerHandle } from '../timers.js';
+
+export interface SloRuntime {
+  spec: SloSpec;
+  counts: SloCounts;
+  alerts: SloAlertStatuses;
+  status: SloStatus | null;
+  lastHistory: { atMs: number; key: string } | null;
+}
+
+export interface SloEvaluatorOptions {
+  store: Store;
+  bus: EventBus;
+  clock: Clock;
+  timers: Timers;
+  /** Seconds after each minute boundary before evaluating, so the last minute's data is in. */
+  evaluationDelayMs?: number;
+  onError?: (error: unknown, context: string) => void;
+}
+
+export interface SloEvaluator {
+  runtimes: Map<string, SloRuntime>;
+  /** Adds or replaces an SLO; counts are rebuilt from the store, alert states kept or restored. */
+  upsert(spec: SloSpec, persistedAlerts?: SloAlertStatuses): Promise<void>;
+  remove(name: string): void;
+  /** Adds durable counts to the in-memory windows. */
+  apply(counts: readonly SloCount[]): void;
+  /** Evaluates every SLO at `atMs` (a step boundary). */
+  evaluateAll(atMs: number): Promise<void>;
+  start(): void;
+  stop(): Promise<void>;
+}
+
+const historyEveryMs = 15 * minuteMs;
+const minuteRestoreMs = 3 * dayMs;
+
+export function createSloEvaluator(options: SloEvaluatorOptions): SloEvaluator {
+  const { store, bus, clock, timers } = options;
+  const delayMs = options.evaluationDelayMs ?? 10_000;
+  const runtimes = new Map<string, SloRuntime>();
+  let timer: TimerHandle | null = null;
+  let running = false;
+  let evaluating: Promise<void> | null = null;
+
+  async function restore(spec: SloSpec, alerts: SloAlertStatuses): Promise<SloRuntime> {
+    const counts = createSloCounts(spec);
+    const nowMs = clock.nowMs();
+    // Old hours first, then the minutes after them (SliCountBuffer's restore order).
+    const minutesFrom = Math.floor((nowMs - minuteRestoreMs) / hourMs) * hourMs;
+    const hoursFrom = nowMs - longestWindowMs(spec.window) - 5 * dayMs;
+    for (const hour of await store.sloCounts.hours(spec.name, hoursFrom, minutesFrom)) counts.add(hour.endMs, hour.good, hour.total);
+    for (const minute of await store.sloCounts.minutes(spec.name, minutesFrom, nowMs + hourMs)) counts.add(minute.endMs, minute.good, minute.total);
+    return { spec, counts, alerts, status: null, lastHistory: null };
+  }
+
+  function historyKey(status: SloStatus): string {
+    const round = (value: number | null) => (value === null ? 'null' : value.toFixed(4));
+    return [round(status.sli.ratio), round(status.errorBudget.remainingRatio), status.level, status.policy, status.alerts.page.state, status.alerts.ticket.state].join('|');
+  }
+
+  async function evaluateAll(atMs: number): Promise<void> {
+    const transitions: Array<{ runtime: SloRuntime; status: SloStatus }> = [];
+    const levelChanges: Array<{ runtime: SloRuntime; from: string | null; status: SloStatus }> = [];
+    const history: SloHistoryPoint[] = [];
+    for (const runtime of runtimes.values()) {
+      runtime.counts.advanceTo(atMs);
+      const status = evaluateSlo(runtime.spec, runtime.counts, atMs, { previousAlerts: runtime.alerts });
+      const previousLevel = runtime.status?.level ?? null;
+      runtime.status = status;
+      runtime.alerts = status.alerts;
+      if (status.transitions.length > 0) transitions.push({ runtime, status });
+      if (previousLevel !== status.level) levelChanges.push({ runtime, from: previousLevel, status });
+      const key = historyKey(status);
+      if (runtime.lastHistory === null || runtime.lastHistory.key !== key || atMs - runtime.lastHistory.atMs >= historyEveryMs) {
+        runtime.lastHistory = { atMs, key };
+        history.push({ slo: runtime.spec.name, atMs, data: historyData(status) });
+      }
+    }
+    await store.transaction(async (repos) => {
+      if (transitions.length > 0) await repos.sloStates.upsert(transitions.map(({ runtime }) => ({ slo: runtime.spec.name, state: { alerts: runtime.alerts } })));
+      if (history.length > 0) await repos.sloHistory.append(history);
+    });
+    for (const { runtime, status } of transitions) {
+      for (const transition of status.transitions) {
+        bus.publish(transition.state === 'firing' ? 'slo.alert.firing' : 'slo.alert.resolved', {
+          labels: { alertname: 'SLOBurnRate', slo: runtime.spec.name, service: runtime.spec.service, severity: transition.severity, ...runtime.spec.labels },
+          slo: runtime.spec.name,
+          service: runtime.spec.service,
+          severity: transition.severity,
+          conditions: transition.conditions.map((condition) => ({ long_window_ms: condition.longWindowMs, short_window_ms: condition.shortWindowMs, factor: condition.factor })),
+          budgetRemainingRatio: status.errorBudget.remainingRatio,
+        });
+      }
+    }
+    for (const { runtime, from, status } of levelChanges) {
+      if (from === null && status.level === 'ok') continue;
+      bus.publish('slo.budget.level', { slo: runtime.spec.name, service: runtime.spec.service, from, to: status.level, policy: status.policy, budgetRemainingRatio: status.errorBudget.remainingRatio });
+    }
+    for (const runtime of runtimes.values()) {
+      const status = runtime.status;
+      if (status === null) continue;
+      bus.publish('slo.evaluated', { slo: runtime.spec.name, service: runtime.spec.service, sliRatio: status.sli.ratio, budgetRemainingRatio: status.errorBudget.remainingRatio, level: status.level, policy: status.policy });
+    }
+  }
+
+  function arm(): void {
+    if (!running) return;
+    const nowMs = clock.nowMs();
+    const boundary = Math.floor((nowMs - delayMs) / minuteMs) * minuteMs + minuteMs;
+    timer = timers.after(boundary + delayMs - nowMs, () => {
+      timer = null;
+      evaluating = evaluateAll(boundary)
+        .catch((error: unknown) => options.onError?.(error, 'evaluating SLOs'))
+        .finally(() => {
+          evaluating = null;
+          arm();
+        });
+    });
+  }
+
+  return {
+    runtimes,
+    async upsert(spec, persistedAlerts) {
+      const alerts = persistedAlerts ?? runtimes.get(spec.name)?.alerts ?? initialAlertStatuses();
+      runtimes.set(spec.name, await restore(spec, alerts));
+    },
+    remove(name) {
+      runtimes.delete(name);
+    },
+    apply(counts) {
+      for (const count of counts) runtimes.get(count.slo)?.counts.add(count.endMs, count.good, count.total);
+    },
+    evaluateAll,
+    start() {
+      running = true;
+      arm();
+    },
+    async stop() {
+      running = false;
+      timer?.cancel();
+      timer = null;
+      if (evaluating !== null) await evaluating;
+    },
+  };
+}
+
+function historyData(status: SloStatus): Record<string, unknown> {
+  const oneHour = status.burnRates.find((rate) => rate.windowMs === hourMs);
+  return {
+    sli: status.sli.ratio,
+    good: status.sli.good,
+    total: status.sli.total,
+    budget_remaining: status.errorBudget.remainingRatio,
+    budget_remaining_minutes: status.errorBudget.remainingMinutes,
+    burn_rate_1h: oneHour?.burnRate ?? null,
+    level: status.level,
+    policy: status.policy,
+    page: status.alerts.page.state,
+    ticket: status.alerts.ticket.state,
+  };
+}
