@@ -6,6 +6,7 @@
 import { Command } from 'commander';
 import { version } from '../version.js';
 import { demoTargetCommand } from './commands/demo-target.js';
+import { gateCommand } from './commands/gate.js';
 import { sloCommand } from './commands/slo-replay.js';
 import { startCommand } from './commands/start.js';
 import { tokenCommand } from './commands/token.js';
@@ -21,6 +22,7 @@ const program = new Command('sre-monitor')
   .addCommand(sloCommand())
   .addCommand(tokenCommand())
   .addCommand(versionCommand())
-  .addCommand(demoTargetCommand());
+  .addCommand(demoTargetCommand())
+  .addCommand(gateCommand());
 
 await program.parseAsync(process.argv);

@@ -1,3 +1,5 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { emptyBucket, recordResult } from '../../src/core/monitors/uptime.js';
@@ -97,6 +99,17 @@ describe.each(storeKinds)('SLO API on %s', (kind) => {
       expect(gate.allow).toBe(false);
       expect(gate.reasons[0]).toContain("SLO 'web-availability' is in budget policy exhausted");
       expect(((await (await t.request('/api/v1/gate?service=api')).json()) as { allow: boolean }).allow).toBe(true);
+      // The CI command: exit 1 when blocked, 0 when allowed, 3 when nobody answers.
+      const runGate = (service: string, url = t.url) =>
+        promisify(execFile)(process.execPath, ['dist/cli/main.js', 'gate', '--service', service, '--url', url]).then(
+          ({ stdout }) => ({ code: 0, stdout }),
+          (error: { code: number; stdout: string }) => ({ code: error.code, stdout: error.stdout }),
+        );
+      const blocked = await runGate('web');
+      expect(blocked.code).toBe(1);
+      expect(blocked.stdout).toContain('block: service web, policy exhausted');
+      expect((await runGate('api')).code).toBe(0);
+      expect((await runGate('api', 'http://127.0.0.1:9')).code).toBe(3);
     } finally {
       socket.close();
     }

@@ -15,7 +15,8 @@ import type { Store } from '../../adapters/store/store.js';
 import type { EventBus } from '../event-bus.js';
 import type { Timers } from '../timers.js';
 import { createMonitorEventPublisher } from './monitor-events.js';
-import { createMonitorRetention, type MonitorRetention, type RetentionSettings } from './monitor-retention.js';
+import { createRetentionJob, type RetentionJob } from '../retention-job.js';
+import { monitorRetentionTasks, type RetentionSettings } from './monitor-retention.js';
 import { createMonitorScheduler, type MonitorScheduler } from './monitor-scheduler.js';
 import { createMonitorService, type MonitorService } from './monitor-service.js';
 import { createResultRecorder, type ResultRecorder } from './result-recorder.js';
@@ -44,7 +45,7 @@ export interface Monitoring {
   scheduler: MonitorScheduler;
   recorder: ResultRecorder;
   rollups: UptimeRollups;
-  retention: MonitorRetention;
+  retention: RetentionJob;
   start(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -98,7 +99,7 @@ export function createMonitoring(options: MonitoringOptions): Monitoring {
     newToken: options.newToken ?? (() => randomBytes(18).toString('base64url')),
   });
   const query = createUptimeQuery({ store, rollups, clock, minuteRetentionMs: options.retention.minuteRollupsMs });
-  const retention = createMonitorRetention({ store, clock, timers, settings: options.retention, onError: report('deleting old monitor data') });
+  const retention = createRetentionJob({ clock, timers, tasks: monitorRetentionTasks(store, options.retention), onError: report('deleting old monitor data') });
 
   if (options.metrics !== undefined) {
     metrics = options.metrics({
