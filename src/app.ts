@@ -109,6 +109,8 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     retention: loaded.runtime.monitoring.retention,
     metrics: (snapshot) => createMonitorMetrics(metrics.registry, snapshot),
     onError: (error, context) => logger.error({ err: error }, context),
+    // Called only on deletes, long after `slos` below exists.
+    usersOf: (monitor) => [...slos.evaluator.runtimes.values()].filter((r) => r.spec.sli.kind === 'monitor' && r.spec.sli.monitor === monitor).map((r) => `SLO '${r.spec.name}'`),
   });
   const slos = createSloEngine({
     store,

@@ -182,5 +182,10 @@ describe.each(storeKinds)('SLO API on %s', (kind) => {
     expect((await t.request('/api/v1/slos/shop-slo', { method: 'DELETE', token: t.tokens.admin })).status).toBe(204);
     expect((await t.request('/api/v1/services/shop', { method: 'DELETE', token: t.tokens.admin })).status).toBe(204);
     expect((await t.request('/api/v1/slos/web-availability', { method: 'DELETE', token: t.tokens.admin })).status).toBe(409);
+    expect((await t.request('/api/v1/monitors', { method: 'POST', token: t.tokens.admin, json: { name: 'api-port', service: 'api', kind: 'tcp', interval: '1h', tcp: { host: '127.0.0.1', port: 1 } } })).status).toBe(201);
+    expect((await t.request('/api/v1/slos', { method: 'POST', token: t.tokens.admin, json: { ...body, name: 'api-port-slo', sli: { monitor: { name: 'api-port', metric: 'availability' } } } })).status).toBe(201);
+    const inUse = await t.request('/api/v1/monitors/api-port', { method: 'DELETE', token: t.tokens.admin });
+    expect(inUse.status).toBe(409);
+    expect(((await inUse.json()) as Problem).detail).toContain("SLO 'api-port-slo' takes an SLI from it");
   });
 });

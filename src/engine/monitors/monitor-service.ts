@@ -64,6 +64,8 @@ export interface MonitorServiceOptions {
   probes: ProbeRegistry;
   /** Secret for heartbeat URLs when none is given (injectable for tests). */
   newToken: () => string;
+  /** Names of what reads this monitor (SLOs); a monitor in use cannot be deleted. */
+  usersOf?: (monitor: string) => string[];
 }
 
 const readOnlyMessage = (name: string) =>
@@ -179,6 +181,8 @@ export function createMonitorService(options: MonitorServiceOptions): MonitorSer
     },
 
     async delete(name, actor) {
+      const users = options.usersOf?.(name) ?? [];
+      if (users.length > 0) throw new ConflictError(`monitor '${name}' cannot be deleted: ${users.join(', ')} take${users.length === 1 ? 's' : ''} an SLI from it; delete or change them first`);
       const deleted = await store.transaction(async (repos) => {
         const current = await repos.monitors.get(name);
         if (current === undefined) throw new NotFoundError('monitor', name);

@@ -37,6 +37,8 @@ export interface MonitoringOptions {
   /** Group-commit interval (ms); tests shorten it. */
   flushIntervalMs?: number;
   newToken?: () => string;
+  /** Names of what reads a monitor (SLOs); such a monitor cannot be deleted. */
+  usersOf?: (monitor: string) => string[];
 }
 
 export interface Monitoring {
@@ -97,6 +99,7 @@ export function createMonitoring(options: MonitoringOptions): Monitoring {
     scheduler,
     probes,
     newToken: options.newToken ?? (() => randomBytes(18).toString('base64url')),
+    usersOf: options.usersOf,
   });
   const query = createUptimeQuery({ store, rollups, clock, minuteRetentionMs: options.retention.minuteRollupsMs });
   const retention = createRetentionJob({ clock, timers, tasks: monitorRetentionTasks(store, options.retention), onError: report('deleting old monitor data') });
