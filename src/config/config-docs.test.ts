@@ -40,7 +40,7 @@ describe('docs/configuration.md', () => {
     await mkdir(path.join(cwd, 'services'));
     await writeFile(path.join(cwd, 'services', 'web.yaml'), 'services:\n  - name: frontend\n    dependencies: [backend-api]\n');
     const loaded = await loadConfig('sre-monitor.yaml', { cwd, env: {} });
-    expect(loaded.summary).toBe('sre-monitor.yaml (+1 included file): 3 services, 8 monitors, store sqlite (data/sre-monitor.db), auth anonymous=viewer');
+    expect(loaded.summary).toBe('sre-monitor.yaml (+1 included file): 3 services, 8 monitors, 5 SLOs, store sqlite (data/sre-monitor.db), auth anonymous=viewer');
   });
 });
 

@@ -9,7 +9,7 @@ const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../
 describe('examples/', () => {
   it('demo.yaml (used by npm start) loads with the seed service catalog', async () => {
     const loaded = await loadConfig('examples/demo.yaml', { cwd: repoRoot, env: {} });
-    expect(loaded.summary).toBe('examples/demo.yaml: 5 services, 8 monitors, store sqlite (data/sre-monitor.db), auth anonymous=viewer');
+    expect(loaded.summary).toBe('examples/demo.yaml: 5 services, 8 monitors, 3 SLOs, store sqlite (data/sre-monitor.db), auth anonymous=viewer');
     expect(loaded.runtime.server).toMatchObject({ host: '127.0.0.1', port: 8080 });
     const edges = loaded.runtime.services.flatMap((service) => service.dependencies.map((dependency) => `${service.name} -> ${dependency}`));
     expect(edges.sort()).toEqual(['backend-api -> ai-service', 'backend-api -> database', 'frontend -> backend-api']);
@@ -41,7 +41,7 @@ describe('examples/', () => {
     ],
   ])('%s holds the seed default SLO table', async (file, table) => {
     const loaded = await loadConfig(file, { cwd: repoRoot, env: {} });
-    expect(loaded.summary).toBe(`${file}: 5 services, 5 monitors, store sqlite (data/sre-monitor.db), auth anonymous=viewer`);
+    expect(loaded.summary).toBe(`${file}: 5 services, 5 monitors, 6 SLOs, store sqlite (data/sre-monitor.db), auth anonymous=viewer`);
     const day = 86_400_000;
     const windowText = (ms: number): string => (ms >= day ? `${ms / day}d` : `${ms / 3_600_000}h`);
     expect(loaded.runtime.slos.map((slo) => [slo.name, slo.objectiveRatio, slo.window.kind === 'rolling' ? windowText(slo.window.durationMs) : 'calendar'])).toEqual(table);

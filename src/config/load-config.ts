@@ -90,7 +90,12 @@ function summarize(sources: ConfigSources, runtime: RuntimeConfig, cwd: string):
   const name = included > 0 ? `${main} (+${included} included ${included === 1 ? 'file' : 'files'})` : main;
   const count = runtime.services.length;
   const monitorCount = runtime.monitors.length;
-  const services = `${count} ${count === 1 ? 'service' : 'services'}${monitorCount > 0 ? `, ${monitorCount} ${monitorCount === 1 ? 'monitor' : 'monitors'}` : ''}`;
+  const sloCount = runtime.slos.length;
+  const services = [
+    `${count} ${count === 1 ? 'service' : 'services'}`,
+    ...(monitorCount > 0 ? [`${monitorCount} ${monitorCount === 1 ? 'monitor' : 'monitors'}`] : []),
+    ...(sloCount > 0 ? [`${sloCount} ${sloCount === 1 ? 'SLO' : 'SLOs'}`] : []),
+  ].join(', ');
   const store = runtime.storage.kind === 'sqlite' ? `sqlite (${displayName(runtime.storage.path, cwd)})` : `postgres (${postgresTarget(runtime.storage.url)})`;
   return `${name}: ${services}, store ${store}, auth anonymous=${runtime.auth.anonymousRole ?? 'none'}`;
 }
