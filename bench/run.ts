@@ -21,6 +21,10 @@ const benchmarks: Record<string, BenchmarkEntry> = {
     description: 'HTTP throughput, latency and memory of /health/live, /health/ready and the service list, on SQLite and PostgreSQL',
     load: () => import('./http.js'),
   },
+  monitors: {
+    description: '10,000 HTTP monitors at 10 s on SQLite and PostgreSQL against a local target: checks/s, lag, CPU, RSS, writes; a bare undici loop as reference',
+    load: () => import('./monitors.js'),
+  },
 };
 
 function usage(): string {
