@@ -7,6 +7,7 @@ import { Command } from 'commander';
 import { version } from '../version.js';
 import { demoTargetCommand } from './commands/demo-target.js';
 import { gateCommand } from './commands/gate.js';
+import { rulesCommand } from './commands/rules-export.js';
 import { sloCommand } from './commands/slo-replay.js';
 import { startCommand } from './commands/start.js';
 import { tokenCommand } from './commands/token.js';
@@ -20,6 +21,7 @@ const program = new Command('sre-monitor')
   .addCommand(startCommand())
   .addCommand(validateCommand())
   .addCommand(sloCommand())
+  .addCommand(rulesCommand())
   .addCommand(tokenCommand())
   .addCommand(versionCommand())
   .addCommand(demoTargetCommand())
