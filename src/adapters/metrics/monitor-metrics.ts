@@ -38,7 +38,7 @@ export function createMonitorMetrics(registry: Registry, snapshot: MonitorMetric
   const lag = new Histogram({
     name: 'sre_monitor_scheduler_lag_seconds',
     help: 'Time from a check being due to it starting; grows when checks wait for a free slot.',
-    buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.75, 1, 1.5, 2, 2.5, 5, 10, 30],
     registers: [registry],
   });
   const skippedRuns = new Counter({

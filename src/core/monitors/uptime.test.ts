@@ -9,6 +9,7 @@ import {
   nearestRankIndex,
   quantile,
   recordResult,
+  recordResultInPlace,
   rollUp,
   sketchFromLatencies,
   sliCounts,
@@ -164,6 +165,23 @@ describe('recordResult and sliCounts', () => {
     ['latency for a threshold the bucket does not track', { kind: 'latency', thresholdMs: 200 }, undefined],
   ])('%s', (_name, rule, expected) => {
     expect(sliCounts(sample1, rule)).toEqual(expected);
+  });
+
+  it('counts in place exactly what recordResult returns, and rejects a bad latency before counting', () => {
+    const statuses: ResultStatus[] = ['up', 'down', 'degraded', 'maintenance'];
+    let seed = 7;
+    const next = () => (seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648) / 2_147_483_648;
+    let copied = emptyBucket(minuteMs, thresholds);
+    const inPlace = emptyBucket(minuteMs, thresholds);
+    for (let i = 0; i < 500; i += 1) {
+      const status = statuses[Math.floor(next() * 4)] ?? 'up';
+      const latencyMs = next() < 0.1 ? undefined : next() * 600;
+      copied = recordResult(copied, status, latencyMs);
+      recordResultInPlace(inPlace, status, latencyMs);
+    }
+    expect(inPlace).toEqual(copied);
+    expect(() => recordResultInPlace(inPlace, 'up', -1)).toThrow(RangeError);
+    expect(inPlace).toEqual(copied);
   });
 
   it('gives zero of zero for an empty or maintenance-only bucket', () => {

@@ -74,7 +74,7 @@ interface Harness {
   skipped: string[];
 }
 
-function harness(probe: Probe<Record<string, unknown>>, timers: ManualTimers, maxConcurrency = 256): Harness {
+function harness(probe: Probe<Record<string, unknown>>, timers: ManualTimers, maxConcurrency = 256, commitDelayMs = 0): Harness {
   const results: MonitorResult[] = [];
   const states = new Map<string, MonitorRuntimeState>();
   const events: string[] = [];
@@ -93,7 +93,7 @@ function harness(probe: Probe<Record<string, unknown>>, timers: ManualTimers, ma
       record(result, state) {
         if (result !== null) results.push(result);
         states.set(state.monitor, state);
-        return Promise.resolve();
+        return commitDelayMs === 0 ? Promise.resolve() : new Promise((resolve) => timers.after(commitDelayMs, resolve));
       },
       forget: () => undefined,
     },
@@ -167,6 +167,21 @@ describe('monitor scheduler', () => {
     expect(probe.calls).toHaveLength(20);
     // Four waves of five, two seconds each: the last wave started six seconds late.
     expect(Math.max(...h.lags)).toBe(6);
+  });
+
+  it('gives the slot back when the probe is done, not when the group commit is', async () => {
+    const timers = createManualTimers();
+    const probe = scriptedProbe(timers, { durationMs: 10, answer: up });
+    // One slot and a slow store: a slot held through the commit would start one check a second.
+    const h = harness(probe.probe, timers, 1, 1_000);
+    h.scheduler.start();
+    for (let i = 0; i < 10; i += 1) h.scheduler.upsert(named(`g-${i}`, { intervalMs: 3_600 * second }), { immediate: true });
+    await timers.advanceMs(200);
+    expect(probe.calls).toHaveLength(10);
+    expect(probe.stats().maxRunning).toBe(1);
+    expect(Math.max(...h.lags)).toBeLessThanOrEqual(0.1);
+    await timers.advanceMs(2 * second);
+    expect(h.results).toHaveLength(10);
   });
 
   it('reports a dependency that goes down within interval + timeout x (retries + 1)', async () => {

@@ -13,6 +13,7 @@
  *   and reaching it without a newer ping is a down result.
  * Results and state go to the recorder; events are published only after it says they are durable.
  */
+import { setMaxListeners } from 'node:events';
 import type { Clock } from '../../core/clock.js';
 import { formatDurationMs } from '../../core/duration.js';
 import { initialBreakerState, resetBreaker, type BreakerTransition, type CircuitBreakerState } from '../../core/monitors/circuit-breaker.js';
@@ -107,6 +108,8 @@ export function createMonitorScheduler(options: MonitorSchedulerOptions): Monito
   let armed: { handle: TimerHandle; atMs: number } | null = null;
   let started = false;
   const stopping = new AbortController();
+  // Every check in flight listens on it: thousands at once is the design, not a leak.
+  setMaxListeners(Infinity, stopping.signal);
 
   const report = (error: unknown, name: string): void => options.onError?.(error, name);
 
@@ -184,6 +187,15 @@ export function createMonitorScheduler(options: MonitorSchedulerOptions): Monito
 
   async function runEntry(entry: Entry): Promise<CheckCycleOutput | undefined> {
     active += 1;
+    let holdsSlot = true;
+    // The slot bounds probes in flight, not results waiting for the group commit: it is given
+    // back as soon as the probe is done, while entry.running still keeps a second run out.
+    const releaseSlot = (): void => {
+      if (!holdsSlot) return;
+      holdsSlot = false;
+      active -= 1;
+      pump();
+    };
     const startedAt = clock.nowMs();
     const monitor = entry.monitor;
     const running = runCheckCycle(monitor, entry.state, { clock, timers, probes: options.probes, stopSignal: stopping.signal });
@@ -198,6 +210,7 @@ export function createMonitorScheduler(options: MonitorSchedulerOptions): Monito
       // Deleted while it ran: its rows are gone, and writing the result would leave an orphan.
       if (current !== entry) return output;
       if (entry.state.status.status !== 'paused') entry.state = output.state;
+      releaseSlot();
       await commit(entry, output.result, output.transition, output.breakerTransitions);
       return output;
     } catch (error) {
@@ -205,8 +218,7 @@ export function createMonitorScheduler(options: MonitorSchedulerOptions): Monito
       return undefined;
     } finally {
       entry.running = null;
-      active -= 1;
-      pump();
+      releaseSlot();
     }
   }
 

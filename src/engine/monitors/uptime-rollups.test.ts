@@ -105,6 +105,36 @@ describe('uptime roll-ups, recorder and queries on a real SQLite store', () => {
     expect(minute?.bucket.counts).toEqual({ up: 1, down: 1, degraded: 0, maintenance: 0 });
   });
 
+  it('counts a result that arrives while its minute is being written exactly once', async () => {
+    let gated = false;
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    // The same store, with a write that waits for the test before it starts.
+    const slow = Object.assign(Object.create(store) as Store, {
+      transaction: async <T>(work: Parameters<Store['transaction']>[0]): Promise<T> => {
+        if (gated) await gate;
+        return (await store.transaction(work)) as T;
+      },
+    });
+    const rollups = rollupsOn(slow);
+    await rollups.start();
+    rollups.add([result('a', start + 1_000)]);
+    gated = true;
+    await timers.advanceMs(minuteMs + 5_000);
+    // The minute's write has begun and waits: a slow check of that minute reports now.
+    rollups.add([result('a', start + 2_000, 'down', null)]);
+    gated = false;
+    release();
+    await timers.advanceMs(minuteMs);
+    const minutes = await store.monitorRollups.list('1m', ['a'], start - 1, start + minuteMs);
+    expect(minutes.map((r) => r.bucket.counts)).toEqual([{ up: 1, down: 1, degraded: 0, maintenance: 0 }]);
+    await timers.advanceMs(hourMs);
+    const hours = await store.monitorRollups.list('1h', ['a'], start, start + hourMs);
+    expect(hours.map((r) => r.bucket.counts)).toEqual([{ up: 1, down: 1, degraded: 0, maintenance: 0 }]);
+  });
+
   it('answers windows from hours, ragged minutes and open minutes, and gives SLI counts per minute', async () => {
     const rollups = rollupsOn(store);
     await rollups.start();

@@ -9,7 +9,7 @@
  */
 import type { Clock } from '../../core/clock.js';
 import type { MonitorResult } from '../../core/monitors/monitor.js';
-import { bucketEndMs, emptyBucket, mergeBuckets, recordResult, type ResultStatus, type UptimeBucket } from '../../core/monitors/uptime.js';
+import { bucketEndMs, emptyBucket, mergeBuckets, recordResult, recordResultInPlace, type ResultStatus, type UptimeBucket } from '../../core/monitors/uptime.js';
 import type { MonitorRollup, RollupSize, Store, StoreRepositories } from '../../adapters/store/store.js';
 import type { Timers, TimerHandle } from '../timers.js';
 
@@ -56,6 +56,8 @@ export function createUptimeRollups(options: UptimeRollupsOptions): UptimeRollup
   let timer: TimerHandle | null = null;
   let closing: Promise<void> | null = null;
   let running = false;
+  /** While minutes up to this end are being written: results for them wait in `late`. */
+  let closingBound: number | null = null;
 
   function fold(target: Map<number, Map<string, UptimeBucket>>, endMs: number, monitor: string, add: (bucket: UptimeBucket) => UptimeBucket): void {
     let byMonitor = target.get(endMs);
@@ -68,11 +70,26 @@ export function createUptimeRollups(options: UptimeRollupsOptions): UptimeRollup
 
   function addResult(result: MonitorResult): void {
     const endMs = bucketEndMs(result.atMs, minuteMs);
-    if (progress !== null && endMs <= progress) {
+    // A minute being written right now is as closed as one written: counting into it would
+    // change rows in flight, or be dropped with the minute once the write succeeds.
+    const closedUpTo = closingBound ?? progress;
+    if (closedUpTo !== null && endMs <= closedUpTo) {
       late.push(result);
       return;
     }
-    fold(minutes, endMs, result.monitor, (bucket) => recordResult(bucket, statusOf(result), result.latencyMs ?? undefined));
+    let byMonitor = minutes.get(endMs);
+    if (byMonitor === undefined) {
+      byMonitor = new Map();
+      minutes.set(endMs, byMonitor);
+    }
+    let bucket = byMonitor.get(result.monitor);
+    if (bucket === undefined) {
+      bucket = emptyBucket(endMs, options.thresholdsOf(result.monitor));
+      byMonitor.set(result.monitor, bucket);
+    }
+    // Open minute buckets are this module's own accumulators (see recordResultInPlace); they are
+    // only handed out once closed, and never changed after that.
+    recordResultInPlace(bucket, statusOf(result), result.latencyMs ?? undefined);
   }
 
   function arm(): void {
@@ -98,6 +115,15 @@ export function createUptimeRollups(options: UptimeRollupsOptions): UptimeRollup
 
   async function closeUpTo(boundMs: number): Promise<void> {
     if (progress !== null && boundMs <= progress && late.length === 0) return;
+    closingBound = Math.max(boundMs, progress ?? boundMs);
+    try {
+      await writeClosed(boundMs);
+    } finally {
+      closingBound = null;
+    }
+  }
+
+  async function writeClosed(boundMs: number): Promise<void> {
     // Buckets are immutable values, so a shallow copy is enough to undo the folds on failure.
     const hoursBefore = new Map([...hours].map(([endMs, byMonitor]) => [endMs, new Map(byMonitor)]));
     const minuteEnds = [...minutes.keys()].filter((endMs) => endMs <= boundMs).sort((a, b) => a - b);
