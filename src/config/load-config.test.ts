@@ -116,6 +116,23 @@ describe('loadConfig reports each kind of bad input at its file, line and column
       { 'main.yaml': yaml('services:', '  - name: Backend_API') },
       ['main.yaml:2:5 services[0].name: must be a lower-case slug (letters, digits, dashes)'],
     ],
+    [
+      'a bad field inside the object form of a union (false or settings)',
+      {
+        'main.yaml': yaml(
+          'services:',
+          '  - name: api',
+          'monitors:',
+          '  - name: api-http',
+          '    service: api',
+          '    kind: http',
+          '    http: { url: "http://127.0.0.1:9/" }',
+          '    circuit_breaker: { failure_threshold: 0, half_open_trial: 2 }',
+        ),
+      },
+      ['main.yaml:8:24 monitors[0].circuit_breaker.failure_threshold: must be at least 1', "main.yaml:8:46 monitors[0].circuit_breaker.half_open_trial: unknown key 'half_open_trial' (did you mean 'half_open_trials'?)"],
+    ],
+    ['a scalar that is neither form of a union', { 'main.yaml': yaml('services:', '  - name: api', 'monitors:', '  - name: m', '    service: api', '    kind: http', '    http: { url: "http://127.0.0.1:9/" }', '    circuit_breaker: true') }, ['main.yaml:8:5 monitors[0].circuit_breaker: does not match any of the allowed forms']],
     ['a missing required key', { 'main.yaml': yaml('services:', '  - team: web') }, ['main.yaml:2:5 services[0].name: is required']],
     ['a number below the minimum', { 'main.yaml': yaml('server:', '  body_limit_bytes: 10') }, ['main.yaml:2:3 server.body_limit_bytes: must be at least 1024']],
     ['a number above the maximum', { 'main.yaml': yaml('server:', '  port: 70000') }, ['main.yaml:2:3 server.port: must be at most 65535']],

@@ -145,7 +145,7 @@ const BreakerSettings = Type.Object(
   {
     failure_threshold: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 5, description: 'Consecutive failed checks that open the breaker.' })),
     open_duration: Type.Optional(Duration('Time the breaker stays open before a trial check', '1m')),
-    half_open_trials: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 1, description: 'Successful trial checks that close it again.' })),
+    half_open_trials: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 1, description: 'Successful trial checks that close it again.' })),
   },
   { ...strict, description: 'Circuit breaker settings.' },
 );

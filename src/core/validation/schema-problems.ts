@@ -28,7 +28,7 @@ export function translateSchemaErrors(
   options: TranslateOptions = {},
 ): PathProblem[] {
   const redacted = options.redacted ?? new Set<string>();
-  const translated = collapseAnyOf(errors).flatMap((error) => translateError(schema, error, root, redacted));
+  const translated = collapseAnyOf(errors, schema, root).flatMap((error) => translateError(schema, error, root, redacted));
   return onePerPath([...translated, ...checkUrls(schema, root, [])]);
 }
 
@@ -42,14 +42,35 @@ function onePerPath(problems: PathProblem[]): PathProblem[] {
   });
 }
 
-/** Branch errors of an `anyOf` say little on their own; keep one message per failing union. */
-function collapseAnyOf(errors: readonly TLocalizedValidationError[]): TLocalizedValidationError[] {
+/**
+ * Branch errors of an `anyOf` say little on their own; keep one message per failing union. When
+ * the value is an object (or a list) and only one form of the union is one, the user meant that
+ * form (`circuit_breaker: {failure_threshold: 0}` against `false | {...}`): its own errors say
+ * what to fix, so they replace the union's "does not match".
+ */
+function collapseAnyOf(errors: readonly TLocalizedValidationError[], schema: JsonSchema, root: unknown): TLocalizedValidationError[] {
   const unions = errors.filter((error) => error.keyword === 'anyOf');
-  return errors.filter(
-    (error) =>
-      error.keyword === 'anyOf' ||
-      !unions.some((union) => error.schemaPath.startsWith(union.schemaPath) && error.instancePath.startsWith(union.instancePath)),
-  );
+  const meant = new Map(unions.map((union) => [union, meantBranch(union, schema, root)]));
+  const inUnion = (error: TLocalizedValidationError, union: TLocalizedValidationError) =>
+    error !== union && error.schemaPath.startsWith(`${union.schemaPath}/anyOf/`) && error.instancePath.startsWith(union.instancePath);
+  return errors.filter((error) => {
+    if (error.keyword === 'anyOf') return meant.get(error) === null;
+    return unions.every((union) => {
+      if (!inUnion(error, union)) return true;
+      const branch = meant.get(union);
+      return branch !== null && branch !== undefined && (error.schemaPath === branch || error.schemaPath.startsWith(`${branch}/`));
+    });
+  });
+}
+
+/** The schema path of the one branch of `union` shaped like the value (object or array), or null. */
+function meantBranch(union: TLocalizedValidationError, schema: JsonSchema, root: unknown): string | null {
+  const value = valueAt(root, pointerToPath(union.instancePath, root));
+  const shape = Array.isArray(value) ? 'array' : typeof value === 'object' && value !== null ? 'object' : null;
+  if (shape === null) return null;
+  const options = schemaAt(schema, pointerToPath(union.instancePath, root))?.anyOf ?? [];
+  const matching = options.flatMap((option, index) => (option.type === shape ? [index] : []));
+  return matching.length === 1 ? `${union.schemaPath}/anyOf/${matching[0]}` : null;
 }
 
 function translateError(schema: JsonSchema, error: TLocalizedValidationError, root: unknown, redacted: ReadonlySet<string>): PathProblem[] {
@@ -134,7 +155,10 @@ function anyOfMessage(schema: JsonSchema, path: PathSegment[]): string {
 
 function unknownKey(schema: JsonSchema, path: PathSegment[]): PathProblem {
   const key = String(path[path.length - 1]);
-  const known = Object.keys(schemaAt(schema, path.slice(0, -1))?.properties ?? {});
+  const parent = schemaAt(schema, path.slice(0, -1));
+  // Inside a union (`false | {...}`), the keys are those of its object form.
+  const objectForm = parent?.properties !== undefined ? parent : parent?.anyOf?.find((option) => option.type === 'object');
+  const known = Object.keys(objectForm?.properties ?? {});
   const suggestion = known.find((candidate) => editDistance(candidate, key) <= 2);
   return { path, message: suggestion === undefined ? `unknown key '${key}'` : `unknown key '${key}' (did you mean '${suggestion}'?)` };
 }
