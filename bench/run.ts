@@ -25,6 +25,10 @@ const benchmarks: Record<string, BenchmarkEntry> = {
     description: '10,000 HTTP monitors at 10 s on SQLite and PostgreSQL against a local target: checks/s, lag, CPU, RSS, writes; a bare undici loop as reference',
     load: () => import('./monitors.js'),
   },
+  slo: {
+    description: '10,000 SLOs: evaluation step, in-process and HTTP ingestion, RSS, restart with 30 days of counts, and Prometheus evaluating the same Sloth-style rules',
+    load: () => import('./slo.js'),
+  },
 };
 
 function usage(): string {

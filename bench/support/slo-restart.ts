@@ -1,0 +1,181 @@
+/**
+ * Part "restart" of `npm run bench -- slo`: how long a server with N SLOs and 30 days of stored
+ * counts takes to come back. Per store:
+ * 1. a workspace declaring N SLOs; a first start creates them (timed, for information), stop;
+ * 2. counts written straight into the tables (slo-restart-data.ts), the server stopped;
+ * 3. the measured restart: spawn -> banner -> /health/ready 200 -> every SLO listed by
+ *    GET /api/v1/slos -> every SLO listed with a status (the evaluator's first step);
+ * 4. where the time goes, with the server stopped: `sre-monitor validate` on the same config
+ *    (loading and checking N SLOs), and the evaluator's per-SLO restore (its two store
+ *    queries, then `SloCounts.add` of the rows) replayed in this process for a sample of SLOs.
+ */
+import { spawnSync } from 'node:child_process';
+import { performance } from 'node:perf_hooks';
+import { createPostgresStore } from '../../src/adapters/store/postgres-store.js';
+import { createSqliteStore } from '../../src/adapters/store/sqlite-store.js';
+import type { Store } from '../../src/adapters/store/store.js';
+import { longestWindowMs } from '../../src/core/slo/index.js';
+import { readRssBytes } from './process-memory.js';
+import { repoRoot, type StorageSettings } from './server-under-test.js';
+import { fillPostgres, fillSqlite, type RestartDataResult } from './slo-restart-data.js';
+import { createSloWorkspace, startSloServer } from './slo-server.js';
+import { createCountsFor, dayMs, hourMs, minuteMs, sloSpec } from './slo-synthetic.js';
+
+export interface RestartSettings {
+  slos: number;
+  minuteDays: number;
+  hourDays: number;
+  nodeFlags: string[];
+  cli: string;
+  /** Waits for another benchmark to finish before a measured step. */
+  waitForQuiet: () => Promise<void>;
+  log: (message: string) => void;
+}
+
+export interface RestoreSample {
+  slos: number;
+  hourQueryMs: number;
+  minuteQueryMs: number;
+  addMs: number;
+  hourRows: number;
+  minuteRows: number;
+}
+
+export interface RestartResult {
+  store: string;
+  slos: number;
+  firstStartMs: number;
+  data: RestartDataResult;
+  validateMs: number;
+  bannerMs: number;
+  readyMs: number;
+  listedMs: number;
+  statusMs: number | null;
+  /** Wall-clock second of the minute at which the server became ready (evaluation runs at :10). */
+  readySecondOfMinute: number;
+  rssAtReadyBytes: number | undefined;
+  sample: RestoreSample;
+  exit: number | string;
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** Pages through GET /api/v1/slos; how many SLOs are listed, and how many have a status. */
+async function listSlos(baseUrl: string): Promise<{ listed: number; withStatus: number }> {
+  let cursor: string | null = null;
+  let listed = 0;
+  let withStatus = 0;
+  for (let page = 0; page < 1000; page++) {
+    const query: string = cursor === null ? '' : `&cursor=${encodeURIComponent(cursor)}`;
+    const response = await fetch(`${baseUrl}/api/v1/slos?limit=500${query}`, { signal: AbortSignal.timeout(30_000) });
+    if (response.status !== 200) throw new Error(`GET /api/v1/slos: HTTP ${response.status} ${await response.text()}`);
+    const body = (await response.json()) as { items: Array<{ status: unknown }>; next_cursor: string | null };
+    listed += body.items.length;
+    withStatus += body.items.filter((item) => item.status !== null).length;
+    cursor = body.next_cursor;
+    if (cursor === null) break;
+  }
+  return { listed, withStatus };
+}
+
+/**
+ * The evaluator's restore (slo-evaluator.ts `restore`) for `count` consecutive SLOs from the
+ * middle, in name order as the server restores them: neighbouring SLOs' rows of a minute share
+ * pages, so a spread-out sample would miss the cache hits the server gets and overstate it.
+ */
+export async function sampleRestore(store: Store, slos: number, count: number): Promise<RestoreSample> {
+  const sample: RestoreSample = { slos: 0, hourQueryMs: 0, minuteQueryMs: 0, addMs: 0, hourRows: 0, minuteRows: 0 };
+  const nowMs = Date.now();
+  const first = Math.max(0, Math.floor((slos - count) / 2));
+  for (let index = first; index < slos && sample.slos < count; index++) {
+    const spec = sloSpec(index);
+    const counts = createCountsFor(index);
+    const minutesFrom = Math.floor((nowMs - 3 * dayMs) / hourMs) * hourMs;
+    const hoursFrom = nowMs - longestWindowMs(spec.window) - 5 * dayMs;
+    let started = performance.now();
+    const hours = await store.sloCounts.hours(spec.name, hoursFrom, minutesFrom);
+    sample.hourQueryMs += performance.now() - started;
+    started = performance.now();
+    const minutes = await store.sloCounts.minutes(spec.name, minutesFrom, nowMs + hourMs);
+    sample.minuteQueryMs += performance.now() - started;
+    started = performance.now();
+    for (const hour of hours) counts.add(hour.endMs, hour.good, hour.total);
+    for (const minute of minutes) counts.add(minute.endMs, minute.good, minute.total);
+    sample.addMs += performance.now() - started;
+    sample.hourRows += hours.length;
+    sample.minuteRows += minutes.length;
+    sample.slos++;
+  }
+  return sample;
+}
+
+function openStore(storage: StorageSettings, sqliteFile: string): Promise<Store> {
+  return storage.kind === 'sqlite' ? createSqliteStore({ path: sqliteFile }) : createPostgresStore({ url: storage.url, poolMax: 2, idleTimeoutMs: 10_000 });
+}
+
+export async function measureRestart(storage: StorageSettings, settings: RestartSettings): Promise<RestartResult> {
+  const { log } = settings;
+  const workspace = await createSloWorkspace(storage, settings.slos);
+  const sqliteFile = `${workspace.dir}/data/bench.db`;
+  try {
+    log(`restart ${storage.kind}: first start, creating ${settings.slos} SLOs`);
+    const first = await startSloServer({ configFile: workspace.configFile, nodeFlags: settings.nodeFlags, cli: settings.cli, timeoutMs: 1_800_000 });
+    const firstStartMs = first.readyMs;
+    const firstExit = await first.stop();
+    if (firstExit !== 0) throw new Error(`first start: exit ${firstExit}:\n${first.output()}`);
+
+    const shape = { endMs: Math.floor(Date.now() / minuteMs) * minuteMs, minuteDays: settings.minuteDays, hourDays: settings.hourDays };
+    log(`restart ${storage.kind}: writing ${settings.minuteDays} days of minutes and ${settings.hourDays} days of hours for ${settings.slos} SLOs`);
+    const data = storage.kind === 'sqlite' ? fillSqlite(sqliteFile, shape) : await fillPostgres(storage.url, shape);
+    log(`restart ${storage.kind}: ${data.minuteRows} minute rows + ${data.hourRows} hour rows in ${Math.round(data.ms / 1000)} s`);
+
+    await settings.waitForQuiet();
+    let started = performance.now();
+    const validation = spawnSync(process.execPath, [settings.cli, 'validate', '--config', workspace.configFile], { cwd: repoRoot, encoding: 'utf8', timeout: 300_000 });
+    const validateMs = performance.now() - started;
+    if (validation.status !== 0) throw new Error(`validate failed: ${validation.stdout}${validation.stderr}`);
+
+    await settings.waitForQuiet();
+    log(`restart ${storage.kind}: measured restart`);
+    started = performance.now();
+    const server = await startSloServer({ configFile: workspace.configFile, nodeFlags: settings.nodeFlags, cli: settings.cli, timeoutMs: 1_800_000 });
+    let exit: number | string = 'not stopped';
+    try {
+      const rssAtReadyBytes = readRssBytes(server.pid);
+      const readySecondOfMinute = new Date().getUTCSeconds();
+      let listing = await listSlos(server.baseUrl);
+      const listedMs = performance.now() - started;
+      if (listing.listed !== settings.slos) throw new Error(`GET /api/v1/slos listed ${listing.listed} SLOs, expected ${settings.slos}`);
+      let statusMs: number | null = null;
+      const statusDeadline = performance.now() + 150_000;
+      while (performance.now() < statusDeadline) {
+        if (listing.withStatus === settings.slos) {
+          statusMs = performance.now() - started;
+          break;
+        }
+        await sleep(250);
+        listing = await listSlos(server.baseUrl);
+      }
+      exit = await server.stop();
+      log(`restart ${storage.kind}: ready after ${Math.round(server.readyMs)} ms; replaying the restore for a sample`);
+      const store = await openStore(storage, sqliteFile);
+      let sample: RestoreSample;
+      try {
+        sample = await sampleRestore(store, settings.slos, Math.min(200, settings.slos));
+      } finally {
+        await store.close();
+      }
+      return {
+        store: storage.kind, slos: settings.slos, firstStartMs, data, validateMs, bannerMs: server.bannerMs, readyMs: server.readyMs, listedMs, statusMs,
+        readySecondOfMinute, rssAtReadyBytes, sample, exit,
+      };
+    } finally {
+      if (exit === 'not stopped') await server.stop();
+    }
+  } finally {
+    await workspace.cleanup();
+  }
+}
+
