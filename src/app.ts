@@ -11,8 +11,9 @@ import { ValidationError } from './core/errors.js';
 import { systemClock } from './adapters/clock/system-clock.js';
 import { createAppMetrics, type AppMetrics } from './adapters/metrics/metrics-registry.js';
 import { createMonitorMetrics } from './adapters/metrics/monitor-metrics.js';
-import { registerSloMetrics } from './adapters/metrics/slo-metrics.js';
+import { registerSloMetrics, registerSloSourceMetrics } from './adapters/metrics/slo-metrics.js';
 import { createProbeRegistry } from './adapters/probes/probe-registry.js';
+import { createPrometheusSliSource } from './adapters/sources/prometheus-sli-source.js';
 import { createStore } from './adapters/store/create-store.js';
 import type { QueryTimingListener, Store } from './adapters/store/store.js';
 import { ConfigError, formatConfigProblem, type ConfigProblem } from './config/config-problem.js';
@@ -21,7 +22,7 @@ import type { ConfigOverrides, RuntimeConfig } from './config/runtime-config.js'
 import { configActor, type Actor } from './engine/actor.js';
 import { createEventBus, type EventBus } from './engine/event-bus.js';
 import { createMonitoring, type Monitoring } from './engine/monitors/monitoring.js';
-import { createSloEngine, type SloEngine } from './engine/slos/slo-engine.js';
+import { createSloEngine, type SloEngine, type SloEngineOptions } from './engine/slos/slo-engine.js';
 import { systemTimers, type Timers } from './engine/timers.js';
 import { createSelfHealth } from './engine/self-health.js';
 import { createServiceCatalog, type ServiceCatalog } from './engine/service-catalog.js';
@@ -43,6 +44,8 @@ export interface AppOptions {
   webRoot?: string;
   collectDefaultMetrics?: boolean;
   websocketMaxBufferedBytes?: number;
+  /** Tuning of the PromQL SLI poller; tests shorten its delay. */
+  prometheusPolling?: SloEngineOptions['prometheusPolling'];
   /** Opens the store instead of the config's storage settings (tests use it for embedded PGlite). */
   storeFactory?: (runtime: RuntimeConfig, metrics: AppMetrics) => Promise<Store>;
 }
@@ -112,6 +115,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     // Called only on deletes, long after `slos` below exists.
     usersOf: (monitor) => [...slos.evaluator.runtimes.values()].filter((r) => r.spec.sli.kind === 'monitor' && r.spec.sli.monitor === monitor).map((r) => `SLO '${r.spec.name}'`),
   });
+  const sourceMetrics = registerSloSourceMetrics(metrics.registry);
   const slos = createSloEngine({
     store,
     bus,
@@ -119,6 +123,13 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     timers: options.timers ?? systemTimers,
     onMonitorMinuteClosed: (listener) => monitoring.query.onMinuteClosed(listener),
     onError: (error, context) => logger.error({ err: error }, context),
+    prometheus: createPrometheusSliSource(),
+    prometheusPolling: options.prometheusPolling,
+    onSourceFailure: (slo) => sourceMetrics.failed(slo),
+    onSourceHealthChange: (slo, health) => {
+      if (health.lastError === null) logger.info({ slo }, 'PromQL SLI source recovered');
+      else logger.warn({ slo, error: health.lastError }, 'PromQL SLI source failing; missed minutes are asked again while within the lateness');
+    },
   });
   registerSloMetrics(metrics.registry, function* () {
     for (const runtime of slos.evaluator.runtimes.values()) {

@@ -3,7 +3,7 @@
  * window, error budget remaining, and burn rate per standard window (the series a Grafana
  * board or a Prometheus alert reads).
  */
-import { Gauge, type Registry } from 'prom-client';
+import { Counter, Gauge, type Registry } from 'prom-client';
 
 export interface SloMetricsRow {
   slo: string;
@@ -46,4 +46,15 @@ export function registerSloMetrics(registry: Registry, rows: () => Iterable<SloM
       }
     },
   });
+}
+
+/** Failed PromQL reads per SLO (a step that will be asked again, or was skipped). */
+export function registerSloSourceMetrics(registry: Registry): { failed(slo: string): void } {
+  const errors = new Counter({
+    name: 'sre_monitor_slo_source_errors_total',
+    help: 'Failed reads of an SLO\'s PromQL SLI (unreachable Prometheus, HTTP or query errors, bad answers, timeouts).',
+    labelNames: ['slo'],
+    registers: [registry],
+  });
+  return { failed: (slo) => errors.inc({ slo }) };
 }

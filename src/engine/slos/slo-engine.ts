@@ -9,7 +9,9 @@ import type { EventBus } from '../event-bus.js';
 import type { MinuteClosedListener } from '../monitors/uptime-rollups.js';
 import type { Timers } from '../timers.js';
 import { longestWindowMs } from '../../core/slo/slo-window.js';
+import type { PrometheusSliSource } from '../../adapters/sources/prometheus-sli-source.js';
 import { createRetentionJob, type RetentionTask } from '../retention-job.js';
+import { createPrometheusSliPoller, type PrometheusSliPoller, type PrometheusSliPollerOptions, type SliSourceHealth } from './prometheus-sli-poller.js';
 import { createSloEvaluator, type SloEvaluator } from './slo-evaluator.js';
 import { createSloService, type SloService } from './slo-service.js';
 
@@ -21,11 +23,23 @@ export interface SloEngineOptions {
   /** Where monitor minutes come from (MonitorSliSource.onMinuteClosed). */
   onMonitorMinuteClosed: (listener: MinuteClosedListener) => () => void;
   onError?: (error: unknown, context: string) => void;
+  /** Reads PromQL SLIs; SLOs with a prometheus SLI get no counts without it. */
+  prometheus?: PrometheusSliSource;
+  /** Tuning of the PromQL poller (delay after each minute, catch-up, concurrency). */
+  prometheusPolling?: Pick<PrometheusSliPollerOptions, 'delayMs' | 'catchUpMs' | 'maxStepsPerCycle' | 'concurrency'>;
+  /** Counts each failed PromQL read of an SLO (a metric). */
+  onSourceFailure?: (slo: string) => void;
+  /** An SLO's PromQL source started failing or recovered. */
+  onSourceHealthChange?: (slo: string, health: SliSourceHealth) => void;
 }
 
 export interface SloEngine {
   service: SloService;
   evaluator: SloEvaluator;
+  /** PromQL read progress and last error of an SLO; undefined for other sources. */
+  sourceHealth(slo: string): SliSourceHealth | undefined;
+  /** The PromQL poller, when a source was given (tests drive it with `pollNow`). */
+  prometheusPoller: PrometheusSliPoller | null;
   start(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -34,20 +48,40 @@ export function createSloEngine(options: SloEngineOptions): SloEngine {
   const evaluator = createSloEvaluator({ store: options.store, bus: options.bus, clock: options.clock, timers: options.timers, onError: options.onError });
   const service = createSloService({ store: options.store, bus: options.bus, clock: options.clock, evaluator });
   const retention = createRetentionJob({ clock: options.clock, timers: options.timers, tasks: sloRetentionTasks(options.store, evaluator), onError: (error) => options.onError?.(error, 'deleting old SLO data') });
+  const poller =
+    options.prometheus === undefined
+      ? null
+      : createPrometheusSliPoller({
+          ...options.prometheusPolling,
+          source: options.prometheus,
+          store: options.store,
+          clock: options.clock,
+          timers: options.timers,
+          specs: function* () {
+            for (const runtime of evaluator.runtimes.values()) yield runtime.spec;
+          },
+          persist: (counts) => service.addSourceCounts(counts),
+          onFailure: options.onSourceFailure,
+          onHealthChange: options.onSourceHealthChange,
+        });
   let unsubscribe: (() => void) | null = null;
   return {
     service,
     evaluator,
+    prometheusPoller: poller,
+    sourceHealth: (slo) => poller?.health(slo),
     async start() {
       await service.load();
       unsubscribe = options.onMonitorMinuteClosed((_minuteEndMs, rollups) => {
         service.monitorMinuteClosed(rollups).catch((error: unknown) => options.onError?.(error, 'counting monitor SLIs'));
       });
       evaluator.start();
+      poller?.start();
       retention.start();
     },
     async stop() {
       await retention.stop();
+      await poller?.stop();
       unsubscribe?.();
       await evaluator.stop();
     },

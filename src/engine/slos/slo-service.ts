@@ -38,6 +38,8 @@ export interface SloService {
   replace(name: string, document: SloDocument, actor: Actor): Promise<SloRuntime>;
   delete(name: string, actor: Actor): Promise<void>;
   ingest(items: readonly unknown[], idempotencyKey: string | null): Promise<IngestResult>;
+  /** Counts read from an SLI source (PromQL): durable, then applied. */
+  addSourceCounts(counts: SloCount[]): Promise<void>;
   /** Monitor minutes that just closed: counts for the SLOs that read those monitors. */
   monitorMinuteClosed(rollups: readonly MonitorRollup[]): Promise<void>;
   gate(service: string): GateAnswer;
@@ -170,6 +172,10 @@ export function createSloService(options: SloServiceOptions): SloService {
         throw error;
       }
       return result;
+    },
+
+    async addSourceCounts(counts) {
+      if (counts.length > 0) await persistAndApply(counts, null);
     },
 
     async monitorMinuteClosed(rollups) {

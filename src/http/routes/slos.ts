@@ -13,6 +13,7 @@ import { SloDocument } from '../../core/slo/slo-document.js';
 import { sloDocumentFromSpec } from '../../core/slo/slo-spec.js';
 import type { SloRuntime } from '../../engine/slos/slo-evaluator.js';
 import type { SloEngine } from '../../engine/slos/slo-engine.js';
+import type { SliSourceHealth } from '../../engine/slos/prometheus-sli-poller.js';
 import type { Store } from '../../adapters/store/store.js';
 import { PaginationQuery, decodeCursor, defaultPageSize, pageOf } from '../pagination.js';
 import { TimeRangeQuery, parseTimeRange } from '../time-range.js';
@@ -46,8 +47,15 @@ function statusJson(status: SloStatus | null) {
   };
 }
 
-function toResource(runtime: SloRuntime) {
-  return { ...sloDocumentFromSpec(runtime.spec), status: statusJson(runtime.status) };
+/** PromQL SLIs only: how far the minutes are read, and the last failure (null otherwise). */
+function sourceStatusJson(runtime: SloRuntime, health: SliSourceHealth | undefined) {
+  if (runtime.spec.sli.kind !== 'prometheus') return undefined;
+  return {
+    read_through: iso(health?.doneThroughMs ?? null),
+    last_success_at: iso(health?.lastSuccessAtMs ?? null),
+    last_error: health?.lastError ?? null,
+    last_error_at: iso(health?.lastErrorAtMs ?? null),
+  };
 }
 
 /** A JSON array, or NDJSON (one JSON object per line); problems name the line. */
@@ -70,6 +78,11 @@ function itemsOf(body: unknown): unknown[] {
 }
 
 export async function registerSloRoutes(app: FastifyInstance, deps: { slos: SloEngine; store: Store; clock: Clock }): Promise<void> {
+  const toResource = (runtime: SloRuntime) => ({
+    ...sloDocumentFromSpec(runtime.spec),
+    status: statusJson(runtime.status),
+    sli_source_status: sourceStatusJson(runtime, deps.slos.sourceHealth(runtime.spec.name)),
+  });
   const api = app.withTypeProvider<TypeBoxTypeProvider>();
   const { service } = deps.slos;
   const tags = ['slos'];
