@@ -58,6 +58,7 @@ export function createSloEvaluator(options: SloEvaluatorOptions): SloEvaluator {
   let timer: TimerHandle | null = null;
   let running = false;
   let evaluating: Promise<void> | null = null;
+  let lastEvaluatedAtMs = -Infinity;
 
   async function restore(spec: SloSpec, alerts: SloAlertStatuses): Promise<SloRuntime> {
     const counts = createSloCounts(spec);
@@ -76,6 +77,10 @@ export function createSloEvaluator(options: SloEvaluatorOptions): SloEvaluator {
   }
 
   async function evaluateAll(atMs: number): Promise<void> {
+    // Counts only move forward: an evaluation behind the last one (a late timer after a manual
+    // evaluation, say) would read windows that already hold newer minutes, and flip alerts back.
+    if (atMs < lastEvaluatedAtMs) return;
+    lastEvaluatedAtMs = atMs;
     const transitions: Array<{ runtime: SloRuntime; status: SloStatus }> = [];
     const levelChanges: Array<{ runtime: SloRuntime; from: string | null; status: SloStatus }> = [];
     const history: SloHistoryPoint[] = [];

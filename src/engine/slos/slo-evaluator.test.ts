@@ -1,0 +1,46 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createManualTimers, type ManualTimers } from '../../../test/support/manual-timers.js';
+import { createSqliteStore } from '../../adapters/store/sqlite-store.js';
+import type { Store } from '../../adapters/store/store.js';
+import { baseSlo } from '../../core/slo/slo-builders.contract.js';
+import { createEventBus } from '../event-bus.js';
+import { createSloEvaluator } from './slo-evaluator.js';
+
+const minute = 60_000;
+const start = Date.UTC(2026, 0, 1, 10, 0, 0);
+
+describe('SLO evaluator', () => {
+  let directory: string;
+  let store: Store;
+  let timers: ManualTimers;
+
+  beforeEach(async () => {
+    directory = await mkdtemp(path.join(tmpdir(), 'sre-monitor-evaluator-'));
+    store = await createSqliteStore({ path: path.join(directory, 'db.sqlite') });
+    await store.migrate();
+    timers = createManualTimers(start);
+  });
+  afterEach(async () => {
+    await store.close();
+    await rm(directory, { recursive: true, force: true });
+  });
+
+  it('ignores an evaluation behind the last one instead of flipping its alerts back', async () => {
+    const bus = createEventBus({ clock: timers.clock });
+    const published: string[] = [];
+    bus.subscribe((event) => published.push(event.type));
+    const evaluator = createSloEvaluator({ store, bus, clock: timers.clock, timers });
+    await evaluator.upsert(baseSlo({ name: 'a' }));
+    evaluator.apply([{ slo: 'a', endMs: start + 2 * minute, good: 900, total: 1000 }]);
+    await evaluator.evaluateAll(start + 2 * minute);
+    expect(evaluator.runtimes.get('a')?.status?.alerts.page.state).toBe('firing');
+    // A timer for the boundary before, arriving late: the minute at +2 is outside its windows.
+    await evaluator.evaluateAll(start + minute);
+    const status = evaluator.runtimes.get('a')?.status;
+    expect([status?.atMs, status?.alerts.page.state]).toEqual([start + 2 * minute, 'firing']);
+    expect(published.filter((type) => type.startsWith('slo.alert'))).toEqual(['slo.alert.firing', 'slo.alert.firing']);
+  });
+});
