@@ -123,8 +123,10 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     timers: options.timers ?? systemTimers,
     onMonitorMinuteClosed: (listener) => monitoring.query.onMinuteClosed(listener),
     onError: (error, context) => logger.error({ err: error }, context),
-    prometheus: createPrometheusSliSource(),
-    prometheusPolling: options.prometheusPolling,
+    latenessMs: loaded.runtime.sloEngine.latenessMs,
+    evaluationDelayMs: loaded.runtime.sloEngine.evaluationDelayMs,
+    prometheus: createPrometheusSliSource({ timeoutMs: loaded.runtime.sloEngine.prometheus.queryTimeoutMs }),
+    prometheusPolling: { delayMs: loaded.runtime.sloEngine.prometheus.delayMs, concurrency: loaded.runtime.sloEngine.prometheus.concurrency, ...options.prometheusPolling },
     onSourceFailure: (slo) => sourceMetrics.failed(slo),
     onSourceHealthChange: (slo, health) => {
       if (health.lastError === null) logger.info({ slo }, 'PromQL SLI source recovered');
@@ -274,6 +276,7 @@ function restartRequired(before: RuntimeConfig, after: RuntimeConfig): string[] 
   if (JSON.stringify(before.storage) !== JSON.stringify(after.storage)) changed.push('storage');
   if (before.monitoring.maxConcurrency !== after.monitoring.maxConcurrency) changed.push('monitoring.max_concurrency');
   if (JSON.stringify(before.monitoring.retention) !== JSON.stringify(after.monitoring.retention)) changed.push('monitoring.retention');
+  if (JSON.stringify(before.sloEngine) !== JSON.stringify(after.sloEngine)) changed.push('slo_engine');
   return changed;
 }
 

@@ -128,6 +128,14 @@ monitors:                      # one example per kind; docs/monitors.md explains
     interval: 1d
     heartbeat: { token: change-me-0123456789abcdef, grace: 1h }
 
+slo_engine:
+  lateness: 1h                 # pushed and PromQL counts may be this late
+  evaluation_delay: 10s        # evaluate all SLOs this long after each minute
+  prometheus:
+    delay: 30s                 # read a minute of PromQL SLIs this long after it closed
+    query_timeout: 10s
+    concurrency: 8
+
 slos:                          # docs/slos.md explains every field and formula
   - name: backend-api-availability
     service: backend-api

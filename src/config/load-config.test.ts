@@ -133,6 +133,16 @@ describe('loadConfig reports each kind of bad input at its file, line and column
       ['main.yaml:8:24 monitors[0].circuit_breaker.failure_threshold: must be at least 1', "main.yaml:8:46 monitors[0].circuit_breaker.half_open_trial: unknown key 'half_open_trial' (did you mean 'half_open_trials'?)"],
     ],
     ['a scalar that is neither form of a union', { 'main.yaml': yaml('services:', '  - name: api', 'monitors:', '  - name: m', '    service: api', '    kind: http', '    http: { url: "http://127.0.0.1:9/" }', '    circuit_breaker: true') }, ['main.yaml:8:5 monitors[0].circuit_breaker: does not match any of the allowed forms']],
+    [
+      'slo_engine durations outside what the engine is built for',
+      { 'main.yaml': yaml('slo_engine:', '  lateness: 2d', '  evaluation_delay: 1m', '  prometheus: { delay: 10m, query_timeout: 0s }') },
+      [
+        'main.yaml:2:3 slo_engine.lateness: must be a duration from 1m to 1d, got 2d',
+        'main.yaml:3:3 slo_engine.evaluation_delay: must be a duration from 0s to 50s, got 1m',
+        'main.yaml:4:17 slo_engine.prometheus.delay: must be a duration from 0s to 5m, got 10m',
+        'main.yaml:4:29 slo_engine.prometheus.query_timeout: must be a duration from 1s to 1m, got 0s',
+      ],
+    ],
     ['a missing required key', { 'main.yaml': yaml('services:', '  - team: web') }, ['main.yaml:2:5 services[0].name: is required']],
     ['a number below the minimum', { 'main.yaml': yaml('server:', '  body_limit_bytes: 10') }, ['main.yaml:2:3 server.body_limit_bytes: must be at least 1024']],
     ['a number above the maximum', { 'main.yaml': yaml('server:', '  port: 70000') }, ['main.yaml:2:3 server.port: must be at most 65535']],

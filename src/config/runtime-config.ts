@@ -37,6 +37,11 @@ export interface RuntimeConfig {
     maxConcurrency: number;
     retention: { resultsMs: number; minuteRollupsMs: number; hourRollupsMs: number };
   };
+  sloEngine: {
+    latenessMs: number;
+    evaluationDelayMs: number;
+    prometheus: { delayMs: number; queryTimeoutMs: number; concurrency: number };
+  };
   /** Config-owned monitors; their problems were reported by the loader already. */
   monitors: Array<{ spec: MonitorSpec; paused: boolean }>;
   /** Config-owned SLOs: the `slos:` entries, then those of the `openslo.files` documents. */
@@ -102,6 +107,15 @@ export function toRuntimeConfig(raw: RawConfig, overrides: ConfigOverrides = {},
         resultsMs: ms(raw.monitoring.retention.results),
         minuteRollupsMs: ms(raw.monitoring.retention.minute_rollups),
         hourRollupsMs: ms(raw.monitoring.retention.hour_rollups),
+      },
+    },
+    sloEngine: {
+      latenessMs: ms(raw.slo_engine.lateness),
+      evaluationDelayMs: ms(raw.slo_engine.evaluation_delay),
+      prometheus: {
+        delayMs: ms(raw.slo_engine.prometheus.delay),
+        queryTimeoutMs: ms(raw.slo_engine.prometheus.query_timeout),
+        concurrency: raw.slo_engine.prometheus.concurrency,
       },
     },
     monitors: raw.monitors.map((entry) => ({ spec: monitorSpecFromDocument(entry).spec, paused: entry.paused ?? false })),

@@ -116,6 +116,22 @@ export const MonitoringSection = Type.Object(
   { ...strict, default: {}, description: 'Settings for all monitors.' },
 );
 
+export const SloEngineSection = Type.Object(
+  {
+    lateness: Duration('How late pushed or PromQL counts may arrive and still land in their own minute (1m to 1d)', '1h'),
+    evaluation_delay: Duration('Time after each minute boundary before all SLOs are evaluated, so the last minute is in (0s to 50s)', '10s'),
+    prometheus: Type.Object(
+      {
+        delay: Duration('Time after a minute closes before PromQL SLIs are read for it: at least one scrape interval (0s to 5m)', '30s'),
+        query_timeout: Duration('Time one PromQL query may take (1s to 1m)', '10s'),
+        concurrency: Type.Integer({ minimum: 1, maximum: 256, default: 8, description: 'SLOs whose PromQL is read at once.' }),
+      },
+      { ...strict, default: {}, description: 'How the server reads SLIs from Prometheus.' },
+    ),
+  },
+  { ...strict, default: {}, description: 'Settings for all SLOs; see docs/slos.md, "In the server".' },
+);
+
 export const OpenSloSection = Type.Object(
   {
     files: Type.Array(Type.String({ minLength: 1 }), {
@@ -142,6 +158,7 @@ export const ConfigSchema = Type.Object(
     services: Type.Array(ServiceEntry, { default: [], description: 'The service catalog entries owned by this file.' }),
     monitoring: MonitoringSection,
     monitors: Type.Array(MonitorDocument, { default: [], description: 'Health checks and uptime monitors owned by this file; see docs/monitors.md.' }),
+    slo_engine: SloEngineSection,
     slos: Type.Array(SloDocument, { default: [], description: 'Service level objectives owned by this file; see docs/slos.md.' }),
     openslo: OpenSloSection,
   },

@@ -3,6 +3,7 @@
  * dependency graph. Each runs only when its section passed the schema, so a typo is reported
  * once, not again as a confusing follow-on error.
  */
+import { formatDurationMs, parseDurationMs } from '../core/duration.js';
 import { checkDependencyGraph } from '../core/services/dependency-graph.js';
 import { monitorProblems } from './monitor-checks.js';
 import { sloProblems } from './slo-checks.js';
@@ -26,6 +27,7 @@ export function semanticProblems(raw: RawConfig, options: SemanticCheckOptions):
     const graph = checkDependencyGraph(raw.services, (index) => `services[${index}].dependencies`);
     problems.push(...graph.map((problem) => ({ path: parsePath(problem.field), message: problem.message })));
   }
+  if (!options.failedSections.has('slo_engine')) problems.push(...sloEngineProblems(raw));
   if (!options.failedSections.has('monitors')) problems.push(...monitorProblems(raw, options.where));
   if (!options.failedSections.has('slos')) {
     problems.push(...sloProblems(raw, options.where, { monitorsChecked: !options.failedSections.has('monitors') }));
@@ -56,5 +58,24 @@ function duplicateServiceNames(raw: RawConfig, where: SemanticCheckOptions['wher
     const at = where(['services', first, 'name']);
     problems.push({ path: ['services', index, 'name'], message: `duplicate service name '${service.name}' (first at ${at.file}:${at.line})` });
   });
+  return problems;
+}
+
+/** Durations of `slo_engine` inside the ranges the engine is built for (its rings, its minute cycle). */
+function sloEngineProblems(raw: RawConfig): PathProblem[] {
+  const engine = raw.slo_engine;
+  const ranges: Array<[PathSegment[], string, number, number]> = [
+    [['slo_engine', 'lateness'], engine.lateness, 60_000, 86_400_000],
+    [['slo_engine', 'evaluation_delay'], engine.evaluation_delay, 0, 50_000],
+    [['slo_engine', 'prometheus', 'delay'], engine.prometheus.delay, 0, 300_000],
+    [['slo_engine', 'prometheus', 'query_timeout'], engine.prometheus.query_timeout, 1_000, 60_000],
+  ];
+  const problems: PathProblem[] = [];
+  for (const [path, text, min, max] of ranges) {
+    const value = parseDurationMs(text);
+    if (value === undefined || value < min || value > max) {
+      problems.push({ path, message: `must be a duration from ${formatDurationMs(min)} to ${formatDurationMs(max)}, got ${text}` });
+    }
+  }
   return problems;
 }

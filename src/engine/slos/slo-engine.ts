@@ -23,6 +23,10 @@ export interface SloEngineOptions {
   /** Where monitor minutes come from (MonitorSliSource.onMinuteClosed). */
   onMonitorMinuteClosed: (listener: MinuteClosedListener) => () => void;
   onError?: (error: unknown, context: string) => void;
+  /** How late counts may arrive (default 1h): pushed events, PromQL catch-up, ring sizes. */
+  latenessMs?: number;
+  /** Time after each minute boundary before evaluating (default 10 s). */
+  evaluationDelayMs?: number;
   /** Reads PromQL SLIs; SLOs with a prometheus SLI get no counts without it. */
   prometheus?: PrometheusSliSource;
   /** Tuning of the PromQL poller (delay after each minute, catch-up, concurrency). */
@@ -45,13 +49,24 @@ export interface SloEngine {
 }
 
 export function createSloEngine(options: SloEngineOptions): SloEngine {
-  const evaluator = createSloEvaluator({ store: options.store, bus: options.bus, clock: options.clock, timers: options.timers, onError: options.onError });
-  const service = createSloService({ store: options.store, bus: options.bus, clock: options.clock, evaluator });
+  const latenessMs = options.latenessMs ?? 3_600_000;
+  const evaluator = createSloEvaluator({
+    store: options.store,
+    bus: options.bus,
+    clock: options.clock,
+    timers: options.timers,
+    onError: options.onError,
+    latenessMs,
+    evaluationDelayMs: options.evaluationDelayMs,
+  });
+  const service = createSloService({ store: options.store, bus: options.bus, clock: options.clock, evaluator, latenessMs });
   const retention = createRetentionJob({ clock: options.clock, timers: options.timers, tasks: sloRetentionTasks(options.store, evaluator), onError: (error) => options.onError?.(error, 'deleting old SLO data') });
   const poller =
     options.prometheus === undefined
       ? null
       : createPrometheusSliPoller({
+          // Missed minutes are read back while they can still be counted, 5 minutes to spare.
+          catchUpMs: Math.max(60_000, latenessMs - 5 * 60_000),
           ...options.prometheusPolling,
           source: options.prometheus,
           store: options.store,

@@ -32,6 +32,8 @@ export interface SloEvaluatorOptions {
   timers: Timers;
   /** Seconds after each minute boundary before evaluating, so the last minute's data is in. */
   evaluationDelayMs?: number;
+  /** How far behind the newest minute counts are still accepted (default 1h); sizes the rings. */
+  latenessMs?: number;
   onError?: (error: unknown, context: string) => void;
 }
 
@@ -61,7 +63,7 @@ export function createSloEvaluator(options: SloEvaluatorOptions): SloEvaluator {
   let lastEvaluatedAtMs = -Infinity;
 
   async function restore(spec: SloSpec, alerts: SloAlertStatuses): Promise<SloRuntime> {
-    const counts = createSloCounts(spec);
+    const counts = createSloCounts(spec, options.latenessMs === undefined ? {} : { latenessMs: options.latenessMs });
     const nowMs = clock.nowMs();
     // Old hours first, then the minutes after them (SliCountBuffer's restore order).
     const minutesFrom = Math.floor((nowMs - minuteRestoreMs) / hourMs) * hourMs;
