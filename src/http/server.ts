@@ -18,6 +18,7 @@ import type { SelfHealth } from '../engine/self-health.js';
 import type { ServiceCatalog } from '../engine/service-catalog.js';
 import type { Monitoring } from '../engine/monitors/monitoring.js';
 import type { SloEngine } from '../engine/slos/slo-engine.js';
+import { registerReportRoutes } from './routes/reports.js';
 import { registerSloRoutes } from './routes/slos.js';
 import type { TokenService } from '../engine/token-service.js';
 import { registerAuth, type AuthSettings } from './auth.js';
@@ -107,6 +108,7 @@ export async function buildHttpServer(options: HttpServerOptions): Promise<Fasti
   registerBreakerRoutes(app, options.monitoring.service);
   await registerHeartbeatRoutes(app, options.monitoring.service);
   await registerSloRoutes(app, { slos: options.slos, store: options.store, clock: options.clock });
+  registerReportRoutes(app, { slos: options.slos, store: options.store, clock: options.clock });
   registerAuditRoutes(app, options.store);
   registerReloadRoute(app, options.reloader);
   registerEventStream(app, { bus: options.bus, clock: options.clock, metrics: options.metrics, maxBufferedBytes: options.websocketMaxBufferedBytes });
