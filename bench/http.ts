@@ -6,7 +6,8 @@
  * all on 127.0.0.1. Prints one Markdown table with the targets marked pass or FAIL.
  */
 import path from 'node:path';
-import { helpText, listFlag, numberFlag, parseFlags, UsageError, type FlagSpec } from './support/args.js';
+import { benchmarkEntry } from './support/bench-entry.js';
+import { listFlag, numberFlag, parseFlags, type FlagSpec } from './support/args.js';
 import { cpuCheckMs, formatMachineInfo, machineInfo } from './support/machine.js';
 import { formatCount, formatMs, formatPercent, markdownTable, passMark } from './support/markdown.js';
 import { runLoad, type LoadResult } from './support/load.js';
@@ -14,7 +15,7 @@ import { readRssBytes, toMiB } from './support/process-memory.js';
 import { onInterrupt } from './support/interrupt.js';
 import { createBenchDatabase } from './support/postgres-database.js';
 import {
-  assertBuilt, BuildMissingError, cliPath, shebangNodeFlags, createAdminToken, createWorkspace, repoRoot, startServer, type ServerUnderTest, type StorageSettings,
+  cliPath, shebangNodeFlags, createAdminToken, createWorkspace, repoRoot, startServer, type ServerUnderTest, type StorageSettings,
 } from './support/server-under-test.js';
 
 const storeKinds = ['sqlite', 'postgres'] as const;
@@ -281,25 +282,9 @@ function report(outcomes: StoreOutcome[], settings: Settings, cpuCheck: [number,
 }
 
 export async function run(args: string[]): Promise<number> {
-  let settings: Settings | undefined;
-  try {
-    settings = parseSettings(args);
-  } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    process.stderr.write(`${error.message}\n\n${helpText('http', 'HTTP throughput, latency and memory per store.', flagSpecs)}`);
-    return 2;
-  }
-  if (settings === undefined) {
-    process.stdout.write(helpText('http', 'HTTP throughput, latency and memory per store.', flagSpecs));
-    return 0;
-  }
-  try {
-    assertBuilt(settings.cli);
-  } catch (error) {
-    if (!(error instanceof BuildMissingError)) throw error;
-    process.stderr.write(`${error.message}\n`);
-    return 1;
-  }
+  const entry = benchmarkEntry('http', 'HTTP throughput, latency and memory per store.', flagSpecs, parseSettings, args);
+  if ('exitCode' in entry) return entry.exitCode;
+  const settings = entry.settings;
 
   const cpuBeforeMs = cpuCheckMs();
   const outcomes: StoreOutcome[] = [];

@@ -13,7 +13,8 @@
  * Prints one Markdown table per part.
  */
 import path from 'node:path';
-import { helpText, listFlag, numberFlag, parseFlags, UsageError, type FlagSpec } from './support/args.js';
+import { benchmarkEntry } from './support/bench-entry.js';
+import { listFlag, numberFlag, parseFlags, type FlagSpec } from './support/args.js';
 import { startTargetProcess, type TargetProcess, type TargetSettings } from './support/demo-target-process.js';
 import { measureFleet, type FleetMeasurement, type FleetScenario } from './support/fleet-measurement.js';
 import { onInterrupt } from './support/interrupt.js';
@@ -21,7 +22,7 @@ import { cpuCheckMs, formatMachineInfo, machineInfo } from './support/machine.js
 import { formatMonitorsReport, type MonitorsReport, type PartOutcome, type StoreKind } from './support/monitors-report.js';
 import { createBenchDatabase } from './support/postgres-database.js';
 import { runReferenceLoop, type ReferenceOutcome } from './support/reference-loop.js';
-import { assertBuilt, BuildMissingError, cliPath, repoRoot, shebangNodeFlags, type StorageSettings } from './support/server-under-test.js';
+import { cliPath, repoRoot, shebangNodeFlags, type StorageSettings } from './support/server-under-test.js';
 import type { WatchedChild } from './support/watched-child.js';
 
 const storeKinds = ['sqlite', 'postgres'] as const;
@@ -192,25 +193,9 @@ async function runReference(mode: ReferenceMode, target: TargetProcess, settings
 
 export async function run(args: string[]): Promise<number> {
   const summary = 'HTTP monitors at scale on each store, against a bare undici loop.';
-  let settings: Settings | undefined;
-  try {
-    settings = parseSettings(args);
-  } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    process.stderr.write(`${error.message}\n\n${helpText('monitors', summary, flagSpecs)}`);
-    return 2;
-  }
-  if (settings === undefined) {
-    process.stdout.write(helpText('monitors', summary, flagSpecs));
-    return 0;
-  }
-  try {
-    assertBuilt(settings.cli);
-  } catch (error) {
-    if (!(error instanceof BuildMissingError)) throw error;
-    process.stderr.write(`${error.message}\n`);
-    return 1;
-  }
+  const entry = benchmarkEntry('monitors', summary, flagSpecs, parseSettings, args);
+  if ('exitCode' in entry) return entry.exitCode;
+  const settings = entry.settings;
 
   const cpuBeforeMs = cpuCheckMs();
   const machine = machineInfo();

@@ -12,14 +12,15 @@
  * and on Ctrl-C. Measured steps first wait until `bench/run.ts monitors` is not running.
  */
 import { spawnSync } from 'node:child_process';
+import { benchmarkEntry } from './support/bench-entry.js';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { helpText, listFlag, numberFlag, parseFlags, UsageError, type FlagSpec } from './support/args.js';
+import { listFlag, numberFlag, parseFlags, type FlagSpec } from './support/args.js';
 import { onInterrupt } from './support/interrupt.js';
 import { cpuCheckMs, formatMachineInfo, machineInfo } from './support/machine.js';
 import { createBenchDatabase } from './support/postgres-database.js';
-import { assertBuilt, BuildMissingError, cliPath, shebangNodeFlags, type StorageSettings } from './support/server-under-test.js';
+import { cliPath, shebangNodeFlags, type StorageSettings } from './support/server-under-test.js';
 import { prepareChildren, type ChildRunner } from './support/slo-child.js';
 import type { CoreResult } from './support/slo-core-child.js';
 import type { EngineResult } from './support/slo-engine-child.js';
@@ -245,25 +246,9 @@ async function runHttp(settings: Settings, store: StoreKind): Promise<{ runs: In
 }
 
 export async function run(args: string[]): Promise<number> {
-  let settings: Settings | undefined;
-  try {
-    settings = parseSettings(args);
-  } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    process.stderr.write(`${error.message}\n\n${helpText('slo', 'SLO engine figures: evaluation, ingestion, memory, restart, Prometheus comparison.', flagSpecs)}`);
-    return 2;
-  }
-  if (settings === undefined) {
-    process.stdout.write(helpText('slo', 'SLO engine figures: evaluation, ingestion, memory, restart, Prometheus comparison.', flagSpecs));
-    return 0;
-  }
-  try {
-    assertBuilt(settings.cli);
-  } catch (error) {
-    if (!(error instanceof BuildMissingError)) throw error;
-    process.stderr.write(`${error.message}\n`);
-    return 1;
-  }
+  const entry = benchmarkEntry('slo', 'SLO engine figures: evaluation, ingestion, memory, restart, Prometheus comparison.', flagSpecs, parseSettings, args);
+  if ('exitCode' in entry) return entry.exitCode;
+  const settings = entry.settings;
   const s = settings;
   const sizes = [...new Set([s.smallSlos, s.slos])].sort((a, b) => a - b);
   const report: SloReport = {
