@@ -8,6 +8,7 @@ import { version } from '../version.js';
 import { demoTargetCommand } from './commands/demo-target.js';
 import { gateCommand } from './commands/gate.js';
 import { rulesCommand } from './commands/rules-export.js';
+import { routeCommand } from './commands/route-test.js';
 import { sloCommand } from './commands/slo-replay.js';
 import { startCommand } from './commands/start.js';
 import { tokenCommand } from './commands/token.js';
@@ -22,6 +23,7 @@ const program = new Command('sre-monitor')
   .addCommand(validateCommand())
   .addCommand(sloCommand())
   .addCommand(rulesCommand())
+  .addCommand(routeCommand())
   .addCommand(tokenCommand())
   .addCommand(versionCommand())
   .addCommand(demoTargetCommand())
