@@ -1,0 +1,98 @@
+/**
+ * The alerting pipeline's durable state: alerts, silences, the notification log (what each
+ * receiver was last told about each group, so a restart does not notify twice) and the
+ * notification outbox (each notification stored before it is sent). Every method resolves only
+ * after the write has committed. Times are milliseconds since the Unix epoch.
+ */
+import type { Alert } from '../../core/alerting/alert.js';
+import type { IntegrationRef, Notification } from '../../core/alerting/notification.js';
+import type { Silence } from '../../core/alerting/silence.js';
+
+export interface AlertRepository {
+  /** Inserts or replaces by fingerprint, all in one transaction. */
+  upsert(alerts: readonly Alert[]): Promise<void>;
+  /** Every stored alert (start-up restore), ordered by fingerprint. */
+  all(): Promise<Alert[]>;
+  get(fingerprint: string): Promise<Alert | undefined>;
+  /** Deletes up to `limit` alerts that ended before `beforeMs`; returns how many. */
+  deleteResolvedBefore(beforeMs: number, limit: number): Promise<number>;
+}
+
+export interface SilenceRepository {
+  /** Inserts or replaces by id. */
+  upsert(silence: Silence): Promise<void>;
+  get(id: string): Promise<Silence | undefined>;
+  /** Every stored silence, ordered by start then id. */
+  all(): Promise<Silence[]>;
+  /** Deletes up to `limit` silences that ended before `beforeMs`; returns how many. */
+  deleteExpiredBefore(beforeMs: number, limit: number): Promise<number>;
+}
+
+/** What one integration was last told about one aggregation group (Alertmanager's nflog entry). */
+export interface NotificationLogEntry {
+  integration: IntegrationRef;
+  groupKey: string;
+  firingFingerprints: string[];
+  resolvedFingerprints: string[];
+  sentAtMs: number;
+}
+
+export interface NotificationLogRepository {
+  get(integration: IntegrationRef, groupKey: string): Promise<NotificationLogEntry | undefined>;
+  /** Every entry (start-up restore). */
+  all(): Promise<NotificationLogEntry[]>;
+  upsert(entry: NotificationLogEntry): Promise<void>;
+  deleteOlderThan(beforeMs: number, limit: number): Promise<number>;
+}
+
+export type OutboxStatus = 'pending' | 'sent' | 'dead';
+
+export interface OutboxItem {
+  /** Increasing in enqueue order. */
+  id: number;
+  notification: Notification;
+  status: OutboxStatus;
+  /** Delivery attempts made so far. */
+  attempts: number;
+  /** When the next attempt is due (pending items only). */
+  nextAttemptAtMs: number;
+  lastError: string | null;
+  /** DeliveryFailureReason of the last failure. */
+  lastReason: string | null;
+  createdAtMs: number;
+  /** When it was sent or dead-lettered. */
+  finishedAtMs: number | null;
+}
+
+export interface OutboxListQuery {
+  status?: OutboxStatus;
+  receiver?: string;
+  /** Exclusive upper bound on id (newest first). */
+  beforeId?: number;
+  limit: number;
+}
+
+export interface OutboxRepository {
+  /**
+   * Stores new pending notifications in one transaction; one whose idempotency key is already
+   * stored is skipped. Resolves after commit: only then is a notification acknowledged.
+   */
+  enqueue(notifications: readonly Notification[], nowMs: number): Promise<void>;
+  /**
+   * Pending items due at `nowMs`, oldest first, at most one per (integration, group key): the
+   * oldest pending item of a group blocks the later ones, so a group is delivered in order.
+   */
+  due(nowMs: number, limit: number): Promise<OutboxItem[]>;
+  /** The earliest `nextAttemptAtMs` of pending items, or null when nothing is pending. */
+  nextDueAtMs(): Promise<number | null>;
+  markSent(id: number, atMs: number): Promise<void>;
+  markRetry(id: number, update: { attempts: number; nextAttemptAtMs: number; lastError: string; lastReason: string }): Promise<void>;
+  markDead(id: number, update: { attempts: number; lastError: string; lastReason: string; atMs: number }): Promise<void>;
+  /** A dead item back to pending, due at `nowMs`; false when there is no dead item with that id. */
+  retry(id: number, nowMs: number): Promise<boolean>;
+  get(id: number): Promise<OutboxItem | undefined>;
+  list(query: OutboxListQuery): Promise<OutboxItem[]>;
+  countByStatus(): Promise<Record<OutboxStatus, number>>;
+  /** Deletes up to `limit` sent or dead items finished before `beforeMs`. */
+  deleteFinishedBefore(beforeMs: number, limit: number): Promise<number>;
+}

@@ -1,0 +1,103 @@
+/**
+ * An alert as the pipeline holds it, whatever raised it (a Prometheus posting to
+ * `/api/v2/alerts`, one of sre-monitor's rules, an SLO burn-rate transition, a monitor, a
+ * person). Identity is the label fingerprint, as in Alertmanager: the same labels are the same
+ * alert. Times are milliseconds since the Unix epoch.
+ */
+import type { LabelSet } from './label-matcher.js';
+
+export type AlertSource = 'prometheus' | 'rule' | 'slo' | 'monitor' | 'manual' | 'meta';
+
+export interface Alert {
+  /** `alertFingerprint(labels)`: 16 lower-case hex digits. */
+  fingerprint: string;
+  labels: LabelSet;
+  annotations: LabelSet;
+  startsAtMs: number;
+  /**
+   * When the alert ends. For an alert that is still firing this is the time it will be taken
+   * as resolved unless refreshed (now + resolve timeout when the sender gave no end).
+   */
+  endsAtMs: number;
+  /** True when `endsAtMs` was not given by the sender but set from the resolve timeout. */
+  endsAtFromTimeout: boolean;
+  updatedAtMs: number;
+  generatorUrl: string;
+  source: AlertSource;
+  /** Who acknowledged the alert and when; acknowledgement stops repeats and escalation. */
+  acknowledgedBy: string | null;
+  acknowledgedAtMs: number | null;
+}
+
+/** An alert has resolved once its end is not after `nowMs`. */
+export function isAlertResolved(alert: Pick<Alert, 'endsAtMs'>, nowMs: number): boolean {
+  return alert.endsAtMs <= nowMs;
+}
+
+const fnvOffset64 = 0xcbf29ce484222325n;
+const fnvPrime64 = 0x100000001b3n;
+const mask64 = 0xffffffffffffffffn;
+const separatorByte = 0xff;
+const encoder = new TextEncoder();
+
+function hashBytes(hash: bigint, bytes: Uint8Array): bigint {
+  let next = hash;
+  for (const byte of bytes) {
+    next ^= BigInt(byte);
+    next = (next * fnvPrime64) & mask64;
+  }
+  return next;
+}
+
+/**
+ * Prometheus' `LabelSet.Fingerprint()`: FNV-1a 64 over the labels sorted by name, each name
+ * and value followed by the separator byte 0xff; labels with an empty value are left out (an
+ * empty value is the same as a missing label). Printed as 16 hex digits, as Alertmanager's API
+ * prints fingerprints.
+ */
+export function alertFingerprint(labels: LabelSet): string {
+  const names = Object.keys(labels).filter((name) => labels[name] !== '').sort();
+  if (names.length === 0) return fnvOffset64.toString(16).padStart(16, '0');
+  let hash = fnvOffset64;
+  const separator = Uint8Array.of(separatorByte);
+  for (const name of names) {
+    hash = hashBytes(hash, encoder.encode(name));
+    hash = hashBytes(hash, separator);
+    hash = hashBytes(hash, encoder.encode(labels[name] ?? ''));
+    hash = hashBytes(hash, separator);
+  }
+  return hash.toString(16).padStart(16, '0');
+}
+
+/**
+ * Alertmanager's merge of a re-sent alert into the one it has (types.Alert.Merge): when the
+ * two overlap in time the start is the earlier one and the end the later one, except that an
+ * end the sender set explicitly wins over one from the resolve timeout; labels, annotations and
+ * generator URL come from the newer update. An incoming alert that does not overlap (it starts
+ * after the stored one ended) replaces it: it is a new occurrence.
+ */
+export function mergeAlert(existing: Alert, incoming: Alert): Alert {
+  const overlaps = incoming.startsAtMs <= existing.endsAtMs && existing.startsAtMs <= incoming.endsAtMs;
+  if (!overlaps) return incoming;
+  const [older, newer] = incoming.updatedAtMs >= existing.updatedAtMs ? [existing, incoming] : [incoming, existing];
+  let endsAtMs: number;
+  let endsAtFromTimeout: boolean;
+  if (!newer.endsAtFromTimeout) {
+    endsAtMs = newer.endsAtMs;
+    endsAtFromTimeout = false;
+  } else if (!older.endsAtFromTimeout && older.endsAtMs > newer.endsAtMs) {
+    endsAtMs = older.endsAtMs;
+    endsAtFromTimeout = false;
+  } else {
+    endsAtMs = Math.max(older.endsAtMs, newer.endsAtMs);
+    endsAtFromTimeout = true;
+  }
+  return {
+    ...newer,
+    startsAtMs: Math.min(existing.startsAtMs, incoming.startsAtMs),
+    endsAtMs,
+    endsAtFromTimeout,
+    acknowledgedBy: existing.acknowledgedBy,
+    acknowledgedAtMs: existing.acknowledgedAtMs,
+  };
+}
