@@ -38,6 +38,11 @@ export interface Notification {
   /** Alertmanager's group key: route path plus the group labels, e.g. `{}/{team="db"}:{alertname="X"}`. */
   groupKey: string;
   status: NotificationStatus;
+  /**
+   * Every firing alert of the group has been acknowledged: PagerDuty sends `acknowledge`, chat
+   * channels may say so; repeats and escalation stop.
+   */
+  acknowledged: boolean;
   groupLabels: LabelSet;
   /** Labels and annotations every alert of the group shares. */
   commonLabels: LabelSet;
