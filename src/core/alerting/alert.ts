@@ -101,3 +101,21 @@ export function mergeAlert(existing: Alert, incoming: Alert): Alert {
     acknowledgedAtMs: existing.acknowledgedAtMs,
   };
 }
+
+/**
+ * An alert as a sender gives it (Alertmanager's PostableAlert): labels identify it; times are
+ * optional. Rules, SLO transitions, monitors, people and Prometheus all hand the alert registry
+ * this shape.
+ */
+export interface AlertInput {
+  labels: LabelSet;
+  annotations?: LabelSet;
+  /** Defaults to now (or the stored start, when the alert is already known). */
+  startsAtMs?: number;
+  /** Set to resolve the alert (a time not after now), or to say until when it holds. */
+  endsAtMs?: number;
+  generatorUrl?: string;
+}
+
+/** Where alerts enter the pipeline: the alert registry implements it. Resolves after the alerts are stored. */
+export type AlertSink = (alerts: readonly AlertInput[], source: AlertSource) => Promise<void>;
