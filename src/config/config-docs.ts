@@ -190,6 +190,56 @@ openslo:                       # OpenSLO v1 files, loaded unchanged
   files: []                    # e.g. [openslo/*.yaml]; a pattern must match a file
   prometheus_url: http://prometheus.internal:9090
   alerting: { ticket: false }  # for every loaded SLO; error_ratio: queries work there too
+
+alerting:                      # docs/alerting.md; Alertmanager's own syntax for routing
+  external_url: https://sre.example.com   # links in notifications
+  resolve_timeout: 5m          # an alert not re-sent for this long is resolved
+  dedup_window: 5m             # the same alerts to the same receiver: one notification
+  # alertmanager_config_file: alertmanager.yml   # or keep route/receivers/... in their own file
+  global: { smtp_smarthost: "mail.internal:587", smtp_from: sre@example.com }
+  templates: []
+  route:
+    receiver: team-slack
+    group_by: [alertname, service]
+    group_wait: 30s
+    group_interval: 5m
+    repeat_interval: 4h
+    routes:
+      - matchers: ['severity="P1"']
+        receiver: pager
+        continue: true
+      - matchers: ['severity="P4"']
+        receiver: team-slack
+        active_time_intervals: [business-hours]
+  receivers:
+    - name: team-slack
+      slack_configs: [{ api_url: "https://hooks.slack.com/services/T000/B000/XXXX", channel: "#ops" }]
+    - name: pager
+      pagerduty_configs: [{ routing_key: 0123456789abcdef0123456789abcdef }]   # or a \${ENV} secret
+  inhibit_rules:
+    - source_matchers: ['severity="P1"']
+      target_matchers: ['severity=~"P[3-5]"']
+      equal: [service]
+  time_intervals:
+    - name: business-hours
+      time_intervals: [{ weekdays: ["monday:friday"], times: [{ start_time: "09:00", end_time: "17:00" }], location: Europe/Berlin }]
+  mute_time_intervals: []
+  throttle:                    # seed 000: P1 at most 5 per hour, then 1 h cooldown
+    - { matchers: ['severity="P1"'], per: receiver, max_per_hour: 5, cooldown: 1h }
+  notifications:
+    timeout: 10s
+    initial_backoff: 1s
+    max_backoff: 5m
+    max_age: 24h               # then the dead-letter list
+    concurrency: 16
+    breaker_failures: 5
+    breaker_open_for: 1m
+    fallback_receiver: team-slack   # told when another receiver keeps failing
+    retention: 7d
+  ack_links: { secret: change-me-to-32-random-bytes, ttl: 24h }   # better: a \${file:...} secret
+  retention: 7d
+  monitor_alerts: { enabled: true, severity: P2 }
+  slo_alerts: true
 `;
 
 const intro = `# Configuration reference

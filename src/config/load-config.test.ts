@@ -98,7 +98,7 @@ describe('loadConfig reports each kind of bad input at its file, line and column
     ['a scalar instead of a section', { 'main.yaml': yaml('server: 8080') }, ['main.yaml:1:1 server: must be a mapping, got 8080']],
     ['an empty section', { 'main.yaml': yaml('auth:') }, ['main.yaml:1:1 auth: must be a mapping, got an empty value']],
     ['a string instead of a list', { 'main.yaml': yaml('services:', '  - name: api', '    tags: web') }, ['main.yaml:3:5 services[0].tags: must be a list, got "web"']],
-    ['an unknown top-level key', { 'main.yaml': yaml('server: {}', 'alerting: {}') }, ["main.yaml:2:1 alerting: unknown key 'alerting'"]],
+    ['an unknown top-level key', { 'main.yaml': yaml('server: {}', 'widgets: {}') }, ["main.yaml:2:1 widgets: unknown key 'widgets'"]],
     ['a misspelt key', { 'main.yaml': yaml('server:', '  prot: 80') }, ["main.yaml:2:3 server.prot: unknown key 'prot' (did you mean 'port'?)"]],
     [
       'an unknown nested key',

@@ -6,6 +6,7 @@
  * serves start-up, `sre-monitor validate` and reloads.
  */
 import path from 'node:path';
+import { loadAlertingConfig } from './alerting-config.js';
 import { ConfigError, formatPath, type ConfigProblem } from './config-problem.js';
 import { displayName, loadConfigSources, type ConfigSources } from './merge-includes.js';
 import { loadOpenSloFiles } from './openslo-files.js';
@@ -44,12 +45,15 @@ export async function loadConfig(file: string, options: LoadConfigOptions = {}):
   // OpenSLO files are read only for a config that is otherwise sound (their checks need it).
   const openSlo = problems.length === 0 ? await loadOpenSloFiles(raw, sources.tree, cwd) : { specs: [], files: [], problems: [] };
   problems.push(...openSlo.problems);
-  if (problems.length > 0) throw new ConfigError(sortProblems(problems, [...sources.displayNames, ...openSlo.files.map((name) => displayName(name, cwd))]));
+  const alerting = problems.length === 0 ? await loadAlertingConfig(raw, sources.tree, cwd) : { files: [], problems: [] };
+  problems.push(...alerting.problems);
+  const extraFiles = [...openSlo.files, ...alerting.files];
+  if (problems.length > 0) throw new ConfigError(sortProblems(problems, [...sources.displayNames, ...extraFiles.map((name) => displayName(name, cwd))]));
 
-  const runtime = toRuntimeConfig(raw, options.overrides, cwd, openSlo.specs);
+  const runtime = toRuntimeConfig(raw, options.overrides, cwd, openSlo.specs, alerting.alertmanager);
   return {
     file: path.resolve(cwd, file),
-    files: [...sources.files, ...openSlo.files, ...sources.secretFiles],
+    files: [...sources.files, ...extraFiles, ...sources.secretFiles],
     raw,
     runtime,
     summary: summarize(sources, runtime, cwd),

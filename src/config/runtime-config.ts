@@ -10,6 +10,10 @@ import { monitorSpecFromDocument } from '../core/monitors/monitor-spec.js';
 import type { MonitorSpec } from '../core/monitors/monitor.js';
 import type { SloSpec } from '../core/slo/slo.js';
 import { sloSpecFromDocument } from '../core/slo/slo-spec.js';
+import type { AlertmanagerConfig } from '../core/alerting/alertmanager-config.js';
+import { readAlertmanagerConfig } from '../core/alerting/alertmanager-config.js';
+import { parseMatchers, type LabelMatcher } from '../core/alerting/index.js';
+import { defaultAlertmanagerValue } from './alerting-config.js';
 import type { RawConfig } from './schema.js';
 
 export type StorageSettings =
@@ -46,6 +50,38 @@ export interface RuntimeConfig {
   monitors: Array<{ spec: MonitorSpec; paused: boolean }>;
   /** Config-owned SLOs: the `slos:` entries, then those of the `openslo.files` documents. */
   slos: SloSpec[];
+  alerting: AlertingSettings;
+}
+
+export interface ThrottleSettings {
+  matchers: LabelMatcher[];
+  per: 'receiver' | 'rule';
+  maxPerHour: number;
+  cooldownMs: number;
+}
+
+export interface AlertingSettings {
+  /** Without a trailing slash. */
+  externalUrl: string;
+  resolveTimeoutMs: number;
+  dedupWindowMs: number;
+  alertmanager: AlertmanagerConfig;
+  throttle: ThrottleSettings[];
+  notifications: {
+    timeoutMs: number;
+    initialBackoffMs: number;
+    maxBackoffMs: number;
+    maxAgeMs: number;
+    concurrency: number;
+    breakerFailures: number;
+    breakerOpenForMs: number;
+    fallbackReceiver: string | null;
+    retentionMs: number;
+  };
+  ackLinks: { secret: string | null; ttlMs: number };
+  retentionMs: number;
+  monitorAlerts: { enabled: boolean; severity: string };
+  sloAlerts: boolean;
 }
 
 /** Command-line flags that win over the file. */
@@ -62,7 +98,13 @@ const ms = (text: string): number => parseDurationMs(text) ?? 0;
  * Turns a schema-valid raw config (defaults applied) into runtime settings. `openSloSpecs` are
  * the SLOs read from `openslo.files` (the loader reads those files).
  */
-export function toRuntimeConfig(raw: RawConfig, overrides: ConfigOverrides = {}, cwd = process.cwd(), openSloSpecs: readonly SloSpec[] = []): RuntimeConfig {
+export function toRuntimeConfig(
+  raw: RawConfig,
+  overrides: ConfigOverrides = {},
+  cwd = process.cwd(),
+  openSloSpecs: readonly SloSpec[] = [],
+  alertmanager?: AlertmanagerConfig,
+): RuntimeConfig {
   const dataDir = path.resolve(cwd, overrides.dataDir ?? raw.server.data_dir);
   const storage: StorageSettings = raw.storage.postgres
     ? {
@@ -120,5 +162,41 @@ export function toRuntimeConfig(raw: RawConfig, overrides: ConfigOverrides = {},
     },
     monitors: raw.monitors.map((entry) => ({ spec: monitorSpecFromDocument(entry).spec, paused: entry.paused ?? false })),
     slos: [...(raw.slos ?? []).map((entry) => sloSpecFromDocument(entry).spec), ...openSloSpecs],
+    alerting: toAlertingSettings(raw, overrides, alertmanager),
+  };
+}
+
+function toAlertingSettings(raw: RawConfig, overrides: ConfigOverrides, alertmanager: AlertmanagerConfig | undefined): AlertingSettings {
+  const section = raw.alerting;
+  const host = overrides.host ?? raw.server.host;
+  const listenHost = host === '0.0.0.0' || host === '::' ? 'localhost' : host.includes(':') ? `[${host}]` : host;
+  const notifications = section.notifications;
+  return {
+    externalUrl: (section.external_url ?? `http://${listenHost}:${overrides.port ?? raw.server.port}`).replace(/\/+$/, ''),
+    resolveTimeoutMs: ms(section.resolve_timeout),
+    dedupWindowMs: ms(section.dedup_window),
+    // The loader always passes the checked config; the fallback serves callers without files.
+    alertmanager: alertmanager ?? (readAlertmanagerConfig(defaultAlertmanagerValue).config as AlertmanagerConfig),
+    throttle: section.throttle.map((entry) => ({
+      matchers: entry.matchers.flatMap((line) => parseMatchers(line)),
+      per: entry.per,
+      maxPerHour: entry.max_per_hour,
+      cooldownMs: ms(entry.cooldown),
+    })),
+    notifications: {
+      timeoutMs: ms(notifications.timeout),
+      initialBackoffMs: ms(notifications.initial_backoff),
+      maxBackoffMs: ms(notifications.max_backoff),
+      maxAgeMs: ms(notifications.max_age),
+      concurrency: notifications.concurrency,
+      breakerFailures: notifications.breaker_failures,
+      breakerOpenForMs: ms(notifications.breaker_open_for),
+      fallbackReceiver: notifications.fallback_receiver ?? null,
+      retentionMs: ms(notifications.retention),
+    },
+    ackLinks: { secret: section.ack_links.secret ?? null, ttlMs: ms(section.ack_links.ttl) },
+    retentionMs: ms(section.retention),
+    monitorAlerts: { enabled: section.monitor_alerts.enabled, severity: section.monitor_alerts.severity },
+    sloAlerts: section.slo_alerts,
   };
 }

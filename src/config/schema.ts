@@ -8,6 +8,7 @@ import { criticalities, serviceNamePattern } from '../core/services/service.js';
 import { durationSchemaPattern } from '../core/duration.js';
 import { MonitorDocument } from '../core/monitors/monitor-document.js';
 import { AlertingDocument, SloDocument } from '../core/slo/slo-document.js';
+import { AlertingSection } from './alerting-section.js';
 
 const strict = { additionalProperties: false } as const;
 
@@ -161,6 +162,7 @@ export const ConfigSchema = Type.Object(
     slo_engine: SloEngineSection,
     slos: Type.Array(SloDocument, { default: [], description: 'Service level objectives owned by this file; see docs/slos.md.' }),
     openslo: OpenSloSection,
+    alerting: AlertingSection,
   },
   { ...strict, description: 'sre-monitor configuration file.' },
 );

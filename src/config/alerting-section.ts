@@ -1,0 +1,87 @@
+/**
+ * The `alerting:` section: Alertmanager's own keys (`route`, `receivers`, `inhibit_rules`,
+ * `time_intervals`, `mute_time_intervals`, `templates`, `global`) written unchanged, or read from
+ * a separate `alertmanager.yml` through `alertmanager_config_file`, plus sre-monitor's settings
+ * around them (dedup window, throttling, delivery retries, acknowledgement links, rules).
+ *
+ * The Alertmanager keys are typed loosely here on purpose: Alertmanager's reader
+ * (src/core/alerting/alertmanager-config.ts) checks them with Alertmanager's own messages, and
+ * the semantic checks place its problems at their line and column.
+ */
+import Type from 'typebox';
+import { durationSchemaPattern } from '../core/duration.js';
+
+const strict = { additionalProperties: false } as const;
+
+const Duration = (description: string, defaultValue?: string) =>
+  Type.String({
+    pattern: durationSchemaPattern,
+    description: `${description} (Prometheus duration: 30s, 5m, 1h, 7d)`,
+    ...(defaultValue === undefined ? {} : { default: defaultValue }),
+  });
+
+const alertmanagerValue = (description: string) => Type.Optional(Type.Unknown({ description: `${description} In Alertmanager's syntax, checked as Alertmanager checks it.` }));
+
+export const ThrottleEntry = Type.Object(
+  {
+    matchers: Type.Array(Type.String({ minLength: 1 }), {
+      default: [],
+      description: 'Alertmanager matchers (`severity="P1"`); the entry applies to notifications whose group labels match all of them. Empty: every notification.',
+    }),
+    per: Type.Enum(['receiver', 'rule'], { default: 'receiver', description: 'Count per receiver, or per receiver and alert name (rule).' }),
+    max_per_hour: Type.Integer({ minimum: 1, maximum: 100_000, description: 'Most notifications in any 60 minutes; more are suppressed and counted.' }),
+    cooldown: Duration('After the cap is hit, how long notifications stay suppressed', '0s'),
+  },
+  { ...strict, description: 'A throttle: caps notifications per hour (seed 000: P1 at most 5 per hour with 1 h cooldown).' },
+);
+
+export const AlertingSection = Type.Object(
+  {
+    external_url: Type.Optional(Type.String({ format: 'uri', description: 'Base URL users reach sre-monitor at, used in links inside notifications. Default: http://<server.host>:<server.port>.' })),
+    resolve_timeout: Duration('An alert posted without an end is taken as resolved when not re-sent for this long (Alertmanager resolve_timeout)', '5m'),
+    dedup_window: Duration('The same alerts notified to a receiver again inside this window are sent once', '5m'),
+    alertmanager_config_file: Type.Optional(Type.String({ minLength: 1, description: 'An alertmanager.yml (relative to this file) holding route, receivers, inhibit_rules and time intervals, instead of writing them here.' })),
+    global: alertmanagerValue('Alertmanager `global:` defaults for receivers (smtp_smarthost, slack_api_url, ...).'),
+    route: alertmanagerValue('The routing tree. Default: everything to receiver `default`, which has no integrations.'),
+    receivers: alertmanagerValue('Receivers and their integrations (webhook_configs, slack_configs, email_configs, pagerduty_configs, msteams_configs, discord_configs, sms_configs).'),
+    inhibit_rules: alertmanagerValue('Inhibition rules.'),
+    time_intervals: alertmanagerValue('Named time intervals for mute_time_intervals / active_time_intervals (e.g. business hours).'),
+    mute_time_intervals: alertmanagerValue('Older name for time_intervals.'),
+    templates: alertmanagerValue('Alertmanager template files (accepted, not used: sre-monitor renders its own per-channel templates).'),
+    throttle: Type.Array(ThrottleEntry, { default: [], description: 'Caps on notifications per hour; every matching entry applies.' }),
+    notifications: Type.Object(
+      {
+        timeout: Duration('Time one delivery attempt may take', '10s'),
+        initial_backoff: Duration('Wait before the first retry; doubles each retry, with jitter', '1s'),
+        max_backoff: Duration('Longest wait between retries', '5m'),
+        max_age: Duration('A notification not delivered after this long goes to the dead-letter list', '24h'),
+        concurrency: Type.Integer({ minimum: 1, maximum: 1024, default: 16, description: 'Deliveries in flight at once.' }),
+        breaker_failures: Type.Integer({ minimum: 1, maximum: 1000, default: 5, description: 'Consecutive failed deliveries that open a receiver\'s circuit breaker.' }),
+        breaker_open_for: Duration('How long an open breaker holds back deliveries before one trial', '1m'),
+        fallback_receiver: Type.Optional(Type.String({ minLength: 1, description: 'Receiver told when another receiver keeps failing (meta-alert ReceiverFailing).' })),
+        retention: Duration('How long sent and dead notifications are kept', '7d'),
+      },
+      { ...strict, default: {}, description: 'The durable outbox: retries, back-off, circuit breakers and dead letters.' },
+    ),
+    ack_links: Type.Object(
+      {
+        secret: Type.Optional(Type.String({ minLength: 16, description: 'HMAC key for acknowledgement links in notifications (use ${file:...} or ${ENV}). Without it, notifications carry no ack link.' })),
+        ttl: Duration('How long an acknowledgement link stays valid', '24h'),
+      },
+      { ...strict, default: {}, description: 'Signed links that acknowledge an alert without logging in.' },
+    ),
+    retention: Duration('How long resolved alerts and expired silences are kept', '7d'),
+    monitor_alerts: Type.Object(
+      {
+        enabled: Type.Boolean({ default: true, description: 'Raise MonitorDown when a monitor goes down, resolved when it is up again.' }),
+        severity: Type.String({ minLength: 1, default: 'P2', description: 'severity label of MonitorDown alerts.' }),
+      },
+      { ...strict, default: {}, description: 'Alerts from monitor state.' },
+    ),
+    slo_alerts: Type.Boolean({ default: true, description: 'Route SLO burn-rate transitions (alertname SLOBurnRate) through the pipeline.' }),
+  },
+  { ...strict, default: {}, description: 'Alerts, routing (Alertmanager syntax), notifications; see docs/alerting.md.' },
+);
+
+/** The Alertmanager keys the section may hold inline. */
+export const inlineAlertmanagerKeys = ['global', 'route', 'receivers', 'inhibit_rules', 'time_intervals', 'mute_time_intervals', 'templates'] as const;
