@@ -1,8 +1,9 @@
-import { describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { createManualTimers, type ManualTimers } from '../../../test/support/manual-timers.js';
 import type { EscalationPolicy, EscalationTarget } from '../../core/escalation/escalation-policy.js';
 import type { EscalationSubject } from '../../core/escalation/escalation-state.js';
 import { NotFoundError } from '../../core/errors.js';
+import { registerEscalationStateCases } from './escalation-state-repository.contract.js';
 import { createEscalationRunner, type EscalationRecord, type EscalationRunner, type EscalationStateRepository, type EscalationStep } from './escalation-runner.js';
 
 const minute = 60_000;
@@ -49,6 +50,14 @@ function memoryRepository(): EscalationStateRepository<Context> & { rows: Map<st
     },
   };
 }
+
+describe('the in-memory repository of these tests', () => {
+  let repository = memoryRepository();
+  beforeEach(() => {
+    repository = memoryRepository();
+  });
+  registerEscalationStateCases(() => repository);
+});
 
 interface Sent {
   atMinute: number;
@@ -163,6 +172,21 @@ describe('escalation runner timing', () => {
     await timers.advanceMs(30 * minute);
     expect(sent.filter((entry) => entry.level === 1).map((entry) => `${entry.atMinute}m ${entry.title}`)).toEqual(['15m g', '15m g', '22m i', '22m i']);
     expect(runner.active().map((view) => view.subject)).toEqual([group, incident]);
+  });
+
+  it('reports each fired level once, for a timeline', async () => {
+    const timers = createManualTimers(startMs);
+    const levels: string[] = [];
+    const runner = createEscalationRunner<Context>({
+      clock: timers.clock,
+      timers,
+      policies: [critical()],
+      notify: () => Promise.resolve(),
+      onFired: (subject, firing, context) => levels.push(`${subject.id} ${context.title} ${firing.policy} level ${firing.level} -> ${firing.targets.length} targets`),
+    });
+    await runner.start(incident, 'critical', { title: 'db' });
+    await timers.advanceMs(15 * minute);
+    expect(levels).toEqual([`${incident.id} db critical level 0 -> 2 targets`, `${incident.id} db critical level 1 -> 2 targets`]);
   });
 
   it('leaves a subject that already escalates alone', async () => {

@@ -59,6 +59,11 @@ export interface EscalationRunnerOptions<TContext> {
   /** Hands one target of a level that fell due to delivery (the outbox); a rejection is reported, the chain goes on. */
   notify(target: EscalationTarget, subject: EscalationSubject, step: EscalationStep, context: TContext): Promise<void>;
   store?: EscalationStateRepository<TContext>;
+  /**
+   * Called once per level that fired, before its targets are notified: one timeline entry or
+   * bus event per level ("escalated to level 2: pagerduty, schedule primary"), not per target.
+   */
+  onFired?(subject: EscalationSubject, firing: EscalationFiring & { policy: string }, context: TContext): void;
   /** Failures the runner survives: a notify that rejected, a save that failed inside a tick (subject null: the tick itself). */
   onError?(error: unknown, subject: EscalationSubject | null): void;
 }
@@ -127,6 +132,11 @@ export function createEscalationRunner<TContext>(options: EscalationRunnerOption
     if (state === record.state) return;
     const subject = state.subject;
     for (const firing of fired) {
+      try {
+        options.onFired?.(subject, { ...firing, policy: policy.name }, record.context);
+      } catch (error) {
+        report(error, subject);
+      }
       const { targets, ...timing } = firing;
       for (const target of targets) {
         const step: EscalationStep = { ...timing, policy: policy.name, idempotencyKey: idempotencyKey(state, firing, target) };
