@@ -30,24 +30,27 @@ function critical(overrides: Partial<EscalationPolicy> = {}): EscalationPolicy {
 }
 
 /** Records in memory, copied on the way in and out as a database would; `crash()` stops writes landing. */
-function memoryRepository(): EscalationStateRepository<Context> & { rows: Map<string, EscalationRecord<Context>>; crash(): void } {
+function memoryRepository(): EscalationStateRepository<Context> & { rows: Map<string, EscalationRecord<Context>>; crash(): void; failWrites(fail: boolean): void } {
   const rows = new Map<string, EscalationRecord<Context>>();
   let crashed = false;
+  let failing = false;
   const key = (subject: EscalationSubject) => `${subject.kind}/${subject.id}`;
+  const write = (change: () => void) => {
+    if (failing) return Promise.reject(new Error('database is unavailable'));
+    if (!crashed) change();
+    return Promise.resolve();
+  };
   return {
     rows,
     crash: () => {
       crashed = true;
     },
-    save: (record) => {
-      if (!crashed) rows.set(key(record.state.subject), structuredClone(record));
-      return Promise.resolve();
+    failWrites: (fail) => {
+      failing = fail;
     },
+    save: (record) => write(() => rows.set(key(record.state.subject), structuredClone(record))),
     all: () => Promise.resolve([...rows.values()].map((record) => structuredClone(record))),
-    delete: (subject) => {
-      if (!crashed) rows.delete(key(subject));
-      return Promise.resolve();
-    },
+    delete: (subject) => write(() => rows.delete(key(subject))),
   };
 }
 
@@ -287,6 +290,34 @@ describe('escalation runner across restarts', () => {
     await after.runner.restore();
     expect(after.sent.map((entry) => entry.key)).toEqual(before.sent.slice(2).map((entry) => entry.key));
     expect(after.sent[0]?.key).toBe(`escalation:group:${group.id}:${startMs}:0:1:receiver:pagerduty`);
+  });
+
+  it('a start, acknowledgement or resolve the store refused did not happen', async () => {
+    const store = memoryRepository();
+    const { runner, sent } = harness({ store });
+    store.failWrites(true);
+    await expect(runner.start(group, 'critical', { title: 'x' })).rejects.toThrow('database is unavailable');
+    expect(runner.active()).toEqual([]);
+    expect(sent).toEqual([]);
+    store.failWrites(false);
+    await runner.start(group, 'critical', { title: 'x' });
+    store.failWrites(true);
+    await expect(runner.acknowledge(group, 'alice')).rejects.toThrow('database is unavailable');
+    await expect(runner.resolve(group)).rejects.toThrow('database is unavailable');
+    expect(runner.get(group)?.status).toBe('active');
+  });
+
+  it('a save that fails in a tick is reported and does not notify the level again', async () => {
+    const store = memoryRepository();
+    const { timers, runner, sent, errors } = harness({ store, policies: [critical({ repeat: 1 })] });
+    await runner.start(group, 'critical', { title: 'x' });
+    store.failWrites(true);
+    await timers.advanceMs(20 * minute);
+    expect(errors).toEqual([new Error('database is unavailable')]);
+    store.failWrites(false);
+    await timers.advanceMs(40 * minute);
+    expect(short(sent)).toEqual(['0m receiver:sms', '0m receiver:slack', '15m receiver:pagerduty', '15m schedule:primary', '30m receiver:sms', '30m receiver:slack', '45m receiver:pagerduty', '45m schedule:primary']);
+    expect(store.rows.get(`group/${group.id}`)?.state).toMatchObject({ status: 'exhausted', level: 1, round: 1 });
   });
 
   it('restore stops escalations whose policy is gone', async () => {

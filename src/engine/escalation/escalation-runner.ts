@@ -115,14 +115,16 @@ export function createEscalationRunner<TContext>(options: EscalationRunnerOption
   };
   const report = (error: unknown, subject: EscalationSubject | null) => options.onError?.(error, subject);
 
+  // Store first, memory second: a failed write leaves memory as the store has it, and the
+  // caller (start, acknowledge, resolve) sees the error.
   const save = async (record: EscalationRecord<TContext>) => {
-    records.set(subjectKey(record.state.subject), record);
     await store?.save(record);
+    records.set(subjectKey(record.state.subject), record);
   };
 
   const forget = async (subject: EscalationSubject) => {
-    records.delete(subjectKey(subject));
     await store?.delete(subject);
+    records.delete(subjectKey(subject));
   };
 
   async function fire(record: EscalationRecord<TContext>, nowMs: number): Promise<void> {
@@ -147,7 +149,14 @@ export function createEscalationRunner<TContext>(options: EscalationRunnerOption
         }
       }
     }
-    await save({ state, context: record.context });
+    const next = { state, context: record.context };
+    try {
+      await save(next);
+    } catch (error) {
+      // The levels were notified: remember that in memory, or every tick would notify again.
+      records.set(subjectKey(subject), next);
+      throw error;
+    }
   }
 
   async function fireAllDue(nowMs: number): Promise<void> {
@@ -213,7 +222,8 @@ export function createEscalationRunner<TContext>(options: EscalationRunnerOption
         const nowMs = clock.nowMs();
         const record = { state: startEscalation(policy, subject, nowMs), context };
         await save(record);
-        await fire(record, nowMs);
+        // The start is durable; a failure from here on is the tick's kind of failure, not the caller's.
+        await fire(record, nowMs).catch((error: unknown) => report(error, subject));
         schedule();
         return { started: true, state: records.get(subjectKey(subject))?.state ?? record.state };
       }),
