@@ -85,9 +85,9 @@ export interface OutboxRepository {
    */
   enqueue(notifications: readonly Notification[], nowMs: number): Promise<void>;
   /**
-   * Pending items due at `nowMs`, oldest (lowest id) first, at most one per (integration, group
-   * key): the oldest pending item of a group blocks the later ones, so a group is delivered in
-   * order. Items of `excludeReceivers` (receivers whose circuit breaker is open) are left out,
+   * Pending items due at `nowMs`, longest overdue first (by `nextAttemptAtMs`, then id), at most
+   * one per (integration, group key): the oldest pending item of a group blocks the later ones,
+   * so a group is delivered in order. Items of `excludeReceivers` (receivers whose circuit breaker is open) are left out,
    * so they cannot crowd the others out of the page.
    */
   due(nowMs: number, limit: number, excludeReceivers?: readonly string[]): Promise<OutboxItem[]>;

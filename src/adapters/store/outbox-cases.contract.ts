@@ -68,7 +68,7 @@ function registerDueCases(current: () => Store): void {
       await current().outbox.enqueue([note('c1', 'g1', { integration: { ...webhook, index: 1 } }), note('a3', 'g1')], epochMs + 1_000);
     });
 
-    it('returns the oldest pending item of each group, oldest first, only once due', async () => {
+    it('returns the oldest pending item of each group, longest overdue first, only once due', async () => {
       expect(keys(await current().outbox.due(epochMs - 1, 10))).toEqual([]);
       expect(keys(await current().outbox.due(epochMs, 10))).toEqual(['a1', 'b1']);
       expect(keys(await current().outbox.due(epochMs + 1_000, 10))).toEqual(['a1', 'b1', 'c1']);
@@ -81,7 +81,7 @@ function registerDueCases(current: () => Store): void {
       await current().outbox.markRetry(a1!.id, { attempts: 1, nextAttemptAtMs: epochMs + 60_000, lastError: '503 Service Unavailable', lastReason: 'server' });
       expect(keys(await current().outbox.due(epochMs + 30_000, 10))).toEqual(['b1', 'c1']);
       expect(await current().outbox.nextDueAtMs()).toBe(epochMs);
-      expect(keys(await current().outbox.due(epochMs + 60_000, 10))).toEqual(['a1', 'b1', 'c1']);
+      expect(keys(await current().outbox.due(epochMs + 60_000, 10))).toEqual(['b1', 'c1', 'a1']);
       const sentOrder: string[] = [];
       for (let round = 0; round < 5; round += 1) {
         for (const item of await current().outbox.due(epochMs + 60_000, 10)) {
@@ -89,7 +89,7 @@ function registerDueCases(current: () => Store): void {
           await current().outbox.markSent(item.id, epochMs + 60_000);
         }
       }
-      expect(sentOrder).toEqual(['a1', 'b1', 'c1', 'a2', 'a3']);
+      expect(sentOrder).toEqual(['b1', 'c1', 'a1', 'a2', 'a3']);
       expect(await current().outbox.nextDueAtMs()).toBeNull();
     });
 
@@ -116,7 +116,7 @@ function registerDueCases(current: () => Store): void {
       await current().outbox.markDead(a1!.id, { attempts: 1, lastError: '400 Bad Request: invalid payload', lastReason: 'client', atMs: epochMs + 10 });
       expect(keys(await current().outbox.due(epochMs + 1_000, 10))).toEqual(['b1', 'a2', 'c1']);
       expect(await current().outbox.retry(a1!.id, epochMs + 2_000)).toBe(true);
-      expect(keys(await current().outbox.due(epochMs + 2_000, 10))).toEqual(['a1', 'b1', 'c1']);
+      expect(keys(await current().outbox.due(epochMs + 2_000, 10))).toEqual(['b1', 'c1', 'a1']);
     });
   });
 }

@@ -84,6 +84,32 @@ describe('outbox delivery', () => {
     expect(await delivery.stats()).toMatchObject({ sent: 1, pending: 0, dead: 0, deadLettered: 0, inFlight: 0 });
   });
 
+  it('writes the outcomes of sends that finish together in one transaction (group commit)', async () => {
+    const team = receiver('team-db');
+    const transactions: number[] = [];
+    const delivery = deliveryOver({
+      concurrency: 8,
+      transaction: (work) => store.transaction(async (repositories) => {
+        let writes = 0;
+        const counted = {
+          ...repositories.outbox,
+          markSent: (id: number, atMs: number) => {
+            writes += 1;
+            return repositories.outbox.markSent(id, atMs);
+          },
+        };
+        const result = await work(counted);
+        transactions.push(writes);
+        return result;
+      }),
+    });
+    delivery.start();
+    await enqueue(delivery, Array.from({ length: 8 }, (_, index) => notification(`k${index}`, `g${index}`)));
+    expect(team.delivered).toHaveLength(8);
+    expect(transactions).toEqual([8]);
+    expect(await store.outbox.countByStatus()).toEqual({ pending: 0, sent: 8, dead: 0 });
+  });
+
   it('delivers every notification exactly once, in order per group, when a receiver is down for 10 minutes and comes back', async () => {
     const backAtMs = start + 10 * minute;
     // Once back, answers take 0-5 s, varying per call: sends finish out of order unless each
