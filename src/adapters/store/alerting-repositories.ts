@@ -60,6 +60,12 @@ export interface OutboxItem {
   /** DeliveryFailureReason of the last failure. */
   lastReason: string | null;
   createdAtMs: number;
+  /**
+   * When the item last became pending: its enqueue, or a retry by hand. The delivery's maximum
+   * age counts from here, so a dead item retried by hand gets a full round of attempts. Always
+   * set by the store; optional only so hand-built items in tests need not name it.
+   */
+  queuedAtMs?: number;
   /** When it was sent or dead-lettered. */
   finishedAtMs: number | null;
 }
@@ -79,18 +85,29 @@ export interface OutboxRepository {
    */
   enqueue(notifications: readonly Notification[], nowMs: number): Promise<void>;
   /**
-   * Pending items due at `nowMs`, oldest first, at most one per (integration, group key): the
-   * oldest pending item of a group blocks the later ones, so a group is delivered in order.
+   * Pending items due at `nowMs`, longest overdue first (by `nextAttemptAtMs`, then id), at most
+   * one per (integration, group key): the oldest pending item of a group blocks the later ones,
+   * so a group is delivered in order. Items of `excludeReceivers` (receivers whose circuit breaker is open) are left out,
+   * so they cannot crowd the others out of the page.
    */
-  due(nowMs: number, limit: number): Promise<OutboxItem[]>;
-  /** The earliest `nextAttemptAtMs` of pending items, or null when nothing is pending. */
-  nextDueAtMs(): Promise<number | null>;
+  due(nowMs: number, limit: number, excludeReceivers?: readonly string[]): Promise<OutboxItem[]>;
+  /**
+   * The earliest `nextAttemptAtMs` of the pending items `due` could return (the oldest pending
+   * item of each group, outside `excludeReceivers`), or null when there is none: when the
+   * delivery loop has to wake up next.
+   */
+  nextDueAtMs(excludeReceivers?: readonly string[]): Promise<number | null>;
+  /** Marks a pending item sent, counting the attempt that delivered it. */
   markSent(id: number, atMs: number): Promise<void>;
   markRetry(id: number, update: { attempts: number; nextAttemptAtMs: number; lastError: string; lastReason: string }): Promise<void>;
   markDead(id: number, update: { attempts: number; lastError: string; lastReason: string; atMs: number }): Promise<void>;
-  /** A dead item back to pending, due at `nowMs`; false when there is no dead item with that id. */
+  /**
+   * A dead item back to pending, due at `nowMs`, with its attempts reset and `queuedAtMs` set to
+   * `nowMs`; false when there is no dead item with that id.
+   */
   retry(id: number, nowMs: number): Promise<boolean>;
   get(id: number): Promise<OutboxItem | undefined>;
+  /** Newest (highest id) first. */
   list(query: OutboxListQuery): Promise<OutboxItem[]>;
   countByStatus(): Promise<Record<OutboxStatus, number>>;
   /** Deletes up to `limit` sent or dead items finished before `beforeMs`. */

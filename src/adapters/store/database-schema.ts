@@ -8,6 +8,8 @@ import type { Role } from '../../core/auth/roles.js';
 import type { MonitorKind, MonitorSource } from '../../core/monitors/monitor.js';
 import type { CheckStatus } from '../../core/monitors/monitor-status.js';
 import type { Criticality, ServiceSource } from '../../core/services/service.js';
+import type { AlertSource } from '../../core/alerting/alert.js';
+import type { OutboxStatus } from './alerting-repositories.js';
 import type { RollupSize, StoredSlo } from './store.js';
 
 export interface ServicesTable {
@@ -180,6 +182,68 @@ export interface SloHistoryTable {
   data_json: string;
 }
 
+/** An alert by fingerprint; see Alert. */
+export interface AlertsTable {
+  fingerprint: string;
+  /** JSON objects of label name to value. */
+  labels_json: string;
+  annotations_json: string;
+  starts_at_ms: EpochMillis;
+  ends_at_ms: EpochMillis;
+  /** 0 or 1. */
+  ends_at_from_timeout: number;
+  updated_at_ms: EpochMillis;
+  generator_url: string;
+  source: AlertSource;
+  acknowledged_by: string | null;
+  acknowledged_at_ms: NullableEpochMillis;
+}
+
+export interface SilencesTable {
+  id: string;
+  /** JSON array of { type, name, value }; regexes are compiled again when read. */
+  matchers_json: string;
+  starts_at_ms: EpochMillis;
+  ends_at_ms: EpochMillis;
+  created_by: string;
+  comment: string;
+  updated_at_ms: EpochMillis;
+}
+
+/** One row per (integration, group key); see NotificationLogEntry. */
+export interface NotificationLogTable {
+  receiver: string;
+  integration_key: string;
+  integration_index: number;
+  group_key: string;
+  /** JSON arrays of fingerprints. */
+  firing_json: string;
+  resolved_json: string;
+  sent_at_ms: EpochMillis;
+}
+
+/** The notification outbox; see OutboxItem. Integration and group key are columns so `due` can group by them. */
+export interface OutboxTable {
+  /** See AuditLogTable.id for the string case. */
+  id: Generated<number | string>;
+  idempotency_key: string;
+  receiver: string;
+  integration_key: string;
+  integration_index: number;
+  group_key: string;
+  /** JSON Notification, exactly as enqueued. */
+  notification_json: string;
+  status: OutboxStatus;
+  attempts: number;
+  next_attempt_at_ms: EpochMillis;
+  last_error: string | null;
+  last_reason: string | null;
+  created_at_ms: EpochMillis;
+  /** When the item last became pending (enqueue or a retry by hand): max age counts from here. */
+  queued_at_ms: EpochMillis;
+  finished_at_ms: NullableEpochMillis;
+}
+
 export interface Database {
   services: ServicesTable;
   service_tags: ServiceTagsTable;
@@ -197,4 +261,8 @@ export interface Database {
   ingest_keys: IngestKeysTable;
   slo_states: SloStatesTable;
   slo_history: SloHistoryTable;
+  alerts: AlertsTable;
+  silences: SilencesTable;
+  notification_log: NotificationLogTable;
+  outbox: OutboxTable;
 }

@@ -10,6 +10,7 @@
  * wait for the transaction that is waiting for it.
  */
 import { Migrator, sql, type Kysely } from 'kysely';
+import { createAlertRepository } from './alert-repository.js';
 import { createAuditRepository } from './audit-repository.js';
 import { createIngestKeyRepository } from './ingest-key-repository.js';
 import type { Database } from './database-schema.js';
@@ -19,7 +20,10 @@ import { createMonitorRepository } from './monitor-repository.js';
 import { createMonitorResultRepository } from './monitor-result-repository.js';
 import { createMonitorRollupRepository } from './monitor-rollup-repository.js';
 import { createMonitorStateRepository } from './monitor-state-repository.js';
+import { createNotificationLogRepository } from './notification-log-repository.js';
+import { createOutboxRepository } from './outbox-repository.js';
 import { createServiceRepository } from './service-repository.js';
+import { createSilenceRepository } from './silence-repository.js';
 import { createSloCountRepository } from './slo-count-repository.js';
 import { createSloHistoryRepository } from './slo-history-repository.js';
 import { createSloRepository } from './slo-repository.js';
@@ -50,6 +54,10 @@ export function createRepositories(executor: StoreExecutor): StoreRepositories {
     ingestKeys: createIngestKeyRepository(executor),
     sloStates: createSloStateRepository(executor),
     sloHistory: createSloHistoryRepository(executor),
+    alerts: createAlertRepository(executor),
+    silences: createSilenceRepository(executor),
+    notificationLog: createNotificationLogRepository(executor),
+    outbox: createOutboxRepository(executor),
   };
 }
 

@@ -3,10 +3,12 @@
  * PostgreSQL server, PGlite). Behaviour callers rely on is asserted here once, so the backends
  * cannot drift apart. Excluded from the build; imported by store.test.ts. The cases live in
  * service-cases.contract.ts, record-cases.contract.ts, monitor-cases.contract.ts,
- * monitor-data-cases.contract.ts, slo-cases.contract.ts and slo-data-cases.contract.ts;
- * builders in store-builders.contract.ts.
+ * monitor-data-cases.contract.ts, slo-cases.contract.ts, slo-data-cases.contract.ts,
+ * alerting-cases.contract.ts and outbox-cases.contract.ts; builders in
+ * store-builders.contract.ts and alerting-builders.contract.ts.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { checkAlertingSurvivesReopen, registerAlertingCases } from './alerting-cases.contract.js';
 import { migrations } from './migrations/index.js';
 import { registerMonitorCases } from './monitor-cases.contract.js';
 import { registerMonitorResultCases, registerMonitorRollupCases, registerMonitorStateCases } from './monitor-data-cases.contract.js';
@@ -76,6 +78,13 @@ export function runStoreContract(name: string, newStore: () => Promise<ContractS
       registerIngestKeyCases(() => store);
       registerSloStateCases(() => store);
       registerSloHistoryCases(() => store);
+      registerAlertingCases(() => store);
+
+      it('keeps alerts, silences, the notification log and the outbox across close and reopen', async () => {
+        const reopen = harness.reopen;
+        if (reopen === undefined) throw new Error(`${name}: the harness must provide reopen()`);
+        await checkAlertingSurvivesReopen(store, reopen);
+      });
 
       it('keeps services, tokens, audit entries, monitors, results and SLO data across close and reopen', async () => {
         const reopen = harness.reopen;

@@ -8,6 +8,7 @@ import type { Role } from '../../core/auth/roles.js';
 import type { Monitor, MonitorKind, MonitorResult, MonitorRuntimeState } from '../../core/monitors/monitor.js';
 import type { UptimeBucket } from '../../core/monitors/uptime.js';
 import type { Criticality, Service } from '../../core/services/service.js';
+import type { AlertRepository, NotificationLogRepository, OutboxRepository, SilenceRepository } from './alerting-repositories.js';
 
 export interface ServiceListQuery {
   team?: string;
@@ -286,6 +287,10 @@ export interface StoreRepositories {
   ingestKeys: IngestKeyRepository;
   sloStates: SloStateRepository;
   sloHistory: SloHistoryRepository;
+  alerts: AlertRepository;
+  silences: SilenceRepository;
+  notificationLog: NotificationLogRepository;
+  outbox: OutboxRepository;
 }
 
 export interface MigrationStatus {

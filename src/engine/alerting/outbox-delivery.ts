@@ -1,0 +1,352 @@
+/**
+ * The outbox delivery loop: sends stored notifications to their integrations and records each
+ * outcome, so a notification is never lost between "stored" and "sent".
+ *
+ * - Due items come from `OutboxRepository.due`, which hands out only the oldest pending item of
+ *   each (integration, group key): a later notification of a group waits while an earlier one is
+ *   retried, so each group reaches its receiver in order.
+ * - Up to `concurrency` sends run at once; each finished send wakes the loop, which fetches more.
+ *   Each send gets an AbortSignal that fires after `timeoutMs`.
+ * - Outcomes: ok -> sent. Not retryable (4xx other than 429, bad config, no notifier for the
+ *   integration any more) -> dead at once, with the reason. Retryable (5xx, 429, timeouts,
+ *   network) -> retried after a jittered exponential back-off, never sooner than `Retry-After`,
+ *   until the item is older than `maxAgeMs` (or has had `maxAttempts`), then dead.
+ * - A circuit breaker per receiver stops attempts for `openForMs` after `failureThreshold`
+ *   consecutive failures, then lets one trial through; its items stay pending meanwhile and are
+ *   left out of `due`, so they cannot crowd out other receivers. `onReceiverHealth` reports a
+ *   receiver that starts failing and one that recovers (the lead raises a meta-alert).
+ * - Delivery is at least once: after a crash, or a `stop()` while a send is in flight, the item
+ *   is still pending and is sent again with the same idempotency key, which receivers that
+ *   honour it (webhook `Idempotency-Key`, PagerDuty `dedup_key`) use to drop the duplicate.
+ *
+ * The loop wakes on `kick()` (new items enqueued), when a send finishes, when the next retry or
+ * breaker trial falls due, and every `pollIntervalMs` as a safety net. Time comes only from the
+ * injected Clock and Timers.
+ */
+import type { OutboxItem, OutboxRepository } from '../../adapters/store/alerting-repositories.js';
+import type { Clock } from '../../core/clock.js';
+import type { DeliveryFailureReason, DeliveryResult, IntegrationRef, Notifier } from '../../core/alerting/notification.js';
+import { decideAfterFailure, describeGiveUp, type GiveUpCause, type RetryPolicy } from '../../core/alerting/retry-backoff.js';
+import type { TimerHandle, Timers } from '../timers.js';
+import { createReceiverBreakers, type ReceiverBreakerOptions, type ReceiverBreakerView } from './receiver-breakers.js';
+import { sendWithTimeout } from './send-with-timeout.js';
+
+export interface OutboxDeliveryOptions {
+  outbox: OutboxRepository;
+  /** The notifier of an integration as currently configured; undefined once a reload removed it. */
+  notifierFor(ref: IntegrationRef): Notifier | undefined;
+  clock: Clock;
+  timers: Timers;
+  /** [0, 1); Math.random by default. Injected so tests get fixed back-offs. */
+  random?: () => number;
+  /** Dead-letter after this many attempts; by default only `maxAgeMs` limits retries. */
+  maxAttempts?: number;
+  /** Dead-letter at the first failure once an item has been queued this long, ms. */
+  maxAgeMs: number;
+  /** Back-off ceiling of the first retry, ms; it doubles per attempt up to `maxBackoffMs`. */
+  initialBackoffMs: number;
+  maxBackoffMs: number;
+  /** Per-send timeout, ms. */
+  timeoutMs: number;
+  /** Sends in flight at once (>= 1). */
+  concurrency: number;
+  breaker: ReceiverBreakerOptions;
+  /**
+   * Runs the outcome writes of sends that finished together in one transaction (group commit:
+   * one fsync for many; without it each outcome is a commit of its own, ~100/s on SQLite with
+   * synchronous=FULL). app.ts passes `(work) => store.transaction((r) => work(r.outbox))`.
+   */
+  transaction?: <T>(work: (outbox: OutboxRepository) => Promise<T>) => Promise<T>;
+  /** Look for due items this often even without a kick, ms; default 10 s. */
+  pollIntervalMs?: number;
+  onDelivered?(item: OutboxItem, atMs: number): void;
+  /** An item was dead-lettered; `reason` is the DeliveryFailureReason, `error` what the dead-letter list shows. */
+  onDead?(item: OutboxItem, reason: DeliveryFailureReason, error: string): void;
+  /** A receiver started failing (its breaker opened) or recovered; for the meta-alert. */
+  onReceiverHealth?(receiver: string, failing: boolean, lastError: string): void;
+  /** Store errors and the like; the loop keeps going and tries again at the next poll. */
+  onError?(error: unknown): void;
+}
+
+/** Counters since start (for `sre_monitor_notifications_*` metrics) and the outbox's current counts. */
+export interface OutboxDeliveryStats {
+  sent: number;
+  /** Failed attempts by reason (retried or not). */
+  failed: Record<DeliveryFailureReason, number>;
+  /** Items dead-lettered by this process. */
+  deadLettered: number;
+  retriedByHand: number;
+  inFlight: number;
+  /** Stored items pending delivery (retries included). */
+  pending: number;
+  /** Stored dead items (the dead-letter list). */
+  dead: number;
+  openBreakers: number;
+}
+
+export interface OutboxDelivery {
+  /** Starts the loop; pending items left by a previous process are picked up at once. */
+  start(): void;
+  /** Stops the loop; sends in flight are aborted and their items stay pending. */
+  stop(): Promise<void>;
+  /** New items were enqueued: look now instead of at the next wake-up. */
+  kick(): void;
+  /** Puts a dead item back to pending (a retry by hand); false when no dead item has that id. */
+  retryDead(id: number): Promise<boolean>;
+  breakerStates(): ReceiverBreakerView[];
+  stats(): Promise<OutboxDeliveryStats>;
+}
+
+const failureReasons: readonly DeliveryFailureReason[] = ['client', 'server', 'rate_limited', 'auth', 'timeout', 'network', 'config'];
+
+type Failure = Extract<DeliveryResult, { ok: false }>;
+
+function describeFailure(failure: Failure): string {
+  return failure.status === undefined || failure.message.includes(String(failure.status)) ? failure.message : `HTTP ${failure.status}: ${failure.message}`;
+}
+
+function describeRef(ref: IntegrationRef): string {
+  return `${ref.receiver}/${ref.key}[${ref.index}]`;
+}
+
+type OutcomeWrite = (outbox: OutboxRepository) => Promise<void>;
+
+/**
+ * Group commit of attempt outcomes: the first write goes at once; writes arriving meanwhile wait
+ * and then go together in one transaction. Each caller's promise settles when its write has
+ * committed (or failed with its batch: those items stay pending and are sent again).
+ */
+function createOutcomeWriter(outbox: OutboxRepository, transaction: OutboxDeliveryOptions['transaction']): (write: OutcomeWrite) => Promise<void> {
+  const queued: Array<{ write: OutcomeWrite; resolve: () => void; reject: (error: unknown) => void }> = [];
+  let flushing = false;
+
+  async function flush(): Promise<void> {
+    if (flushing) return;
+    flushing = true;
+    try {
+      while (queued.length > 0) {
+        const batch = queued.splice(0);
+        const run = async (writer: OutboxRepository) => {
+          for (const entry of batch) await entry.write(writer);
+        };
+        try {
+          await (transaction === undefined || batch.length === 1 ? run(outbox) : transaction(run));
+          for (const entry of batch) entry.resolve();
+        } catch (error) {
+          for (const entry of batch) entry.reject(error);
+        }
+      }
+    } finally {
+      flushing = false;
+    }
+  }
+
+  // The first write of a round waits for the round to end (setImmediate, see requestPump), so
+  // the outcomes of every send that finished in it share one commit.
+  return (write) =>
+    new Promise<void>((resolve, reject) => {
+      queued.push({ write, resolve, reject });
+      if (queued.length === 1) setImmediate(() => void flush());
+    });
+}
+
+export function createOutboxDelivery(options: OutboxDeliveryOptions): OutboxDelivery {
+  const { outbox, clock, timers } = options;
+  const random = options.random ?? Math.random;
+  const pollIntervalMs = options.pollIntervalMs ?? 10_000;
+  const concurrency = Math.max(1, Math.floor(options.concurrency));
+  const policy: RetryPolicy = {
+    initialBackoffMs: options.initialBackoffMs,
+    maxBackoffMs: options.maxBackoffMs,
+    maxAgeMs: options.maxAgeMs,
+    maxAttempts: options.maxAttempts,
+  };
+  const breakers = createReceiverBreakers(options.breaker);
+  const inFlight = new Map<number, { controller: AbortController; done: Promise<void> }>();
+  const counters = { sent: 0, deadLettered: 0, retriedByHand: 0, failed: Object.fromEntries(failureReasons.map((reason) => [reason, 0])) as Record<DeliveryFailureReason, number> };
+  const stopping = new Error('outbox delivery stopping');
+  const writeOutcome = createOutcomeWriter(outbox, options.transaction);
+  let running = false;
+  let wake: TimerHandle | null = null;
+  let pumping: Promise<void> | null = null;
+  let pumpAgain = false;
+  let pumpScheduled = false;
+
+  function reportError(error: unknown): void {
+    options.onError?.(error);
+  }
+
+  /**
+   * Pumps once the current I/O round is over (setImmediate: a yield, not a delay), so the sends
+   * that finished together are followed by one pump, not one each. better-sqlite3 answers
+   * synchronously: without the yield each finished send ran its write and a pump before the next
+   * response was even looked at, and nothing was ever batched.
+   */
+  function requestPump(): void {
+    if (!running || pumpScheduled) return;
+    pumpScheduled = true;
+    setImmediate(() => {
+      pumpScheduled = false;
+      startPump();
+    });
+  }
+
+  function startPump(): void {
+    if (!running) return;
+    if (pumping !== null) {
+      pumpAgain = true;
+      return;
+    }
+    pumpAgain = false;
+    pumping = pump()
+      .catch((error: unknown) => {
+        reportError(error);
+        arm(null);
+      })
+      .finally(() => {
+        pumping = null;
+        if (pumpAgain) requestPump();
+      });
+  }
+
+  /** Fetches due items into free slots, then sets the timer for the next wake-up. */
+  async function pump(): Promise<void> {
+    const nowMs = clock.nowMs();
+    const free = concurrency - inFlight.size;
+    if (free > 0) {
+      // In-flight items are still pending and come back from `due`: ask for enough to fill the free slots anyway.
+      const items = await outbox.due(nowMs, free + inFlight.size, breakers.refusing(nowMs));
+      let started = 0;
+      for (const item of items) {
+        if (!running || started >= free) break;
+        if (inFlight.has(item.id)) continue;
+        const notifier = options.notifierFor(item.notification.integration);
+        if (notifier !== undefined && !breakers.admit(item.notification.integration.receiver, nowMs)) continue;
+        launch(item, notifier);
+        started += 1;
+      }
+    }
+    if (!running) return;
+    arm(await outbox.nextDueAtMs(breakers.refusing(clock.nowMs())));
+  }
+
+  /** Wakes at the next due item or breaker trial, at the latest after `pollIntervalMs`. */
+  function arm(nextDueAtMs: number | null): void {
+    if (!running) return;
+    const nowMs = clock.nowMs();
+    let wakeAtMs = nowMs + pollIntervalMs;
+    // A due time already past belongs to an item in flight, held behind one, or waiting for a
+    // free slot or a breaker trial: a finishing send wakes the loop for those.
+    if (nextDueAtMs !== null && nextDueAtMs > nowMs) wakeAtMs = Math.min(wakeAtMs, nextDueAtMs);
+    const trialAtMs = breakers.nextTrialAtMs(nowMs);
+    if (trialAtMs !== null) wakeAtMs = Math.min(wakeAtMs, trialAtMs);
+    wake?.cancel();
+    wake = timers.after(wakeAtMs - nowMs, () => {
+      wake = null;
+      requestPump();
+    });
+  }
+
+  function launch(item: OutboxItem, notifier: Notifier | undefined): void {
+    const controller = new AbortController();
+    const done = (notifier === undefined ? deadForMissingNotifier(item) : deliver(item, notifier, controller))
+      .catch(reportError)
+      .finally(() => {
+        inFlight.delete(item.id);
+        requestPump();
+      });
+    inFlight.set(item.id, { controller, done });
+  }
+
+  async function deadForMissingNotifier(item: OutboxItem): Promise<void> {
+    const error = `no notifier for ${describeRef(item.notification.integration)}: the receiver or integration is no longer configured`;
+    counters.failed.config += 1;
+    await markDead(item, item.attempts, 'config', error);
+  }
+
+  async function deliver(item: OutboxItem, notifier: Notifier, controller: AbortController): Promise<void> {
+    const result = await sendWithTimeout(notifier, item.notification, { timers, timeoutMs: options.timeoutMs, controller });
+    // Stopped mid-send: leave the item pending; the next process sends it again (same key).
+    if (controller.signal.reason === stopping) return;
+    const nowMs = clock.nowMs();
+    const receiver = item.notification.integration.receiver;
+    if (result.ok) {
+      reportHealth(breakers.record(receiver, true, '', nowMs));
+      await writeOutcome((writer) => writer.markSent(item.id, nowMs));
+      counters.sent += 1;
+      options.onDelivered?.(item, nowMs);
+      return;
+    }
+    counters.failed[result.reason] += 1;
+    const error = describeFailure(result);
+    reportHealth(breakers.record(receiver, false, error, nowMs));
+    const attempts = item.attempts + 1;
+    const queuedAtMs = item.queuedAtMs ?? item.createdAtMs;
+    const decision = decideAfterFailure({ attempts, queuedAtMs, nowMs, retryable: result.retryable, retryAfterMs: result.retryAfterMs }, policy, random);
+    if (decision.action === 'retry') {
+      const update = { attempts, nextAttemptAtMs: decision.nextAttemptAtMs, lastError: error, lastReason: result.reason };
+      await writeOutcome((writer) => writer.markRetry(item.id, update));
+      return;
+    }
+    await markDead(item, attempts, result.reason, `${error}; ${describeGiveUp(decision.cause satisfies GiveUpCause, attempts, nowMs - queuedAtMs)}`);
+  }
+
+  async function markDead(item: OutboxItem, attempts: number, reason: DeliveryFailureReason, error: string): Promise<void> {
+    const update = { attempts, lastError: error, lastReason: reason, atMs: clock.nowMs() };
+    await writeOutcome((writer) => writer.markDead(item.id, update));
+    counters.deadLettered += 1;
+    options.onDead?.(item, reason, error);
+  }
+
+  function reportHealth(change: ReturnType<typeof breakers.record>): void {
+    if (change !== null) options.onReceiverHealth?.(change.receiver, change.failing, change.lastError);
+  }
+
+  return {
+    start() {
+      if (running) return;
+      running = true;
+      requestPump();
+    },
+
+    async stop() {
+      running = false;
+      wake?.cancel();
+      wake = null;
+      for (const { controller } of inFlight.values()) controller.abort(stopping);
+      await pumping;
+      await Promise.all([...inFlight.values()].map(({ done }) => done));
+    },
+
+    kick() {
+      requestPump();
+    },
+
+    async retryDead(id) {
+      const retried = await outbox.retry(id, clock.nowMs());
+      if (retried) {
+        counters.retriedByHand += 1;
+        requestPump();
+      }
+      return retried;
+    },
+
+    breakerStates() {
+      return breakers.views();
+    },
+
+    async stats() {
+      const counts = await outbox.countByStatus();
+      return {
+        sent: counters.sent,
+        failed: { ...counters.failed },
+        deadLettered: counters.deadLettered,
+        retriedByHand: counters.retriedByHand,
+        inFlight: inFlight.size,
+        pending: counts.pending,
+        dead: counts.dead,
+        openBreakers: breakers.views().filter((view) => view.state !== 'closed').length,
+      };
+    },
+  };
+}
