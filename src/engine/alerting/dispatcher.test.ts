@@ -34,6 +34,7 @@ receivers: [{ name: ops }]
 
 interface SetupOptions extends Partial<Omit<DispatcherOptions, 'config'>> {
   yaml?: string;
+  alertRepository?: ReturnType<typeof createInMemoryAlertRepository>;
   startMs?: number;
   sendResolved?: boolean;
 }
@@ -47,7 +48,8 @@ function setup(options: SetupOptions = {}) {
   const timers = createManualTimers(options.startMs);
   const clock = timers.clock;
   const bus = createEventBus({ clock });
-  const registry = createAlertRegistry({ repository: createInMemoryAlertRepository(), bus, clock, timers });
+  const alertRepository = options.alertRepository ?? createInMemoryAlertRepository();
+  const registry = createAlertRegistry({ repository: alertRepository, bus, clock, timers });
   const silences = createSilenceService({ repository: createInMemorySilenceRepository(), bus, clock, timers });
   const notificationLog = createInMemoryNotificationLogRepository();
   const outbox: Notification[] = [];
@@ -79,7 +81,7 @@ function setup(options: SetupOptions = {}) {
   const fire = (labels: Record<string, string>, extra: { endsAtMs?: number } = {}) => registry.sink([{ labels, ...extra }], 'manual');
   const resolve = (labels: Record<string, string>) => registry.sink([{ labels, endsAtMs: clock.nowMs() }], 'manual');
   const sent = () => outbox.map((notification) => `${notification.integration.receiver} ${notification.status}${notification.acknowledged ? ' acked' : ''} ${notification.alerts.map((alert) => alert.labels.alertname ?? '').join(',')}`);
-  return { timers, clock, registry, silences, dispatcher, notificationLog, outbox, sent, fire, resolve };
+  return { timers, clock, registry, alertRepository, silences, dispatcher, notificationLog, outbox, sent, fire, resolve };
 }
 
 describe('dispatcher timing', () => {
@@ -377,5 +379,37 @@ receivers: [{ name: ops }, { name: dba }]
     fail = false;
     await timers.advanceMs(5 * minute);
     expect(keys).toHaveLength(1);
+  });
+});
+
+describe('dispatcher restart', () => {
+  it('after a restart the notification log keeps a receiver from hearing the same thing twice', async () => {
+    const before = setup();
+    const labels = { alertname: 'A', service: 'api' };
+    await before.fire(labels, { endsAtMs: before.clock.nowMs() + 2 * hour });
+    await before.timers.advanceMs(30 * second);
+    expect(before.sent()).toEqual(['ops firing A']);
+    await before.dispatcher.stop();
+    const after = setup({ startMs: before.clock.nowMs() + minute, notificationLog: before.notificationLog, alertRepository: before.alertRepository });
+    await after.registry.restore();
+    await after.timers.advanceMs(0);
+    expect(after.dispatcher.groups()).toHaveLength(1);
+    await after.timers.advanceMs(10 * minute);
+    expect(after.sent()).toEqual([]);
+    await after.resolve(labels);
+    await after.timers.advanceMs(5 * minute);
+    expect(after.sent()).toEqual(['ops resolved A']);
+  });
+
+  it('a flush retried after its log write failed gives the outbox the same idempotency key', async () => {
+    const { timers, fire, outbox, notificationLog } = setup({ onError: () => undefined });
+    notificationLog.failWrites = true;
+    await fire({ alertname: 'A', service: 'api' }, { endsAtMs: timers.clock.nowMs() + hour });
+    await timers.advanceMs(30 * second);
+    notificationLog.failWrites = false;
+    await timers.advanceMs(5 * minute);
+    await timers.advanceMs(5 * minute);
+    expect(outbox.map((notification) => notification.idempotencyKey)).toHaveLength(2);
+    expect(new Set(outbox.map((notification) => notification.idempotencyKey)).size).toBe(1);
   });
 });

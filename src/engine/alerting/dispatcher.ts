@@ -120,13 +120,29 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
   let stopped = false;
   let lastMemoryPruneMs = -Infinity;
 
+  const noInhibition: InhibitionIndex = { inhibitedBy: () => undefined };
+  function* firingAt(nowMs: number): Iterable<Alert> {
+    for (const alert of current.values()) if (!isAlertResolved(alert, nowMs)) yield alert;
+  }
+  /** One index per `now` and alert set: flushes at the same instant share it. */
   const inhibition = (nowMs: number): InhibitionIndex => {
+    if (config.inhibitRules.length === 0) return noInhibition;
     const cached = inhibitionCache;
     if (cached !== undefined && cached.nowMs === nowMs && cached.version === alertsVersion && cached.config === config) return cached.index;
-    const firing = [...current.values()].filter((alert) => !isAlertResolved(alert, nowMs));
-    const index = createInhibitionIndex(config.inhibitRules, firing);
+    const index = createInhibitionIndex(config.inhibitRules, firingAt(nowMs));
     inhibitionCache = { nowMs, version: alertsVersion, config, index };
     return index;
+  };
+
+  /** Route keys by route object: the tree is immutable, and routing runs per alert. */
+  let routeKeys = new WeakMap<Route, string>();
+  const routeKeyOf = (route: Route): string => {
+    let key = routeKeys.get(route);
+    if (key === undefined) {
+      key = routeKey(config.route, route);
+      routeKeys.set(route, key);
+    }
+    return key;
   };
 
   const pipeline: PipelineDependencies = {
@@ -205,7 +221,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
 
   const insert = (alert: Alert, route: Route, nowMs: number): void => {
     const labels = groupLabelsFor(route, alert.labels);
-    const key = groupKey(routeKey(config.route, route), labels);
+    const key = groupKey(routeKeyOf(route), labels);
     const id = `${route.position.join('.')}|${key}`;
     let group = groups.get(id);
     if (group === undefined) {
@@ -241,6 +257,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
       }
       groups.clear();
       config = next;
+      routeKeys = new WeakMap();
       timeIntervals = new Map(next.timeIntervals.map((named) => [named.name, named]));
       if (throttleSettings !== undefined) throttle.configure(throttleSettings);
       inhibitionCache = undefined;
