@@ -83,6 +83,18 @@ describe('alert registry sink', () => {
     expect(registry.counts()).toEqual({ firing: 0, resolved: 1 });
   });
 
+  it('writes concurrent requests in one commit, in arrival order, each answered on its own', async () => {
+    const { registry, repository } = setup();
+    const results = await Promise.allSettled([
+      registry.sink([{ labels, annotations: { summary: 'first' } }], 'prometheus'),
+      registry.sink([{ labels: {} }], 'prometheus'),
+      registry.sink([{ labels, annotations: { summary: 'second' } }], 'prometheus'),
+    ]);
+    expect(results.map((result) => result.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect(repository.writes).toBe(1);
+    expect(registry.get(fingerprint)?.annotations).toEqual({ summary: 'second' });
+  });
+
   it('refuses new alerts beyond maxAlerts but still refreshes known ones', async () => {
     const { registry } = setup({ maxAlerts: 1 });
     await registry.sink([{ labels }], 'manual');

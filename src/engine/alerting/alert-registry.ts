@@ -99,6 +99,13 @@ export function alertEvent(alert: Alert, status: 'firing' | 'resolved'): AlertEv
   };
 }
 
+interface SinkRequest {
+  inputs: readonly AlertInput[];
+  source: AlertSource;
+  resolve: () => void;
+  reject: (error: unknown) => void;
+}
+
 function compareByStart(left: Alert, right: Alert): number {
   return left.startsAtMs - right.startsAtMs || (left.fingerprint < right.fingerprint ? -1 : left.fingerprint > right.fingerprint ? 1 : 0);
 }
@@ -119,6 +126,8 @@ export function createAlertRegistry(options: AlertRegistryOptions): AlertRegistr
   let queue: Promise<unknown> = Promise.resolve();
   let sweepTimer: TimerHandle | undefined;
   let running = false;
+  let pendingSinks: SinkRequest[] = [];
+  let sinkDrainQueued = false;
 
   /** Runs `task` after every earlier write, so merges see each other's results. */
   const serial = <T>(task: () => Promise<T>): Promise<T> => {
@@ -151,8 +160,9 @@ export function createAlertRegistry(options: AlertRegistryOptions): AlertRegistr
     }
   };
 
-  const merge = (inputs: readonly AlertInput[], source: AlertSource, nowMs: number, problems: FieldProblem[]): Map<string, Alert> => {
-    const batch = new Map<string, Alert>();
+  /** Checks and merges one request's inputs into `batch` (shared by the requests of one write). */
+  const merge = (inputs: readonly AlertInput[], source: AlertSource, nowMs: number, batch: Map<string, Alert>): FieldProblem[] => {
+    const problems: FieldProblem[] = [];
     inputs.forEach((input, index) => {
       const found = checkAlertInput(input, ['alerts', index], limits);
       if (found.length > 0) return void problems.push(...found);
@@ -163,23 +173,49 @@ export function createAlertRegistry(options: AlertRegistryOptions): AlertRegistr
       }
       batch.set(incoming.fingerprint, existing === undefined ? incoming : mergeAlert(existing, incoming));
     });
-    return batch;
+    return problems;
+  };
+
+  const rejection = (problems: readonly FieldProblem[], total: number): ValidationError => {
+    const rejected = new Set(problems.map((problem) => problem.field.replace(/^(alerts\[\d+\]).*$/, '$1'))).size;
+    return new ValidationError(problems, `${rejected} of ${total} alerts rejected (the others were stored): ${problems.map((p) => `${p.field}: ${p.message}`).join('; ')}`);
+  };
+
+  /**
+   * Writes every sink request that arrived while the previous write was committing in one
+   * upsert (group commit at the registry): requests merge in arrival order, exactly as if
+   * written one by one, and each resolves (or rejects with its own problems) after the commit.
+   */
+  const drainSinks = async (): Promise<void> => {
+    sinkDrainQueued = false;
+    const requests = pendingSinks;
+    pendingSinks = [];
+    const nowMs = clock.nowMs();
+    const batch = new Map<string, Alert>();
+    const problems = requests.map((request) => merge(request.inputs, request.source, nowMs, batch));
+    const changed = [...batch.values()];
+    try {
+      if (changed.length > 0) await repository.upsert(changed);
+    } catch (error) {
+      for (const request of requests) request.reject(error);
+      return;
+    }
+    for (const alert of changed) alerts.set(alert.fingerprint, alert);
+    announce(changed, nowMs);
+    notify(changed);
+    requests.forEach((request, index) => {
+      const found = problems[index] ?? [];
+      if (found.length > 0) request.reject(rejection(found, request.inputs.length));
+      else request.resolve();
+    });
   };
 
   const sink: AlertSink = (inputs, source) =>
-    serial(async () => {
-      const nowMs = clock.nowMs();
-      const problems: FieldProblem[] = [];
-      const batch = merge(inputs, source, nowMs, problems);
-      const changed = [...batch.values()];
-      if (changed.length > 0) await repository.upsert(changed);
-      for (const alert of changed) alerts.set(alert.fingerprint, alert);
-      announce(changed, nowMs);
-      notify(changed);
-      if (problems.length > 0) {
-        const rejected = new Set(problems.map((problem) => problem.field.replace(/^(alerts\[\d+\]).*$/, '$1'))).size;
-        throw new ValidationError(problems, `${rejected} of ${inputs.length} alerts rejected (the others were stored): ${problems.map((p) => `${p.field}: ${p.message}`).join('; ')}`);
-      }
+    new Promise<void>((resolve, reject) => {
+      pendingSinks.push({ inputs, source, resolve, reject });
+      if (sinkDrainQueued) return;
+      sinkDrainQueued = true;
+      serial(drainSinks).catch((error: unknown) => onError(error, 'alert write'));
     });
 
   const sweepOnce = async (): Promise<void> => {
