@@ -3,6 +3,7 @@
  * event types and their payloads; later features add their entries here so `/ws` subscribers
  * and the dashboard can rely on the shapes.
  */
+import type { AlertSource } from '../alerting/alert.js';
 import type { Role } from '../auth/roles.js';
 import type { BreakerStatus } from '../monitors/circuit-breaker.js';
 import type { MonitorKind } from '../monitors/monitor.js';
@@ -52,6 +53,33 @@ export interface MonitorChangeEvent {
   source: 'config' | 'api';
 }
 
+/** An alert started firing, resolved or was acknowledged (`alert.*`). Times are RFC 3339 UTC. */
+export interface AlertEvent {
+  fingerprint: string;
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+  status: 'firing' | 'resolved';
+  source: AlertSource;
+  startsAt: string;
+  /** When it resolved (resolved), or until when it holds unless refreshed (firing). */
+  endsAt: string;
+  /** `sender`: the sender set the end; `timeout`: not refreshed within the resolve timeout. */
+  resolvedBy: 'sender' | 'timeout' | null;
+  acknowledgedBy: string | null;
+  acknowledgedAt: string | null;
+}
+
+/** A silence was created, changed or expired (`silence.*`). Times are RFC 3339 UTC. */
+export interface SilenceEvent {
+  id: string;
+  /** As Alertmanager prints them: `team="db"`, `severity=~"warn|info"`. */
+  matchers: string[];
+  startsAt: string;
+  endsAt: string;
+  createdBy: string;
+  comment: string;
+}
+
 export interface DomainEventPayloads {
   'service.created': { service: Service };
   'service.updated': { before: Service; after: Service };
@@ -80,6 +108,12 @@ export interface DomainEventPayloads {
   'slo.alert.resolved': SloAlertEvent;
   'slo.budget.level': { slo: string; service: string; from: string | null; to: string; policy: string; budgetRemainingRatio: number };
   'slo.evaluated': { slo: string; service: string; sliRatio: number | null; budgetRemainingRatio: number; level: string; policy: string };
+  'alert.firing': AlertEvent;
+  'alert.resolved': AlertEvent;
+  'alert.acknowledged': AlertEvent;
+  'silence.created': SilenceEvent;
+  'silence.updated': SilenceEvent;
+  'silence.expired': SilenceEvent;
 }
 
 export type DomainEventType = keyof DomainEventPayloads;
@@ -121,4 +155,10 @@ export const domainEventTypes: readonly DomainEventType[] = [
   'slo.alert.resolved',
   'slo.budget.level',
   'slo.evaluated',
+  'alert.firing',
+  'alert.resolved',
+  'alert.acknowledged',
+  'silence.created',
+  'silence.updated',
+  'silence.expired',
 ];
