@@ -83,12 +83,15 @@ export function defaultEmailHtml(notification: Notification): string {
   ].join('\n');
 }
 
-/** SMTP failures to DeliveryResult: 4xx transient, 5xx permanent, 535/EAUTH auth, socket problems network/timeout. */
+/** SMTP failures to DeliveryResult: 4xx transient, 5xx permanent, 535/EAUTH auth, STARTTLS failures config, socket problems network/timeout. */
 export function smtpFailure(error: unknown): DeliveryResult {
   const details = error as { code?: unknown; responseCode?: unknown; message?: unknown };
   const code = typeof details.code === 'string' ? details.code : '';
   const responseCode = typeof details.responseCode === 'number' ? details.responseCode : undefined;
   const message = `SMTP: ${typeof details.message === 'string' ? details.message : String(error)}`;
+  if (code === 'ETLS' || /STARTTLS/.test(message)) {
+    return { ok: false, retryable: false, reason: 'config', message: `${message} (require_tls is true, Alertmanager's default, and STARTTLS failed: set require_tls: false for a relay without TLS)` };
+  }
   if (code === 'EAUTH' || responseCode === 535 || responseCode === 530) return { ok: false, retryable: false, reason: 'auth', message, ...(responseCode === undefined ? {} : { status: responseCode }) };
   if (responseCode !== undefined && responseCode >= 400 && responseCode < 500) return { ok: false, retryable: true, reason: 'server', message, status: responseCode };
   if (responseCode !== undefined && responseCode >= 500) return { ok: false, retryable: false, reason: 'client', message, status: responseCode };

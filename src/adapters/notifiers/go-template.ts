@@ -21,7 +21,7 @@ type Arg =
   | { kind: 'field'; fromRoot: boolean; path: string[] }
   | { kind: 'literal'; value: string | number | boolean }
   | { kind: 'function'; name: string }
-  | { kind: 'pipe'; pipe: Pipe };
+  | { kind: 'pipe'; pipe: Pipe; path: string[] };
 type Pipe = Arg[][];
 type Node =
   | { type: 'text'; text: string }
@@ -91,7 +91,13 @@ function tokenize(action: string): string[] {
 }
 
 function parseArg(token: string, rest: string[]): Arg {
-  if (token === '(') return { kind: 'pipe', pipe: parsePipe(rest, ')') };
+  if (token === '(') {
+    const pipe = parsePipe(rest, ')');
+    // `(index .Alerts 0).Labels`: a field chain right after the parenthesis applies to its value.
+    const next = rest[0];
+    const path = next !== undefined && /^(\.[A-Za-z0-9_]+)+$/.test(next) ? (rest.shift() as string).split('.').slice(1) : [];
+    return { kind: 'pipe', pipe, path };
+  }
   if (token.startsWith('"')) return { kind: 'literal', value: JSON.parse(token) as string };
   if (token.startsWith('`')) return { kind: 'literal', value: token.slice(1, -1) };
   if (/^-?\d/.test(token)) return { kind: 'literal', value: Number(token) };
@@ -246,7 +252,7 @@ const functions: Record<string, (...args: unknown[]) => unknown> = {
 
 function evalArg(arg: Arg, scope: Scope): unknown {
   if (arg.kind === 'literal') return arg.value;
-  if (arg.kind === 'pipe') return evalPipe(arg.pipe, scope);
+  if (arg.kind === 'pipe') return arg.path.reduce((value, name) => field(value, name), evalPipe(arg.pipe, scope));
   if (arg.kind === 'function') return callFunction(arg.name, [], scope);
   return arg.path.reduce((value, name) => field(value, name), arg.fromRoot ? scope.root : scope.dot);
 }
