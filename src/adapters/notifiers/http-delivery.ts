@@ -84,11 +84,28 @@ export async function postToReceiver(request: OutgoingRequest, context: Notifier
   const timeoutSignal = AbortSignal.timeout(context.timeoutMs);
   try {
     const response = await context.fetch(url, { method: 'POST', headers, body: request.body, signal: AbortSignal.any([signal, timeoutSignal]), redirect: 'manual' });
-    const text = await response.text();
+    const text = await readBodyStart(response);
     return deliveryResultOf(response.status, response.headers, text, context.clock.nowMs(), target);
   } catch (error) {
     return failureOfError(error, { target, timedOut: timeoutSignal.aborted, timeoutMs: context.timeoutMs });
   }
+}
+
+/** The first `maxBytes` of the answer: enough for an error message, bounded against a receiver that streams forever. */
+async function readBodyStart(response: Response, maxBytes = 16_384): Promise<string> {
+  if (response.body === null) return '';
+  const reader: ReadableStreamDefaultReader<Uint8Array> = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  while (total < maxBytes) {
+    const chunk = (await reader.read()) as { done: boolean; value?: Uint8Array };
+    if (chunk.done || chunk.value === undefined) break;
+    const value = chunk.value;
+    chunks.push(value);
+    total += value.byteLength;
+  }
+  await reader.cancel().catch(() => undefined);
+  return Buffer.concat(chunks).subarray(0, maxBytes).toString('utf8');
 }
 
 export function configFailure(message: string): DeliveryResult {
