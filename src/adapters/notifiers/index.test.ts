@@ -4,6 +4,7 @@ import { readAlertmanagerConfig } from '../../core/alerting/alertmanager-config.
 import type { Mapping } from '../../core/alerting/config-reader.js';
 import { createManualClock } from '../../core/clock.js';
 import { buildReceiverNotifiers, findNotifier, type NotifierOptions } from './index.js';
+import { baseNotification } from './notifier-builders.contract.js';
 
 const options: NotifierOptions = { timeoutMs: 1000, clock: createManualClock(), userAgent: 'sre-monitor/test' };
 
@@ -109,5 +110,26 @@ describe('buildReceiverNotifiers', () => {
       ['email_configs', false],
     ]);
     expect(built.integrations.get('phones')).toHaveLength(1);
+  });
+});
+
+describe('global.http_config', () => {
+  it('is the default authentication of integrations without their own, and is checked once at global', async () => {
+    const requests: Array<string | null> = [];
+    const recordingFetch: typeof fetch = (_input, init) => {
+      requests.push(new Headers(init?.headers).get('authorization'));
+      return Promise.resolve(new Response('', { status: 200 }));
+    };
+    const built = buildReceiverNotifiers(
+      [receiver('r', { webhook_configs: [{ url: 'http://127.0.0.1:1/a' }, { url: 'http://127.0.0.1:1/b', http_config: { bearer_token: 'own' } }] })],
+      { ...options, fetch: recordingFetch, global: { http_config: { bearer_token: 'global-token' } }, basePath: ['alerting', 'receivers'] },
+    );
+    expect(built.problems).toEqual([]);
+    for (const integration of built.integrations.get('r') ?? []) {
+      await integration.notifier.send({ ...baseNotification(), integration: integration.ref }, { signal: new AbortController().signal });
+    }
+    expect(requests).toEqual(['Bearer global-token', 'Bearer own']);
+    const bad = buildReceiverNotifiers([receiver('r', { webhook_configs: [{ url: 'http://127.0.0.1:1/a' }] })], { ...options, global: { http_config: { proxy_url: 'http://proxy:3128' } }, basePath: ['alerting', 'receivers'] });
+    expect(bad.problems).toEqual([{ path: ['alerting', 'global', 'http_config', 'proxy_url'], message: 'not supported by sre-monitor yet' }]);
   });
 });

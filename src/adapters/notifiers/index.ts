@@ -16,7 +16,7 @@ import type { ChannelFactory } from './channel.js';
 import { buildDiscordIntegration } from './discord-notifier.js';
 import { buildEmailIntegration } from './email-notifier.js';
 import { readSecretFileTrimmed, type NotifierContext } from './http-delivery.js';
-import { IntegrationConfigReader } from './integration-config.js';
+import { IntegrationConfigReader, type HttpAuth } from './integration-config.js';
 import { buildTeamsIntegration, buildTeamsV2Integration } from './msteams-notifier.js';
 import { buildPagerDutyIntegration } from './pagerduty-notifier.js';
 import { buildSlackIntegration } from './slack-notifier.js';
@@ -44,7 +44,7 @@ export interface NotifierOptions {
   clock: Clock;
   /** Sent as User-Agent (HTTP) on every request, e.g. `sre-monitor/0.1.0`. */
   userAgent: string;
-  /** Alertmanager's `global:` section (`slack_api_url`, `smtp_*`, `pagerduty_url` ...). */
+  /** Alertmanager's `global:` section (`slack_api_url`, `smtp_*`, `pagerduty_url`, `http_config` ...); problems in it are reported at `global` beside `basePath`. */
   global?: Mapping;
   /** Prefix of problem paths; default `['receivers']` (e.g. `['alerting', 'receivers']`). */
   basePath?: PathSegment[];
@@ -85,7 +85,22 @@ function notifierContext(options: NotifierOptions): NotifierContext {
   };
 }
 
-function buildReceiver(receiver: Receiver, path: PathSegment[], options: NotifierOptions, context: NotifierContext, problems: ProblemList): ReceiverIntegration[] {
+/** `global.http_config`, read once and reported at `global.http_config` beside the receivers. */
+function readGlobalAuth(options: NotifierOptions, basePath: PathSegment[], problems: ProblemList): HttpAuth | undefined {
+  const global = options.global ?? {};
+  if (global.http_config === undefined || global.http_config === null) return undefined;
+  return new IntegrationConfigReader(global, [...basePath.slice(0, -1), 'global'], problems).httpAuth();
+}
+
+interface BuildScope {
+  options: NotifierOptions;
+  context: NotifierContext;
+  problems: ProblemList;
+  defaultAuth: HttpAuth | undefined;
+}
+
+function buildReceiver(receiver: Receiver, path: PathSegment[], scope: BuildScope): ReceiverIntegration[] {
+  const { options, context, problems } = scope;
   const built: ReceiverIntegration[] = [];
   for (const [key, entries] of Object.entries(receiver.integrations)) {
     const factory = channelFactories[key];
@@ -95,7 +110,8 @@ function buildReceiver(receiver: Receiver, path: PathSegment[], options: Notifie
     }
     entries.forEach((entry, index) => {
       const before = problems.problems.length;
-      const integration = factory(new IntegrationConfigReader(entry, [...path, key, index], problems), options.global ?? {}, context);
+      const reader = new IntegrationConfigReader(entry, [...path, key, index], problems, scope.defaultAuth);
+      const integration = factory(reader, options.global ?? {}, context);
       if (integration === undefined || problems.problems.length > before) return;
       built.push({ ref: { receiver: receiver.name, key, index }, notifier: integration.notifier, sendResolved: integration.notifier.sendResolved, maxAlerts: integration.maxAlerts });
     });
@@ -113,8 +129,9 @@ export function buildReceiverNotifiers(receivers: readonly Receiver[], options: 
   const context = notifierContext(options);
   const basePath = options.basePath ?? ['receivers'];
   const integrations = new Map<string, ReceiverIntegration[]>();
+  const scope: BuildScope = { options, context, problems, defaultAuth: readGlobalAuth(options, basePath, problems) };
   receivers.forEach((receiver, index) => {
-    integrations.set(receiver.name, buildReceiver(receiver, [...basePath, index], options, context, problems));
+    integrations.set(receiver.name, buildReceiver(receiver, [...basePath, index], scope));
   });
   return { integrations, problems: problems.problems };
 }

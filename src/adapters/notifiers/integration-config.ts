@@ -35,6 +35,8 @@ export class IntegrationConfigReader {
     readonly mapping: Mapping,
     readonly path: PathSegment[],
     readonly problems: ProblemList,
+    /** From `global.http_config`: used when the entry has no `http_config` of its own. */
+    readonly defaultAuth?: HttpAuth,
   ) {}
 
   at(key: PathSegment): PathSegment[] {
@@ -125,11 +127,15 @@ export class IntegrationConfigReader {
     return undefined;
   }
 
-  /** `http_config`: bearer token, `authorization` or `basic_auth`; unsupported parts are problems. */
+  /**
+   * `http_config`: bearer token, `authorization` or `basic_auth`; unsupported parts are
+   * problems. Without one, the `global.http_config` authentication (Alertmanager's default for
+   * every integration).
+   */
   httpAuth(): HttpAuth | undefined {
     const path = this.at('http_config');
     const config = readMapping(this.mapping.http_config, path, this.problems);
-    if (config === undefined) return undefined;
+    if (config === undefined) return this.defaultAuth;
     const unsupported = Object.keys(config).filter((key) => unsupportedHttpConfigKeys.includes(key));
     for (const key of unsupported) this.problems.add([...path, key], 'not supported by sre-monitor yet');
     checkKnownKeys(Object.fromEntries(Object.entries(config).filter(([key]) => !unsupported.includes(key))), httpConfigKeys, path, this.problems);

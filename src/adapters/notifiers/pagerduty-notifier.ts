@@ -70,7 +70,8 @@ function triggerPayload(notification: Notification, settings: PagerDutySettings,
   const first = notification.alerts[0];
   const severitySource = settings.severity === '' ? (notification.commonLabels.severity ?? '') : render(settings.severity, 'severity');
   const details: Record<string, string> = {
-    firing: notificationText({ ...notification, alerts: notification.alerts.filter((alert) => alert.status === 'firing') }),
+    // PagerDuty refuses events over 512 KB; the text of thousands of alerts would get there.
+    firing: truncate(notificationText({ ...notification, alerts: notification.alerts.filter((alert) => alert.status === 'firing') }), 64_000),
     num_firing: String(firingCount(notification)),
     num_resolved: String(notification.alerts.length - firingCount(notification)),
   };

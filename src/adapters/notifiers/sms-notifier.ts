@@ -93,8 +93,8 @@ export const buildSmsIntegration: ChannelFactory = (reader, _global, context) =>
   if (from === '') reader.problems.add(reader.path, 'missing from (the sending number)');
   const to = reader.stringOrList('to');
   if (to.length === 0) reader.problems.add(reader.path, 'missing to (one or more numbers)');
-  const auth = reader.has('http_config') ? reader.httpAuth() : undefined;
-  if (auth !== undefined && authToken !== undefined) reader.problems.add(reader.at('http_config'), 'set either auth_token or http_config authentication, not both');
+  const auth = authToken === undefined || reader.has('http_config') ? reader.httpAuth() : undefined;
+  if (reader.has('http_config') && auth !== undefined && authToken !== undefined) reader.problems.add(reader.at('http_config'), 'set either auth_token or http_config authentication, not both');
   const settings: SmsSettings = {
     url: url ?? { kind: 'inline', value: '' },
     accountSid,
