@@ -23,11 +23,14 @@ import { buildRouteTree, type Route, type RouteSpec } from './route-tree.js';
 import { readLegacyMatchers, readMatcherLines, readRouteSpec } from './route-spec-reader.js';
 import { readTimeInterval, type NamedTimeInterval } from './time-interval.js';
 
-/** Integration lists a receiver may have (Alertmanager 0.25 and later versions). */
+/**
+ * Integration lists a receiver may have: Alertmanager's (0.25 and later versions) plus
+ * sre-monitor's own `sms_configs` (a Twilio-style provider webhook).
+ */
 export const receiverIntegrationKeys = [
   'discord_configs', 'email_configs', 'incidentio_configs', 'jira_configs', 'mattermost_configs', 'msteams_configs',
   'msteamsv2_configs', 'opsgenie_configs', 'pagerduty_configs', 'pushover_configs', 'rocketchat_configs', 'slack_configs',
-  'sns_configs', 'telegram_configs', 'victorops_configs', 'webex_configs', 'webhook_configs', 'wechat_configs',
+  'sms_configs', 'sns_configs', 'telegram_configs', 'victorops_configs', 'webex_configs', 'webhook_configs', 'wechat_configs',
 ] as const;
 
 export interface Receiver {

@@ -1,0 +1,185 @@
+/**
+ * One HTTP POST to a receiver and the mapping of its outcome to a DeliveryResult, shared by
+ * every HTTP channel so they all classify failures alike: 2xx ok; 429 rate limited (retryable,
+ * honouring `Retry-After`); 401/403 auth and other 4xx client errors (not retryable: sending
+ * the same request again cannot succeed); 5xx server errors, timeouts and network errors
+ * (retryable). Messages name the receiver's host only: webhook URLs often carry the secret
+ * in their path (Slack, Discord, Teams).
+ */
+import { readFile } from 'node:fs/promises';
+import type { Clock } from '../../core/clock.js';
+import type { DeliveryResult } from '../../core/alerting/notification.js';
+import type { HttpAuth, SecretValue } from './integration-config.js';
+
+/** What every notifier needs from the outside world; built once by `buildReceiverNotifiers`. */
+export interface NotifierContext {
+  fetch: typeof fetch;
+  clock: Clock;
+  /** Per request, on top of the caller's AbortSignal. */
+  timeoutMs: number;
+  userAgent: string;
+  /** Reads a `*_file` secret. */
+  readSecretFile(path: string): Promise<string>;
+  /** A template that failed to render; the notification went out with the default text. */
+  onTemplateError(message: string): void;
+}
+
+/** Reads a secret file as Alertmanager does: whole file, surrounding whitespace trimmed. */
+export async function readSecretFileTrimmed(path: string): Promise<string> {
+  return (await readFile(path, 'utf8')).trim();
+}
+
+/** Thrown while preparing a request when a secret file cannot be read: a config failure. */
+export class SecretFileError extends Error {
+  readonly code = 'SECRET_FILE';
+  constructor(path: string, cause: unknown) {
+    super(`cannot read secret file ${path}: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    this.name = 'SecretFileError';
+  }
+}
+
+export async function resolveSecret(secret: SecretValue, context: NotifierContext): Promise<string> {
+  if (secret.kind === 'inline') return secret.value;
+  try {
+    return await context.readSecretFile(secret.path);
+  } catch (error) {
+    throw new SecretFileError(secret.path, error);
+  }
+}
+
+export interface OutgoingRequest {
+  url: SecretValue;
+  body: string;
+  contentType: string;
+  headers?: Record<string, string>;
+  auth?: HttpAuth;
+}
+
+async function authorizationHeader(auth: HttpAuth, context: NotifierContext): Promise<string> {
+  if (auth.kind === 'authorization') return `${auth.type} ${await resolveSecret(auth.credentials, context)}`;
+  const password = await resolveSecret(auth.password, context);
+  return `Basic ${Buffer.from(`${auth.username}:${password}`).toString('base64')}`;
+}
+
+function hostOf(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return '(bad URL)';
+  }
+}
+
+/** POSTs the request and maps the outcome; never throws. */
+export async function postToReceiver(request: OutgoingRequest, context: NotifierContext, signal: AbortSignal): Promise<DeliveryResult> {
+  let url: string;
+  const headers: Record<string, string> = { 'content-type': request.contentType, 'user-agent': context.userAgent, ...request.headers };
+  try {
+    url = await resolveSecret(request.url, context);
+    if (request.auth !== undefined) headers.authorization = await authorizationHeader(request.auth, context);
+    new URL(url);
+  } catch (error) {
+    return configFailure(error instanceof SecretFileError ? error.message : 'the receiver URL is not a valid URL');
+  }
+  const target = hostOf(url);
+  const timeoutSignal = AbortSignal.timeout(context.timeoutMs);
+  try {
+    const response = await context.fetch(url, { method: 'POST', headers, body: request.body, signal: AbortSignal.any([signal, timeoutSignal]), redirect: 'manual' });
+    const text = await readBodyStart(response);
+    return deliveryResultOf(response.status, response.headers, text, context.clock.nowMs(), target);
+  } catch (error) {
+    return failureOfError(error, { target, timedOut: timeoutSignal.aborted, timeoutMs: context.timeoutMs });
+  }
+}
+
+/** The first `maxBytes` of the answer: enough for an error message, bounded against a receiver that streams forever. */
+async function readBodyStart(response: Response, maxBytes = 16_384): Promise<string> {
+  if (response.body === null) return '';
+  const reader: ReadableStreamDefaultReader<Uint8Array> = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  while (total < maxBytes) {
+    const chunk = (await reader.read()) as { done: boolean; value?: Uint8Array };
+    if (chunk.done || chunk.value === undefined) break;
+    const value = chunk.value;
+    chunks.push(value);
+    total += value.byteLength;
+  }
+  await reader.cancel().catch(() => undefined);
+  return Buffer.concat(chunks).subarray(0, maxBytes).toString('utf8');
+}
+
+export function configFailure(message: string): DeliveryResult {
+  return { ok: false, retryable: false, reason: 'config', message };
+}
+
+/**
+ * `Retry-After` in milliseconds from `nowMs`: delta seconds or an HTTP date (RFC 9110);
+ * undefined when absent or unreadable. A date in the past gives 0.
+ */
+export function parseRetryAfterMs(value: string | null | undefined, nowMs: number): number | undefined {
+  if (value === null || value === undefined) return undefined;
+  const text = value.trim();
+  if (/^\d+(\.\d+)?$/.test(text)) return Math.round(Number(text) * 1000);
+  const dateMs = Date.parse(text);
+  if (Number.isNaN(dateMs)) return undefined;
+  return Math.max(0, dateMs - nowMs);
+}
+
+/** Discord (and others) put `retry_after` seconds in a JSON body when the header is missing. */
+function retryAfterFromBody(body: string): number | undefined {
+  try {
+    const parsed: unknown = JSON.parse(body);
+    if (typeof parsed === 'object' && parsed !== null && 'retry_after' in parsed) {
+      const seconds = parsed.retry_after;
+      if (typeof seconds === 'number' && seconds >= 0) return Math.round(seconds * 1000);
+    }
+  } catch {
+    // Not JSON: no hint.
+  }
+  return undefined;
+}
+
+function snippet(body: string): string {
+  const oneLine = body.replace(/\s+/g, ' ').trim();
+  if (oneLine === '') return '';
+  return `: ${oneLine.length > 200 ? `${oneLine.slice(0, 197)}...` : oneLine}`;
+}
+
+/** Maps an HTTP answer to a DeliveryResult (see the file comment for the classes). */
+export function deliveryResultOf(status: number, headers: Headers, body: string, nowMs: number, target: string): DeliveryResult {
+  if (status >= 200 && status < 300) return { ok: true, status };
+  const message = `HTTP ${status} from ${target}${snippet(body)}`;
+  if (status === 429) {
+    const retryAfterMs = parseRetryAfterMs(headers.get('retry-after'), nowMs) ?? retryAfterFromBody(body);
+    return { ok: false, retryable: true, reason: 'rate_limited', message, status, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) };
+  }
+  if (status >= 500) {
+    const retryAfterMs = parseRetryAfterMs(headers.get('retry-after'), nowMs);
+    return { ok: false, retryable: true, reason: 'server', message, status, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) };
+  }
+  if (status === 401 || status === 403) return { ok: false, retryable: false, reason: 'auth', message, status };
+  // 3xx (redirects are not followed: a receiver URL should be the final one) and other 4xx.
+  return { ok: false, retryable: false, reason: 'client', message, status };
+}
+
+function errorCode(error: unknown): string | undefined {
+  let current: unknown = error;
+  for (let depth = 0; depth < 4 && typeof current === 'object' && current !== null; depth += 1) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string') return code;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+/** Maps a thrown fetch error: aborts and timeouts are `timeout`, everything else `network`; both retryable. */
+export function failureOfError(error: unknown, at: { target: string; timedOut: boolean; timeoutMs: number }): DeliveryResult {
+  const name = error instanceof Error ? error.name : '';
+  if (at.timedOut || name === 'TimeoutError') {
+    return { ok: false, retryable: true, reason: 'timeout', message: `no answer from ${at.target} within ${at.timeoutMs} ms` };
+  }
+  if (name === 'AbortError') return { ok: false, retryable: true, reason: 'timeout', message: `request to ${at.target} aborted (delivery timeout)` };
+  const code = errorCode(error);
+  const text = error instanceof Error ? error.message : String(error);
+  return { ok: false, retryable: true, reason: 'network', message: `cannot reach ${at.target}: ${code ?? text}` };
+}

@@ -1,0 +1,288 @@
+/**
+ * Local stand-ins for the services notifications go to, on 127.0.0.1 and a free port. Each
+ * records every request and checks its body against the channel's documented shape (Slack
+ * Block Kit limits, PagerDuty Events API v2 required fields, Teams MessageCard / Adaptive Card,
+ * Discord webhook limits, Twilio's form fields, the webhook signature); a body that breaks the
+ * shape is answered with 400, as the real service would, and its problems are kept for the
+ * test to show. Tests can queue other answers (500, 429 + Retry-After, a request that never
+ * gets an answer) with `reply`.
+ */
+import { createServer, type IncomingHttpHeaders } from 'node:http';
+import { verifyWebhookSignature } from '../../src/adapters/notifiers/webhook-signature.js';
+import type { LocalServers } from './local-servers.js';
+
+export type ReceiverChannel = 'webhook' | 'slack' | 'pagerduty' | 'msteams' | 'msteamsv2' | 'discord' | 'sms';
+
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  headers: IncomingHttpHeaders;
+  body: string;
+  /** The parsed JSON body (form fields for sms), undefined when it did not parse. */
+  parsed: unknown;
+  /** What breaks the channel's documented shape; empty for a good request. */
+  problems: string[];
+}
+
+/** One queued answer: a status with headers and body, or `hang: true` for no answer at all. */
+export interface ReplyPlan {
+  status?: number;
+  headers?: Record<string, string>;
+  body?: string;
+  hang?: boolean;
+}
+
+export interface NotificationReceiver {
+  url: string;
+  requests: RecordedRequest[];
+  /** Answers for the next requests, in order; afterwards the channel's success answer. */
+  reply(...plans: ReplyPlan[]): void;
+  /** Resolves when request number `count` (1-based) has arrived. */
+  waitForRequests(count: number): Promise<void>;
+}
+
+export interface ReceiverOptions {
+  /** Webhook: the signing secret to verify `X-SRE-Monitor-Signature` with (unsigned requests fail). */
+  signingSecret?: string;
+  /** Webhook signature check time; defaults to the timestamp being accepted as it is. */
+  nowMs?: () => number;
+  /** SMS: the basic-auth user and password the provider expects. */
+  basicAuth?: { username: string; password: string };
+}
+
+type Json = Record<string, unknown>;
+
+function isObject(value: unknown): value is Json {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function isStringMap(value: unknown): boolean {
+  return isObject(value) && Object.values(value).every((item) => typeof item === 'string');
+}
+
+const rfc3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
+
+function checkAlertmanagerWebhook(body: Json, problems: string[]): void {
+  if (body.version !== '4') problems.push('version must be "4"');
+  for (const key of ['groupKey', 'receiver', 'externalURL']) if (typeof body[key] !== 'string') problems.push(`${key} must be a string`);
+  if (!Number.isInteger(body.truncatedAlerts)) problems.push('truncatedAlerts must be an integer');
+  if (body.status !== 'firing' && body.status !== 'resolved') problems.push('status must be firing or resolved');
+  for (const key of ['groupLabels', 'commonLabels', 'commonAnnotations']) if (!isStringMap(body[key])) problems.push(`${key} must map strings to strings`);
+  if (!Array.isArray(body.alerts) || body.alerts.length === 0) return void problems.push('alerts must be a non-empty list');
+  (body.alerts as unknown[]).forEach((alert, index) => {
+    if (!isObject(alert)) return void problems.push(`alerts[${index}] must be an object`);
+    if (alert.status !== 'firing' && alert.status !== 'resolved') problems.push(`alerts[${index}].status`);
+    if (!isStringMap(alert.labels) || !isStringMap(alert.annotations)) problems.push(`alerts[${index}] labels/annotations`);
+    for (const key of ['startsAt', 'endsAt']) if (typeof alert[key] !== 'string' || !rfc3339.test(alert[key])) problems.push(`alerts[${index}].${key} must be RFC 3339`);
+    if (typeof alert.generatorURL !== 'string') problems.push(`alerts[${index}].generatorURL`);
+    if (typeof alert.fingerprint !== 'string' || !/^[0-9a-f]{16}$/.test(alert.fingerprint)) problems.push(`alerts[${index}].fingerprint must be 16 hex digits`);
+  });
+}
+
+function checkWebhook(request: RecordedRequest, options: ReceiverOptions, problems: string[]): void {
+  if (request.headers['idempotency-key'] === undefined) problems.push('missing Idempotency-Key header');
+  if (options.signingSecret !== undefined) {
+    const timestamp = String(request.headers['x-sre-monitor-timestamp'] ?? '');
+    const signature = String(request.headers['x-sre-monitor-signature'] ?? '');
+    const nowMs = options.nowMs?.() ?? Number(timestamp) * 1000;
+    if (!verifyWebhookSignature(options.signingSecret, timestamp, request.body, signature, nowMs)) problems.push('bad X-SRE-Monitor-Signature');
+  }
+  const body = request.parsed;
+  if (!isObject(body)) return void problems.push('body must be a JSON object');
+  if (body.version === 'sre-monitor/1') {
+    for (const key of ['idempotencyKey', 'groupKey', 'title', 'text', 'dashboardUrl']) if (typeof body[key] !== 'string') problems.push(`${key} must be a string`);
+    if (!Array.isArray(body.alerts)) problems.push('alerts must be a list');
+  } else checkAlertmanagerWebhook(body, problems);
+}
+
+function checkSlackText(value: unknown, max: number, at: string, problems: string[], types = ['plain_text', 'mrkdwn']): void {
+  if (!isObject(value) || !types.includes(String(value.type)) || typeof value.text !== 'string') return void problems.push(`${at} must be a text object (${types.join('|')})`);
+  if (value.text.length === 0 || value.text.length > max) problems.push(`${at}.text must have 1-${max} characters`);
+}
+
+function checkSlackBlock(block: unknown, at: string, problems: string[]): void {
+  if (!isObject(block)) return void problems.push(`${at} must be an object`);
+  if (block.type === 'header') checkSlackText(block.text, 150, `${at}.text`, problems, ['plain_text']);
+  else if (block.type === 'section') {
+    if (block.text === undefined && block.fields === undefined) problems.push(`${at} needs text or fields`);
+    if (block.text !== undefined) checkSlackText(block.text, 3000, `${at}.text`, problems);
+    if (block.fields !== undefined) {
+      if (!Array.isArray(block.fields) || block.fields.length > 10) problems.push(`${at}.fields: at most 10`);
+      else block.fields.forEach((field, index) => checkSlackText(field, 2000, `${at}.fields[${index}]`, problems));
+    }
+  } else if (block.type === 'actions') {
+    if (!Array.isArray(block.elements) || block.elements.length === 0 || block.elements.length > 25) return void problems.push(`${at}.elements: 1-25`);
+    const ids = new Set<string>();
+    block.elements.forEach((element: unknown, index) => {
+      if (!isObject(element) || element.type !== 'button') return void problems.push(`${at}.elements[${index}] must be a button`);
+      checkSlackText(element.text, 75, `${at}.elements[${index}].text`, problems, ['plain_text']);
+      if (typeof element.url !== 'string' || element.url.length > 3000) problems.push(`${at}.elements[${index}].url`);
+      if (typeof element.action_id === 'string' && ids.has(element.action_id)) problems.push(`${at}: duplicate action_id`);
+      if (typeof element.action_id === 'string') ids.add(element.action_id);
+      if (element.style !== undefined && element.style !== 'primary' && element.style !== 'danger') problems.push(`${at}.elements[${index}].style`);
+    });
+  } else if (block.type === 'context') {
+    if (!Array.isArray(block.elements) || block.elements.length === 0 || block.elements.length > 10) return void problems.push(`${at}.elements: 1-10`);
+    block.elements.forEach((element, index) => checkSlackText(element, 3000, `${at}.elements[${index}]`, problems));
+  } else if (block.type !== 'divider') problems.push(`${at}: unknown block type ${String(block.type)}`);
+}
+
+function checkSlack(request: RecordedRequest, problems: string[]): void {
+  const body = request.parsed;
+  if (!isObject(body)) return void problems.push('body must be a JSON object');
+  if (typeof body.text !== 'string' && body.blocks === undefined) problems.push('needs text or blocks');
+  if (typeof body.text === 'string' && body.text.length > 40_000) problems.push('text over 40,000 characters');
+  if (body.blocks === undefined) return;
+  if (!Array.isArray(body.blocks) || body.blocks.length === 0 || body.blocks.length > 50) return void problems.push('blocks: 1-50');
+  body.blocks.forEach((block, index) => checkSlackBlock(block, `blocks[${index}]`, problems));
+}
+
+function checkPagerDuty(request: RecordedRequest, problems: string[]): void {
+  const body = request.parsed;
+  if (!isObject(body)) return void problems.push('body must be a JSON object');
+  if (typeof body.routing_key !== 'string' || body.routing_key.length !== 32) problems.push('routing_key must be a 32-character integration key');
+  if (!['trigger', 'acknowledge', 'resolve'].includes(String(body.event_action))) problems.push('event_action must be trigger, acknowledge or resolve');
+  if (body.dedup_key !== undefined && (typeof body.dedup_key !== 'string' || body.dedup_key.length > 255)) problems.push('dedup_key must be a string of at most 255 characters');
+  if (body.event_action !== 'trigger') {
+    if (typeof body.dedup_key !== 'string') problems.push('dedup_key is required to acknowledge or resolve');
+    return;
+  }
+  const payload = body.payload;
+  if (!isObject(payload)) return void problems.push('payload is required for trigger');
+  if (typeof payload.summary !== 'string' || payload.summary === '' || payload.summary.length > 1024) problems.push('payload.summary: 1-1024 characters');
+  if (typeof payload.source !== 'string' || payload.source === '') problems.push('payload.source is required');
+  if (!['critical', 'error', 'warning', 'info'].includes(String(payload.severity))) problems.push('payload.severity must be critical, error, warning or info');
+  if (payload.timestamp !== undefined && (typeof payload.timestamp !== 'string' || !rfc3339.test(payload.timestamp))) problems.push('payload.timestamp must be ISO 8601');
+  if (body.links !== undefined && (!Array.isArray(body.links) || !body.links.every((link) => isObject(link) && typeof link.href === 'string'))) problems.push('links[].href');
+}
+
+function checkTeams(request: RecordedRequest, problems: string[]): void {
+  const body = request.parsed;
+  if (!isObject(body)) return void problems.push('body must be a JSON object');
+  if (body['@type'] !== 'MessageCard' || typeof body['@context'] !== 'string') problems.push('@type MessageCard with @context');
+  if (typeof body.summary !== 'string' && typeof body.text !== 'string') problems.push('summary or text is required');
+  if (body.sections !== undefined && !Array.isArray(body.sections)) problems.push('sections must be a list');
+  const actions = body.potentialAction;
+  if (actions !== undefined && (!Array.isArray(actions) || actions.length > 4)) problems.push('potentialAction: at most 4');
+  else (actions as unknown[] | undefined)?.forEach((action, index) => {
+    if (!isObject(action) || action['@type'] !== 'OpenUri' || !Array.isArray(action.targets)) problems.push(`potentialAction[${index}] must be OpenUri with targets`);
+  });
+  if (request.body.length > 28_000) problems.push('card over 28 KB');
+}
+
+function checkTeamsV2(request: RecordedRequest, problems: string[]): void {
+  const body = request.parsed;
+  if (!isObject(body) || body.type !== 'message' || !Array.isArray(body.attachments) || body.attachments.length !== 1) return void problems.push('a message with one attachment');
+  const attachment: unknown = body.attachments[0];
+  if (!isObject(attachment) || attachment.contentType !== 'application/vnd.microsoft.card.adaptive') return void problems.push('attachment contentType');
+  const card = attachment.content;
+  if (!isObject(card) || card.type !== 'AdaptiveCard' || typeof card.version !== 'string' || !Array.isArray(card.body)) problems.push('content must be an AdaptiveCard with version and body');
+}
+
+function checkDiscord(request: RecordedRequest, problems: string[]): void {
+  const body = request.parsed;
+  if (!isObject(body)) return void problems.push('body must be a JSON object');
+  if (body.content !== undefined && (typeof body.content !== 'string' || body.content.length > 2000)) problems.push('content: at most 2000 characters');
+  const embeds = body.embeds;
+  if (body.content === undefined && (!Array.isArray(embeds) || embeds.length === 0)) problems.push('content or embeds is required');
+  if (!Array.isArray(embeds)) return;
+  if (embeds.length > 10) problems.push('embeds: at most 10');
+  let total = 0;
+  embeds.forEach((embed: unknown, index) => {
+    if (!isObject(embed)) return void problems.push(`embeds[${index}] must be an object`);
+    const title = typeof embed.title === 'string' ? embed.title : '';
+    const description = typeof embed.description === 'string' ? embed.description : '';
+    if (title.length > 256) problems.push(`embeds[${index}].title over 256`);
+    if (description.length > 4096) problems.push(`embeds[${index}].description over 4096`);
+    if (embed.color !== undefined && !Number.isInteger(embed.color)) problems.push(`embeds[${index}].color must be an integer`);
+    const fields = Array.isArray(embed.fields) ? (embed.fields as unknown[]) : [];
+    if (fields.length > 25) problems.push(`embeds[${index}].fields: at most 25`);
+    total += title.length + description.length;
+    fields.forEach((field) => {
+      if (!isObject(field) || typeof field.name !== 'string' || typeof field.value !== 'string' || field.name.length > 256 || field.value.length > 1024) problems.push(`embeds[${index}].fields: name <= 256, value <= 1024`);
+      else total += field.name.length + field.value.length;
+    });
+  });
+  if (total > 6000) problems.push('embeds over 6000 characters in total');
+}
+
+function checkSms(request: RecordedRequest, options: ReceiverOptions, problems: string[]): void {
+  if (!String(request.headers['content-type']).startsWith('application/x-www-form-urlencoded')) problems.push('content-type must be application/x-www-form-urlencoded');
+  const form = request.parsed as Record<string, string>;
+  for (const key of ['To', 'From', 'Body']) if ((form[key] ?? '') === '') problems.push(`missing ${key}`);
+  if ((form.Body ?? '').length > 1600) problems.push('Body over 1600 characters');
+  if (options.basicAuth !== undefined) {
+    const expected = `Basic ${Buffer.from(`${options.basicAuth.username}:${options.basicAuth.password}`).toString('base64')}`;
+    if (request.headers.authorization !== expected) problems.push('bad basic auth');
+  }
+}
+
+const checks: Record<ReceiverChannel, (request: RecordedRequest, options: ReceiverOptions, problems: string[]) => void> = {
+  webhook: checkWebhook,
+  slack: (request, _options, problems) => checkSlack(request, problems),
+  pagerduty: (request, _options, problems) => checkPagerDuty(request, problems),
+  msteams: (request, _options, problems) => checkTeams(request, problems),
+  msteamsv2: (request, _options, problems) => checkTeamsV2(request, problems),
+  discord: (request, _options, problems) => checkDiscord(request, problems),
+  sms: checkSms,
+};
+
+/** What the real service answers to a good request. */
+function successReply(channel: ReceiverChannel, parsed: unknown): Required<Pick<ReplyPlan, 'status' | 'body'>> & { headers: Record<string, string> } {
+  const json = { 'content-type': 'application/json' };
+  switch (channel) {
+    case 'slack':
+      return { status: 200, body: 'ok', headers: { 'content-type': 'text/plain' } };
+    case 'pagerduty':
+      return { status: 202, body: JSON.stringify({ status: 'success', message: 'Event processed', dedup_key: isObject(parsed) ? parsed.dedup_key : '' }), headers: json };
+    case 'msteams':
+      return { status: 200, body: '1', headers: { 'content-type': 'text/plain' } };
+    case 'discord':
+      return { status: 204, body: '', headers: {} };
+    case 'sms':
+      return { status: 201, body: JSON.stringify({ sid: 'SM00000000000000000000000000000000', status: 'queued' }), headers: json };
+    default:
+      return { status: channel === 'msteamsv2' ? 202 : 200, body: '', headers: {} };
+  }
+}
+
+function parseBody(channel: ReceiverChannel, body: string): unknown {
+  if (channel === 'sms') return Object.fromEntries(new URLSearchParams(body));
+  try {
+    return JSON.parse(body) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Starts a receiver for `channel`; its URL is `http://127.0.0.1:<port>/hook`. */
+export async function startNotificationReceiver(servers: LocalServers, channel: ReceiverChannel, options: ReceiverOptions = {}): Promise<NotificationReceiver> {
+  const requests: RecordedRequest[] = [];
+  const plans: ReplyPlan[] = [];
+  const waiters: Array<{ count: number; resolve: () => void }> = [];
+  const server = createServer((incoming, response) => {
+    const chunks: Buffer[] = [];
+    incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
+    incoming.on('end', () => {
+      const body = Buffer.concat(chunks).toString('utf8');
+      const request: RecordedRequest = { method: incoming.method ?? '', path: incoming.url ?? '', headers: incoming.headers, body, parsed: parseBody(channel, body), problems: [] };
+      checks[channel](request, options, request.problems);
+      requests.push(request);
+      for (const waiter of waiters.filter((entry) => requests.length >= entry.count)) waiter.resolve();
+      const plan = plans.shift();
+      if (plan?.hang === true) return;
+      const success = successReply(channel, request.parsed);
+      const answer = plan ?? (request.problems.length > 0 ? { status: 400, body: JSON.stringify({ status: 'invalid', errors: request.problems }), headers: { 'content-type': 'application/json' } } : success);
+      response.writeHead(answer.status ?? 200, answer.headers ?? {});
+      response.end(answer.body ?? '');
+    });
+  });
+  const address = await servers.listen(server);
+  return {
+    url: `http://${address}/hook`,
+    requests,
+    reply: (...next) => void plans.push(...next),
+    waitForRequests: (count) =>
+      requests.length >= count ? Promise.resolve() : new Promise<void>((resolve) => waiters.push({ count, resolve })),
+  };
+}
