@@ -84,8 +84,10 @@ function monitorLabels(reading: MonitorReading): Record<string, string> {
 }
 
 async function monitorSamples(readings: MonitorReadings, query: MetricQuery, nowMs: number): Promise<RuleSample[]> {
-  // The selector narrows monitors first, so an uptime rule for one monitor reads one monitor.
-  const monitors = selectSamples(query.selector, readings.list().map((reading) => ({ reading, labels: monitorLabels(reading) })));
+  // The selector's monitor labels narrow the monitors first, so an uptime rule for one monitor
+  // reads one monitor; the whole selector applies to the samples afterwards.
+  const monitorSelector = Object.fromEntries(Object.entries(query.selector).filter(([name]) => name === 'monitor' || name === 'service' || name === 'kind'));
+  const monitors = selectSamples(monitorSelector, readings.list().map((reading) => ({ reading, labels: monitorLabels(reading) })));
   const samples: RuleSample[] = [];
   for (const { reading, labels } of monitors) {
     const at = reading.lastResultAtMs ?? undefined;
