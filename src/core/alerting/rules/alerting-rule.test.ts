@@ -136,6 +136,32 @@ describe('alerting rule state machine (Prometheus semantics)', () => {
     expect(runRuleFixture(baseRule({ forMs: minuteMs }), fixture)).toEqual([]);
   });
 
+  it('reads series notation: a+bxN, vxN and _xN', () => {
+    const fixture = `
+      load 1m
+        {monitor="api"} 300+100x4 _x2 100
+        {monitor="web"} 900x1 100
+      eval at 2m
+        none
+      eval at 3m
+        firing {alertname="HighLatency", monitor="api"} 600
+      eval at 6m
+        firing {alertname="HighLatency", monitor="api"} 700
+      eval at 7m
+        resolved {alertname="HighLatency", monitor="api"} 700
+    `;
+    expect(runRuleFixture(baseRule({ expr: { kind: 'threshold', query: { metric: 'monitor_latency_ms', selector: { monitor: 'api' }, windowMs: null }, op: '>', threshold: 500 } }), fixture)).toEqual([]);
+    const web = `
+      load 1m
+        {monitor="web"} 900x1 100
+      eval at 1m
+        firing {alertname="HighLatency", monitor="web"} 900
+      eval at 2m
+        resolved {alertname="HighLatency", monitor="web"} 900
+    `;
+    expect(runRuleFixture(baseRule(), web)).toEqual([]);
+  });
+
   it('the fixture runner reports a mismatch (the runner can fail)', () => {
     const fixture = `
       load 1m

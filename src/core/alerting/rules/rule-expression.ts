@@ -5,6 +5,7 @@
  * an absence is one series when no matching sample had a reading within `for`, labelled with
  * the selector's pairs (as Prometheus' `absent()` takes the equality matchers' labels).
  */
+import { formatDurationMs } from '../../duration.js';
 import type { LabelSet } from '../label-matcher.js';
 import type { ComparisonOperator } from './rule-document.js';
 import type { MetricQuery, RuleExpression } from './rule-spec.js';
@@ -65,4 +66,28 @@ export function activeSeries(expr: RuleExpression, samples: readonly RuleSample[
 
 function absentLabels(query: MetricQuery): LabelSet {
   return Object.fromEntries(Object.entries(query.selector).filter(([, value]) => value !== ''));
+}
+
+function formatQuery(query: MetricQuery): string {
+  const pairs = Object.keys(query.selector)
+    .sort()
+    .map((name) => `${name}=${JSON.stringify(query.selector[name])}`);
+  const window = query.windowMs === null ? '' : `[${formatDurationMs(query.windowMs)}]`;
+  return `${query.metric}${pairs.length === 0 ? '' : `{${pairs.join(', ')}}`}${window}`;
+}
+
+/**
+ * The expression in one line, PromQL-like, for listings and logs:
+ * `monitor_uptime_ratio{service="shop"}[1h] < 0.99`, `absent(monitor_up{monitor="a"}) for 10m`,
+ * or the PromQL query itself.
+ */
+export function formatRuleExpression(expr: RuleExpression): string {
+  switch (expr.kind) {
+    case 'promql':
+      return expr.promql;
+    case 'threshold':
+      return `${formatQuery(expr.query)} ${expr.op} ${String(expr.threshold)}`;
+    case 'absent':
+      return `absent(${formatQuery(expr.query)}) for ${formatDurationMs(expr.forMs)}`;
+  }
 }

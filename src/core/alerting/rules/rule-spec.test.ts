@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { Value } from 'typebox/value';
 import { AlertRuleDocument } from './rule-document.js';
-import { alertRuleKey, alertRuleSpecFromDocument, alertRuleSpecsFromDocuments } from './rule-spec.js';
+import { formatRuleExpression } from './rule-expression.js';
+import { alertRuleDocumentFromSpec, alertRuleKey, alertRuleSpecFromDocument, alertRuleSpecsFromDocuments } from './rule-spec.js';
 
 function baseDocument(overrides: Partial<AlertRuleDocument> = {}): AlertRuleDocument {
   return { alert: 'CheckoutSlow', expr: { metric: 'monitor_latency_ms', selector: { monitor: 'checkout' }, op: '>', threshold: 500 }, ...overrides };
@@ -83,5 +84,28 @@ describe('alertRuleSpecFromDocument', () => {
   it('identity is name plus labels, whatever their order', () => {
     expect(alertRuleKey({ name: 'a', labels: { x: '1', y: '2' } })).toBe(alertRuleKey({ name: 'a', labels: { y: '2', x: '1' } }));
     expect(alertRuleKey({ name: 'a', labels: { x: '1' } })).not.toBe(alertRuleKey({ name: 'a', labels: { x: '2' } }));
+  });
+});
+
+describe('the way back and one-line expressions', () => {
+  it.each([
+    baseDocument({ for: '5m', labels: { severity: 'page' }, annotations: { summary: 'x' } }),
+    baseDocument({ expr: { promql: 'up == 0', prometheus_url: 'http://127.0.0.1:9090' } }),
+    baseDocument({ expr: { absent: { metric: 'monitor_up', selector: { monitor: 'a' }, for: '10m' } } }),
+    baseDocument({ expr: { metric: 'slo_burn_rate', selector: {}, window: '1h', op: '>=', threshold: 14.4 } }),
+  ])('a spec reads back to the same spec (%#)', (document) => {
+    const { spec } = alertRuleSpecFromDocument(document);
+    const back = alertRuleDocumentFromSpec(spec);
+    expect(Value.Check(AlertRuleDocument, back)).toBe(true);
+    expect(alertRuleSpecFromDocument(back)).toEqual({ spec, problems: [] });
+  });
+
+  it.each([
+    [baseDocument(), 'monitor_latency_ms{monitor="checkout"} > 500'],
+    [baseDocument({ expr: { metric: 'monitor_uptime_ratio', selector: { service: 'shop', kind: 'http' }, window: '1h', op: '<', threshold: 0.99 } }), 'monitor_uptime_ratio{kind="http", service="shop"}[1h] < 0.99'],
+    [baseDocument({ expr: { absent: { metric: 'monitor_up', selector: { monitor: 'a' }, for: '10m' } } }), 'absent(monitor_up{monitor="a"}) for 10m'],
+    [baseDocument({ expr: { promql: 'up == 0', prometheus_url: 'http://127.0.0.1:9090' } }), 'up == 0'],
+  ])('formats %j as %s', (document, text) => {
+    expect(formatRuleExpression(alertRuleSpecFromDocument(document).spec.expr)).toBe(text);
   });
 });

@@ -103,6 +103,30 @@ export function alertRuleSpecsFromDocuments(documents: readonly AlertRuleDocumen
   return { specs, problems };
 }
 
+/** The written form of a spec, as the API answers it (defaults filled in, incident labels left in `labels`). */
+export function alertRuleDocumentFromSpec(spec: AlertRuleSpec): AlertRuleDocument {
+  return {
+    alert: spec.name,
+    expr: expressionDocument(spec.expr),
+    for: formatDurationMs(spec.forMs),
+    keep_firing_for: formatDurationMs(spec.keepFiringForMs),
+    interval: formatDurationMs(spec.intervalMs),
+    labels: { ...spec.labels },
+    annotations: { ...spec.annotations },
+  };
+}
+
+function expressionDocument(expr: RuleExpression): AlertRuleDocument['expr'] {
+  if (expr.kind === 'promql') return { promql: expr.promql, prometheus_url: expr.prometheusUrl };
+  const query = {
+    metric: expr.query.metric,
+    selector: { ...expr.query.selector },
+    ...(expr.query.windowMs === null ? {} : { window: formatDurationMs(expr.query.windowMs) }),
+  };
+  if (expr.kind === 'absent') return { absent: { ...query, for: formatDurationMs(expr.forMs) } };
+  return { ...query, op: expr.op, threshold: expr.threshold };
+}
+
 /** Identity of a rule across reloads, as Prometheus keeps it: name plus labels. */
 export function alertRuleKey(spec: Pick<AlertRuleSpec, 'name' | 'labels'>): string {
   const labels = Object.keys(spec.labels)
