@@ -71,6 +71,10 @@ export interface StartPrometheusOptions {
   scrapeTargets: string[];
   /** Default 1000. */
   scrapeIntervalMs?: number;
+  /** A rule file (YAML text) Prometheus loads and evaluates at the scrape interval. */
+  rules?: string;
+  /** An Alertmanager Prometheus sends its alerts to (API v2), e.g. sre-monitor itself. */
+  alertmanager?: { url: string; bearerToken?: string };
 }
 
 const readyTimeoutMs = 20_000;
@@ -87,6 +91,7 @@ export async function startPrometheus(options: StartPrometheusOptions): Promise<
   const directory = await mkdtemp(path.join(tmpdir(), 'sre-monitor-prometheus-'));
   try {
     const configFile = path.join(directory, 'prometheus.yml');
+    if (options.rules !== undefined) await writeFile(path.join(directory, 'rules.yml'), options.rules);
     await writeFile(configFile, scrapeConfig(options));
     // freePort closes its probe socket before Prometheus binds: another process can take the
     // port in between, so a bind failure is retried on a new port.
@@ -104,11 +109,27 @@ export async function startPrometheus(options: StartPrometheusOptions): Promise<
 function scrapeConfig(options: StartPrometheusOptions): string {
   const intervalMs = options.scrapeIntervalMs ?? 1000;
   const targets = options.scrapeTargets.map((target) => JSON.stringify(target)).join(', ');
+  const alerting: string[] = [];
+  if (options.alertmanager !== undefined) {
+    const target = new URL(options.alertmanager.url);
+    alerting.push(
+      'alerting:',
+      '  alertmanagers:',
+      '    - api_version: v2',
+      `      scheme: ${target.protocol.replace(':', '')}`,
+      ...(options.alertmanager.bearerToken === undefined ? [] : ['      authorization:', `        credentials: ${JSON.stringify(options.alertmanager.bearerToken)}`]),
+      ...(target.pathname === '/' ? [] : [`      path_prefix: ${JSON.stringify(target.pathname)}`]),
+      '      static_configs:',
+      `        - targets: [${JSON.stringify(target.host)}]`,
+    );
+  }
   return [
     'global:',
     `  scrape_interval: ${intervalMs}ms`,
     `  scrape_timeout: ${intervalMs}ms`,
     `  evaluation_interval: ${intervalMs}ms`,
+    ...(options.rules === undefined ? [] : ['rule_files: [rules.yml]']),
+    ...alerting,
     'scrape_configs:',
     '  - job_name: exporter',
     '    static_configs:',
