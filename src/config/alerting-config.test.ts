@@ -35,9 +35,16 @@ const inlineRouting = yaml(
   '    - name: team-default',
   '    - name: pager',
   '  throttle:',
-  '    - matchers: [severity="P1"]',
-  '      max_per_hour: 5',
-  '      cooldown: 1h',
+  '    receivers:',
+  '      pager: { per_receiver: { max_per_hour: 5, cooldown: 1h } }',
+  '  rules:',
+  '    - alert: SlowChecks',
+  '      expr: { metric: monitor_latency_ms, op: ">", threshold: 500 }',
+  '      for: 5m',
+  '  escalation_policies:',
+  '    - name: critical',
+  '      levels: [{ notify: [team-default] }, { after: 15m, notify: [pager] }]',
+  '  severity_policies: { P1: critical }',
 );
 
 describe('the alerting: section', () => {
@@ -58,7 +65,10 @@ describe('the alerting: section', () => {
     expect(alerting.externalUrl).toBe('https://sre.example.com');
     expect(matchReceivers(alerting.alertmanager.route, { severity: 'P1' })).toEqual(['pager']);
     expect(matchReceivers(alerting.alertmanager.route, { severity: 'P3' })).toEqual(['team-default']);
-    expect(alerting.throttle).toEqual([{ matchers: [expect.objectContaining({ name: 'severity', type: '=', value: 'P1' })], per: 'receiver', maxPerHour: 5, cooldownMs: 3_600_000 }]);
+    expect(alerting.throttle.receivers).toEqual({ pager: { perReceiver: { maxPerHour: 5, cooldownMs: 3_600_000 }, perRule: undefined } });
+    expect(alerting.rules.map((rule) => [rule.name, rule.forMs])).toEqual([['SlowChecks', 300_000]]);
+    expect(alerting.escalation.policies.map((policy) => [policy.name, policy.levels.map((level) => level.afterMs)])).toEqual([['critical', [0, 900_000]]]);
+    expect(alerting.escalation.severityPolicies).toEqual({ P1: 'critical' });
   });
 
   it('reads a separate alertmanager.yml relative to the config file', async () => {
@@ -82,9 +92,27 @@ describe('the alerting: section', () => {
       [expect.stringMatching(/^main\.yaml:5:\d+ alerting\.route\.routes\[0\]\.matchers\[0\]: /)],
     ],
     [
-      'a bad throttle matcher and an unknown fallback receiver',
-      yaml('alerting:', '  throttle:', '    - matchers: ["severity=~(P1"]', '      max_per_hour: 3', '  notifications:', '    fallback_receiver: nope'),
-      [expect.stringMatching(/^main\.yaml:3:\d+ alerting\.throttle\[0\]\.matchers\[0\]: /), expect.stringMatching(/^main\.yaml:6:5 alerting\.notifications\.fallback_receiver: no receiver named "nope"/)],
+      'unknown receivers in a throttle, the fallback and an escalation policy',
+      yaml(
+        'alerting:',
+        '  throttle:',
+        '    receivers: { pagr: { per_rule: { max_per_hour: 3 } } }',
+        '  notifications:',
+        '    fallback_receiver: nope',
+        '  escalation_policies:',
+        '    - name: p1',
+        '      levels: [{ notify: [pager] }]',
+      ),
+      [
+        expect.stringMatching(/^main\.yaml:3:18 alerting\.throttle\.receivers\.pagr: no receiver named "pagr"/),
+        expect.stringMatching(/^main\.yaml:5:5 alerting\.notifications\.fallback_receiver: no receiver named "nope"/),
+        expect.stringMatching(/^main\.yaml:8:\d+ alerting\.escalation_policies\[0\]\.levels\[0\]\.notify\[0\]: .*pager/),
+      ],
+    ],
+    [
+      'a rule with a bad expression',
+      yaml('alerting:', '  rules:', '    - alert: Broken', '      expr: { metric: slo_burn_rate, op: ">", threshold: 1, window: 7m }'),
+      [expect.stringMatching(/^main\.yaml:4:\d+ alerting\.rules\[0\]\.expr\.window: /)],
     ],
     [
       'routing both inline and in a file',

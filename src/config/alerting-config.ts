@@ -9,7 +9,9 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { readAlertmanagerConfig, type AlertmanagerConfig } from '../core/alerting/alertmanager-config.js';
 import { readPlainYaml } from '../core/alerting/alertmanager-yaml.js';
-import { parseMatchers } from '../core/alerting/matcher-parser.js';
+import { alertRuleSpecsFromDocuments } from '../core/alerting/rules/rule-spec.js';
+import { checkEscalationTargets, escalationConfigFromDocument } from '../core/escalation/escalation-document.js';
+import { parsePath } from '../core/validation/field-path.js';
 import { formatPath, type ConfigProblem } from './config-problem.js';
 import { inlineAlertmanagerKeys } from './alerting-section.js';
 import { displayName } from './merge-includes.js';
@@ -33,25 +35,26 @@ export async function loadAlertingConfig(raw: RawConfig, tree: SourceNode, cwd: 
   return { ...loaded, problems, alertmanager: problems.length === 0 ? loaded.alertmanager : undefined };
 }
 
-/** Throttle matchers parse; the fallback receiver exists. */
+/** Rules and escalation policies check out; receivers named by settings and policies exist. */
 function settingProblems(raw: RawConfig, tree: SourceNode, alertmanager: AlertmanagerConfig | undefined): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
   const at = (segments: Array<string | number>, message: string): void => {
     problems.push({ ...locate(tree, segments), path: formatPath(segments), message });
   };
-  raw.alerting.throttle.forEach((entry, index) => {
-    entry.matchers.forEach((line, lineIndex) => {
-      try {
-        parseMatchers(line);
-      } catch (error) {
-        at(['alerting', 'throttle', index, 'matchers', lineIndex], error instanceof Error ? error.message : String(error));
-      }
-    });
-  });
+  const field = (base: Array<string | number>, relative: string) => [...base, ...parsePath(relative.replace(/^\./, ''))];
+  for (const problem of alertRuleSpecsFromDocuments(raw.alerting.rules).problems) at(field(['alerting', 'rules'], problem.field), problem.message);
+  const escalation = escalationConfigFromDocument(raw.alerting, ['alerting']);
+  for (const problem of escalation.problems) at(parsePath(problem.field), problem.message);
+  if (alertmanager === undefined) return problems;
+  const receivers = new Set(alertmanager.receivers.map((receiver) => receiver.name));
+  const known = `receivers: ${[...receivers].join(', ')}`;
   const fallback = raw.alerting.notifications.fallback_receiver;
-  if (fallback !== undefined && alertmanager !== undefined && !alertmanager.receivers.some((receiver) => receiver.name === fallback)) {
-    at(['alerting', 'notifications', 'fallback_receiver'], `no receiver named ${JSON.stringify(fallback)}; receivers: ${alertmanager.receivers.map((r) => r.name).join(', ')}`);
+  if (fallback !== undefined && !receivers.has(fallback)) at(['alerting', 'notifications', 'fallback_receiver'], `no receiver named ${JSON.stringify(fallback)}; ${known}`);
+  for (const name of Object.keys(raw.alerting.throttle.receivers)) {
+    if (!receivers.has(name)) at(['alerting', 'throttle', 'receivers', name], `no receiver named ${JSON.stringify(name)}; ${known}`);
   }
+  const targets = checkEscalationTargets(escalation.config.policies, { receivers, people: new Set(), schedules: new Set() }, ['alerting']);
+  for (const problem of targets) at(parsePath(problem.field), problem.message);
   return problems;
 }
 

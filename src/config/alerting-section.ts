@@ -10,6 +10,8 @@
  */
 import Type from 'typebox';
 import { durationSchemaPattern } from '../core/duration.js';
+import { AlertRuleDocument } from '../core/alerting/rules/rule-document.js';
+import { escalationConfigFields } from '../core/escalation/escalation-document.js';
 
 const strict = { additionalProperties: false } as const;
 
@@ -22,17 +24,31 @@ const Duration = (description: string, defaultValue?: string) =>
 
 const alertmanagerValue = (description: string) => Type.Optional(Type.Unknown({ description: `${description} In Alertmanager's syntax, checked as Alertmanager checks it.` }));
 
-export const ThrottleEntry = Type.Object(
+const ThrottleLimitDocument = (description: string) =>
+  Type.Optional(
+    Type.Object(
+      {
+        max_per_hour: Type.Integer({ minimum: 0, maximum: 100_000, description: 'Most notifications in any sliding hour; more are held back and counted. 0: no limit.' }),
+        cooldown: Type.Optional(Duration('Once the cap is hit, how long everything for the key stays held back; default 0s')),
+      },
+      { ...strict, description },
+    ),
+  );
+
+const ThrottleLimits = {
+  per_receiver: ThrottleLimitDocument('Cap per receiver, all its groups together.'),
+  per_rule: ThrottleLimitDocument('Cap per alert name (rule) and receiver.'),
+};
+
+export const ThrottleSection = Type.Object(
   {
-    matchers: Type.Array(Type.String({ minLength: 1 }), {
-      default: [],
-      description: 'Alertmanager matchers (`severity="P1"`); the entry applies to notifications whose group labels match all of them. Empty: every notification.',
+    ...ThrottleLimits,
+    receivers: Type.Record(Type.String({ minLength: 1 }), Type.Object(ThrottleLimits, strict), {
+      default: {},
+      description: 'Per-receiver caps that replace the defaults above (seed 000: the pager receiver at most 5 per hour with 1 h cooldown).',
     }),
-    per: Type.Enum(['receiver', 'rule'], { default: 'receiver', description: 'Count per receiver, or per receiver and alert name (rule).' }),
-    max_per_hour: Type.Integer({ minimum: 1, maximum: 100_000, description: 'Most notifications in any 60 minutes; more are suppressed and counted.' }),
-    cooldown: Duration('After the cap is hit, how long notifications stay suppressed', '0s'),
   },
-  { ...strict, description: 'A throttle: caps notifications per hour (seed 000: P1 at most 5 per hour with 1 h cooldown).' },
+  { ...strict, default: {}, description: 'Caps on notifications per hour; a held-back notification goes out at a later group interval once the cap allows.' },
 );
 
 export const AlertingSection = Type.Object(
@@ -48,7 +64,9 @@ export const AlertingSection = Type.Object(
     time_intervals: alertmanagerValue('Named time intervals for mute_time_intervals / active_time_intervals (e.g. business hours).'),
     mute_time_intervals: alertmanagerValue('Older name for time_intervals.'),
     templates: alertmanagerValue('Alertmanager template files (accepted, not used: sre-monitor renders its own per-channel templates).'),
-    throttle: Type.Array(ThrottleEntry, { default: [], description: 'Caps on notifications per hour; every matching entry applies.' }),
+    throttle: ThrottleSection,
+    rules: Type.Array(AlertRuleDocument, { default: [], description: 'Alerting rules evaluated by sre-monitor (Prometheus semantics); see docs/alerting-rules.md.' }),
+    ...escalationConfigFields,
     notifications: Type.Object(
       {
         timeout: Duration('Time one delivery attempt may take', '10s'),

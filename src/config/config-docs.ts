@@ -224,8 +224,29 @@ alerting:                      # docs/alerting.md; Alertmanager's own syntax for
     - name: business-hours
       time_intervals: [{ weekdays: ["monday:friday"], times: [{ start_time: "09:00", end_time: "17:00" }], location: Europe/Berlin }]
   mute_time_intervals: []
-  throttle:                    # seed 000: P1 at most 5 per hour, then 1 h cooldown
-    - { matchers: ['severity="P1"'], per: receiver, max_per_hour: 5, cooldown: 1h }
+  throttle:                    # caps per sliding hour; held-back notifications go out later
+    per_receiver: { max_per_hour: 30, cooldown: 0s }
+    per_rule: { max_per_hour: 10, cooldown: 15m }
+    receivers:                 # seed 000: P1 at most 5 per hour, then 1 h cooldown
+      pager: { per_receiver: { max_per_hour: 5, cooldown: 1h } }
+  rules:                       # docs/alerting-rules.md: Prometheus semantics
+    - alert: HighCheckLatency
+      expr: { metric: monitor_latency_ms, selector: { service: backend-api }, op: ">", threshold: 800 }
+      for: 5m
+      keep_firing_for: 2m
+      interval: 1m
+      labels: { severity: P3 }
+      annotations: { summary: "{{ $labels.monitor }} answers in {{ $value }} ms" }
+      incident: { create: false, severity: P3 }
+  escalation_policies:         # docs/escalation.md; seed 000: P1 escalates after 15 min
+    - name: critical
+      description: Page now, then PagerDuty after 15 minutes
+      levels:
+        - notify: [team-slack]
+        - { after: 15m, notify: [pager] }
+      repeat: 1
+      repeat_after: 15m
+  severity_policies: { P1: critical }
   notifications:
     timeout: 10s
     initial_backoff: 1s

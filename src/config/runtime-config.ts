@@ -12,7 +12,9 @@ import type { SloSpec } from '../core/slo/slo.js';
 import { sloSpecFromDocument } from '../core/slo/slo-spec.js';
 import type { AlertmanagerConfig } from '../core/alerting/alertmanager-config.js';
 import { readAlertmanagerConfig } from '../core/alerting/alertmanager-config.js';
-import { parseMatchers, type LabelMatcher } from '../core/alerting/index.js';
+import type { ThrottleLimit, ThrottleSettings } from '../core/alerting/throttle.js';
+import { alertRuleSpecsFromDocuments, type AlertRuleSpec } from '../core/alerting/rules/rule-spec.js';
+import { escalationConfigFromDocument, type EscalationConfig } from '../core/escalation/escalation-document.js';
 import { defaultAlertmanagerValue } from './alerting-config.js';
 import type { RawConfig } from './schema.js';
 
@@ -53,20 +55,15 @@ export interface RuntimeConfig {
   alerting: AlertingSettings;
 }
 
-export interface ThrottleSettings {
-  matchers: LabelMatcher[];
-  per: 'receiver' | 'rule';
-  maxPerHour: number;
-  cooldownMs: number;
-}
-
 export interface AlertingSettings {
   /** Without a trailing slash. */
   externalUrl: string;
   resolveTimeoutMs: number;
   dedupWindowMs: number;
   alertmanager: AlertmanagerConfig;
-  throttle: ThrottleSettings[];
+  throttle: ThrottleSettings;
+  rules: AlertRuleSpec[];
+  escalation: EscalationConfig;
   notifications: {
     timeoutMs: number;
     initialBackoffMs: number;
@@ -177,12 +174,15 @@ function toAlertingSettings(raw: RawConfig, overrides: ConfigOverrides, alertman
     dedupWindowMs: ms(section.dedup_window),
     // The loader always passes the checked config; the fallback serves callers without files.
     alertmanager: alertmanager ?? (readAlertmanagerConfig(defaultAlertmanagerValue).config as AlertmanagerConfig),
-    throttle: section.throttle.map((entry) => ({
-      matchers: entry.matchers.flatMap((line) => parseMatchers(line)),
-      per: entry.per,
-      maxPerHour: entry.max_per_hour,
-      cooldownMs: ms(entry.cooldown),
-    })),
+    throttle: {
+      perReceiver: throttleLimit(section.throttle.per_receiver),
+      perRule: throttleLimit(section.throttle.per_rule),
+      receivers: Object.fromEntries(
+        Object.entries(section.throttle.receivers).map(([name, limits]) => [name, { perReceiver: throttleLimit(limits.per_receiver), perRule: throttleLimit(limits.per_rule) }]),
+      ),
+    },
+    rules: alertRuleSpecsFromDocuments(section.rules).specs,
+    escalation: escalationConfigFromDocument(section, ['alerting']).config,
     notifications: {
       timeoutMs: ms(notifications.timeout),
       initialBackoffMs: ms(notifications.initial_backoff),
@@ -199,4 +199,8 @@ function toAlertingSettings(raw: RawConfig, overrides: ConfigOverrides, alertman
     monitorAlerts: { enabled: section.monitor_alerts.enabled, severity: section.monitor_alerts.severity },
     sloAlerts: section.slo_alerts,
   };
+}
+
+function throttleLimit(limit: { max_per_hour: number; cooldown?: string } | undefined): ThrottleLimit | undefined {
+  return limit === undefined ? undefined : { maxPerHour: limit.max_per_hour, cooldownMs: ms(limit.cooldown ?? '0s') };
 }
