@@ -83,7 +83,7 @@ export const AlertingSection = Type.Object(
     ),
     ack_links: Type.Object(
       {
-        secret: Type.Optional(Type.String({ minLength: 16, description: 'HMAC key for acknowledgement links in notifications (use ${file:...} or ${ENV}). Without it, notifications carry no ack link.' })),
+        secret: Type.Optional(Type.String({ minLength: 32, description: 'HMAC key for acknowledgement links in notifications (use ${file:...} or ${ENV}). Without it, notifications carry no ack link.' })),
         ttl: Duration('How long an acknowledgement link stays valid', '24h'),
       },
       { ...strict, default: {}, description: 'Signed links that acknowledge an alert without logging in.' },

@@ -7,6 +7,7 @@
  * results; stop order is the reverse, and the recorder flushes last so nothing in flight is lost.
  */
 import { randomBytes } from 'node:crypto';
+import type { MonitorResult } from '../../core/monitors/monitor.js';
 import type { Clock } from '../../core/clock.js';
 import type { MonitorStatus } from '../../core/monitors/monitor-status.js';
 import type { MonitorMetrics, MonitorMetricsSnapshot } from '../../adapters/metrics/monitor-metrics.js';
@@ -39,6 +40,8 @@ export interface MonitoringOptions {
   newToken?: () => string;
   /** Names of what reads a monitor (SLOs); such a monitor cannot be deleted. */
   usersOf?: (monitor: string) => string[];
+  /** Results once durable (alert rules read the newest latency and host readings). */
+  onResultsCommitted?: (results: readonly MonitorResult[]) => void;
 }
 
 export interface Monitoring {
@@ -72,6 +75,7 @@ export function createMonitoring(options: MonitoringOptions): Monitoring {
     onCommitted: (results) => {
       metrics?.resultsWritten(results.length);
       rollups.add(results);
+      options.onResultsCommitted?.(results);
     },
     onError: (error, pending) => options.onError?.(error, `writing ${pending} check results (kept for the next attempt)`),
     onDropped: (count) => metrics?.resultsDropped(count),

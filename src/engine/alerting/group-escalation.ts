@@ -1,0 +1,117 @@
+/**
+ * Escalation of alert groups (seed 000: a P1 not acknowledged within 15 minutes goes to the next
+ * level, e.g. PagerDuty). A group whose firing alerts carry a severity that `severity_policies`
+ * maps to a policy starts escalating when its first notification is enqueued; acknowledging
+ * every firing alert of the group stops it; a group whose alerts all resolved ends it. Each
+ * level's receivers get the group's current alerts through the outbox, with the level's stable
+ * idempotency key, so a level re-fired after a crash is recognisable.
+ */
+import type { Alert } from '../../core/alerting/alert.js';
+import { buildNotification, type IntegrationTarget } from '../../core/alerting/notification-builder.js';
+import type { Notification } from '../../core/alerting/notification.js';
+import type { Clock } from '../../core/clock.js';
+import { policyNameForSeverity, type EscalationTarget } from '../../core/escalation/escalation-policy.js';
+import type { EscalationSubject } from '../../core/escalation/escalation-state.js';
+import type { EscalationRunner, EscalationStep } from '../escalation/escalation-runner.js';
+import type { AggregationGroupView } from './dispatcher.js';
+
+export interface GroupEscalationContext {
+  groupKey: string;
+  receiver: string;
+}
+
+export interface GroupEscalationOptions {
+  runner: EscalationRunner<GroupEscalationContext>;
+  clock: Clock;
+  /** Severity label -> policy name (`alerting.severity_policies`). */
+  severityPolicies: () => Readonly<Record<string, string>>;
+  groups: () => readonly AggregationGroupView[];
+  integrationsOf: (receiver: string) => readonly IntegrationTarget[];
+  enqueue: (notifications: readonly Notification[]) => Promise<void>;
+  externalUrl: string;
+  ackUrlFor?: (fingerprint: string) => string | null;
+  onError?: (error: unknown, context: string) => void;
+}
+
+export interface GroupEscalation {
+  /** Looks at every group again: starts, acknowledges or resolves escalations as their alerts say. */
+  sync(): Promise<void>;
+  /** The `notify` of the escalation runner. */
+  notify(target: EscalationTarget, subject: EscalationSubject, step: EscalationStep, context: GroupEscalationContext): Promise<void>;
+}
+
+const severityRank = ['p1', 'critical', 'p2', 'high', 'p3', 'medium', 'warning', 'p4', 'low', 'p5', 'info'];
+const rankOf = (severity: string): number => {
+  const index = severityRank.indexOf(severity.toLowerCase());
+  return index < 0 ? severityRank.length : index;
+};
+
+/** The policy for the most severe firing alert that has one. */
+export function policyForAlerts(alerts: readonly Alert[], mapping: Readonly<Record<string, string>>): string | undefined {
+  const severities = [...new Set(alerts.map((alert) => alert.labels.severity ?? ''))].sort((a, b) => rankOf(a) - rankOf(b));
+  for (const severity of severities) {
+    const policy = policyNameForSeverity(mapping, severity === '' ? undefined : severity);
+    if (policy !== undefined) return policy;
+  }
+  return undefined;
+}
+
+export function createGroupEscalation(options: GroupEscalationOptions): GroupEscalation {
+  const subjectOf = (groupKey: string): EscalationSubject => ({ kind: 'alert-group', id: groupKey });
+  let syncing: Promise<void> = Promise.resolve();
+
+  const syncOnce = async (): Promise<void> => {
+    const nowMs = options.clock.nowMs();
+    const mapping = options.severityPolicies();
+    const live = new Set<string>();
+    for (const group of options.groups()) {
+      const firing = group.alerts.filter((alert) => alert.endsAtMs > nowMs);
+      const subject = subjectOf(group.groupKey);
+      if (firing.length === 0) continue;
+      live.add(group.groupKey);
+      const held = options.runner.get(subject);
+      if (firing.every((alert) => alert.acknowledgedAtMs !== null)) {
+        if (held !== undefined && held.status === 'active') await options.runner.acknowledge(subject, firing[0]?.acknowledgedBy ?? 'unknown');
+        continue;
+      }
+      // Started once the group has been notified, so level 0 never races the first flush.
+      if (held === undefined && group.lastFlushAtMs !== null) {
+        const policy = policyForAlerts(firing, mapping);
+        if (policy !== undefined) await options.runner.start(subject, policy, { groupKey: group.groupKey, receiver: group.receiver });
+      }
+    }
+    for (const view of options.runner.active()) {
+      if (view.subject.kind === 'alert-group' && !live.has(view.subject.id)) await options.runner.resolve(view.subject);
+    }
+  };
+
+  return {
+    sync() {
+      syncing = syncing.then(syncOnce).catch((error: unknown) => options.onError?.(error, 'syncing alert group escalations'));
+      return syncing;
+    },
+    async notify(target, _subject, step, context) {
+      if (!('receiver' in target)) throw new Error(`escalation target ${JSON.stringify(target)} needs on-call schedules and people, which are not configured`);
+      const group = options.groups().find((candidate) => candidate.groupKey === context.groupKey);
+      if (group === undefined) return;
+      const nowMs = options.clock.nowMs();
+      const firing = group.alerts.filter((alert) => alert.endsAtMs > nowMs);
+      const notifications = options.integrationsOf(target.receiver).flatMap((integration) => {
+        const built = buildNotification({
+          integration,
+          groupKey: `${context.groupKey}/escalation`,
+          groupLabels: group.labels,
+          firing,
+          resolved: [],
+          nowMs,
+          flushSequence: 0,
+          externalUrl: options.externalUrl,
+          ackUrlFor: options.ackUrlFor,
+        });
+        return built === undefined ? [] : [{ ...built, idempotencyKey: `${step.idempotencyKey}/${integration.ref.receiver}/${integration.ref.key}/${integration.ref.index}` }];
+      });
+      if (notifications.length > 0) await options.enqueue(notifications);
+
+    },
+  };
+}
