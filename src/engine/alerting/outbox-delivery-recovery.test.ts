@@ -149,6 +149,18 @@ describe('outbox delivery recovery', () => {
     expect((await delivery.stats()).openBreakers).toBe(0);
   });
 
+  it('keeps delivering to other receivers while a failing receiver has more due items than there are slots', async () => {
+    receiver('team-db', () => unavailable);
+    const ops = receiver('ops');
+    const delivery = deliveryOver({ concurrency: 2 });
+    delivery.start();
+    await enqueue(delivery, Array.from({ length: 10 }, (_, index) => notification(`db-${index}`, `g${index}`)));
+    expect(delivery.breakerStates()[0]?.state).toBe('open');
+    await timers.advanceMs(5 * second);
+    await enqueue(delivery, [notification('ops-1', 'o1', 'ops')]);
+    expect(ops.calls.map((call) => [call.key, call.atMs - start])).toEqual([['ops-1', 5 * second]]);
+  });
+
   it('times out a receiver that does not answer, aborting its signal, and retries', async () => {
     let signal: AbortSignal | undefined;
     const team = receiver('team-db', (_note, call, given) => {

@@ -29,6 +29,7 @@ import type { DeliveryFailureReason, DeliveryResult, IntegrationRef, Notifier } 
 import { decideAfterFailure, describeGiveUp, type GiveUpCause, type RetryPolicy } from '../../core/alerting/retry-backoff.js';
 import type { TimerHandle, Timers } from '../timers.js';
 import { createReceiverBreakers, type ReceiverBreakerOptions, type ReceiverBreakerView } from './receiver-breakers.js';
+import { createOutcomeWriter, type OutboxTransaction } from './outcome-writer.js';
 import { sendWithTimeout } from './send-with-timeout.js';
 
 export interface OutboxDeliveryOptions {
@@ -56,7 +57,7 @@ export interface OutboxDeliveryOptions {
    * one fsync for many; without it each outcome is a commit of its own, ~100/s on SQLite with
    * synchronous=FULL). app.ts passes `(work) => store.transaction((r) => work(r.outbox))`.
    */
-  transaction?: <T>(work: (outbox: OutboxRepository) => Promise<T>) => Promise<T>;
+  transaction?: OutboxTransaction;
   /** Look for due items this often even without a kick, ms; default 10 s. */
   pollIntervalMs?: number;
   onDelivered?(item: OutboxItem, atMs: number): void;
@@ -107,47 +108,6 @@ function describeFailure(failure: Failure): string {
 
 function describeRef(ref: IntegrationRef): string {
   return `${ref.receiver}/${ref.key}[${ref.index}]`;
-}
-
-type OutcomeWrite = (outbox: OutboxRepository) => Promise<void>;
-
-/**
- * Group commit of attempt outcomes: the first write goes at once; writes arriving meanwhile wait
- * and then go together in one transaction. Each caller's promise settles when its write has
- * committed (or failed with its batch: those items stay pending and are sent again).
- */
-function createOutcomeWriter(outbox: OutboxRepository, transaction: OutboxDeliveryOptions['transaction']): (write: OutcomeWrite) => Promise<void> {
-  const queued: Array<{ write: OutcomeWrite; resolve: () => void; reject: (error: unknown) => void }> = [];
-  let flushing = false;
-
-  async function flush(): Promise<void> {
-    if (flushing) return;
-    flushing = true;
-    try {
-      while (queued.length > 0) {
-        const batch = queued.splice(0);
-        const run = async (writer: OutboxRepository) => {
-          for (const entry of batch) await entry.write(writer);
-        };
-        try {
-          await (transaction === undefined || batch.length === 1 ? run(outbox) : transaction(run));
-          for (const entry of batch) entry.resolve();
-        } catch (error) {
-          for (const entry of batch) entry.reject(error);
-        }
-      }
-    } finally {
-      flushing = false;
-    }
-  }
-
-  // The first write of a round waits for the round to end (setImmediate, see requestPump), so
-  // the outcomes of every send that finished in it share one commit.
-  return (write) =>
-    new Promise<void>((resolve, reject) => {
-      queued.push({ write, resolve, reject });
-      if (queued.length === 1) setImmediate(() => void flush());
-    });
 }
 
 export function createOutboxDelivery(options: OutboxDeliveryOptions): OutboxDelivery {
