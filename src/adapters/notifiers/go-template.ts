@@ -5,11 +5,12 @@
  * `len`, `index`, `eq` ...), variables (`{{ range $name, $value := .CommonLabels }}`,
  * `{{ $first := index .Alerts 0 }}`), `{{- trim -}}` markers, comments and
  * `{{ template "slack.default.title" . }}` (resolved to sre-monitor's default text). Missing map
- * keys render empty, as Alertmanager sets `missingkey=zero`. Anything else (custom template
- * files, `define`, methods with arguments)
+ * keys render empty, as Alertmanager sets `missingkey=zero`. `match` and `reReplaceAll` use
+ * re2js (Go's RE2 syntax). Anything else (custom template files, `define`, methods with arguments)
  * throws a TemplateError, and the caller sends the default text instead: a template problem
  * never drops a notification.
  */
+import { RE2JS } from 're2js';
 
 export class TemplateError extends Error {
   readonly code = 'TEMPLATE';
@@ -251,7 +252,18 @@ function lengthOf(value: unknown): number {
   throw new TemplateError('len of a value that has no length');
 }
 
+/** Go RE2 syntax, unanchored like Go's regexp; linear time, so a template cannot hang a send. */
+function compileRegex(pattern: unknown): RE2JS {
+  try {
+    return RE2JS.compile(stringify(pattern));
+  } catch (error) {
+    throw new TemplateError(`bad regular expression ${JSON.stringify(stringify(pattern))}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
 const functions: Record<string, (...args: unknown[]) => unknown> = {
+  match: (pattern, text) => compileRegex(pattern).test(stringify(text)),
+  reReplaceAll: (pattern, replacement, text) => compileRegex(pattern).matcher(stringify(text)).replaceAll(stringify(replacement)),
   toUpper: (text) => stringify(text).toUpperCase(),
   toLower: (text) => stringify(text).toLowerCase(),
   title: (text) => stringify(text).replace(/(^|[^\p{L}\p{N}'])(\p{L})/gu, (_all, before: string, letter: string) => before + letter.toUpperCase()),
