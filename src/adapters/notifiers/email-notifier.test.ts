@@ -67,6 +67,12 @@ describe('email_configs over a real SMTP server', () => {
     expect(result.ok ? '' : result.message).toContain(message);
   });
 
+  it('counts a message accepted for some recipients as delivered', async () => {
+    smtp.refuseNextRecipient(550, 'No such user');
+    expect(await send(buildOne('email_configs', entry()))).toEqual({ ok: true });
+    expect(smtp.messages[0]?.envelopeTo).toEqual(['lead@example.com']);
+  });
+
   it('reports wrong credentials as a non-retryable auth failure', async () => {
     const built = buildOne('email_configs', { ...entry(), auth_password: 'wrong' });
     expect(await send(built)).toMatchObject({ ok: false, retryable: false, reason: 'auth' });

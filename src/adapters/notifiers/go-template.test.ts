@@ -23,6 +23,8 @@ describe('renderGoTemplate (Alertmanager template subset)', () => {
     ['{{ .CommonLabels.Names | join "," }}', 'alertname,instance,service,severity'],
     ['{{ index .CommonLabels "service" }}', 'checkout'],
     ['{{ title "checkout api" }}', 'Checkout Api'],
+    ['{{ reReplaceAll "(.+):(\\\\d+)" "$1" .CommonLabels.instance }}', 'api-1'],
+    ['{{ if match "^api-[[:digit:]]" .CommonLabels.instance }}yes{{ end }}', 'yes'],
     ['{{ printf "%s=%d" "n" 3 }}', 'n=3'],
     ['a  {{- " b " -}}  c', 'a b c'],
     ['{{/* a comment */}}x', 'x'],
@@ -30,6 +32,12 @@ describe('renderGoTemplate (Alertmanager template subset)', () => {
     ['{{ (index .Alerts 0).Labels.instance }}', 'api-1:9100'],
     ['{{ $.ExternalURL }}{{ range .Alerts }}{{ $.Receiver }}{{ end }}', 'https://sre.example.comteam-checkoutteam-checkout'],
     ['{{ range .Alerts.Firing }}{{ .AckURL }}{{ end }}', 'https://sre.example.com/ack/abc.def'],
+    ['{{ range $name, $value := .GroupLabels }}{{ $name }}={{ $value }}{{ end }}', 'alertname=HighLatency'],
+    ['{{ range $i, $a := .Alerts }}{{ $i }}:{{ $a.Status }} {{ end }}', '0:firing 1:resolved '],
+    ['{{ range $a := .Alerts.Firing }}{{ $a.Labels.instance }}{{ end }}', 'api-1:9100'],
+    ['{{ $first := index .Alerts 0 }}{{ $first.Labels.instance }}', 'api-1:9100'],
+    ['{{ with $s := .CommonLabels.severity }}{{ $s }}{{ end }}', 'critical'],
+    ['{{ range .Alerts }}{{ range .Labels.SortedPairs }}{{ .Name }}={{ .Value }},{{ end }};{{ end }}', 'alertname=HighLatency,instance=api-1:9100,service=checkout,severity=critical,;alertname=HighLatency,instance=api-2:9100,;'],
   ])('%s -> %j', (source, expected) => {
     const named = (name: string) => (name === 'slack.default.title' ? '[FIRING:1] HighLatency (api-1:9100 checkout critical)' : undefined);
     expect(renderGoTemplate(source, data, named)).toBe(expected);
@@ -40,7 +48,9 @@ describe('renderGoTemplate (Alertmanager template subset)', () => {
     ['{{ if .Status }}x', 'missing {{end}}'],
     ['{{ end }}', 'unexpected {{end}}'],
     ['{{ nosuch .Status }}', 'function "nosuch" not defined'],
-    ['{{ $x := 1 }}', 'unexpected'],
+    ['{{ $x = 1 }}', 'unexpected'],
+    ['{{ match "(" "x" }}', 'bad regular expression'],
+    ['{{ if .Status }}{{ $x := 1 }}{{ end }}{{ $x }}', 'undefined variable $x'],
     ['{{ .Status.Foo }}', "can't evaluate field Foo"],
     ['{{ template "custom.title" . }}', 'template "custom.title" not defined'],
     ['{{ define "x" }}{{ end }}', 'not supported'],

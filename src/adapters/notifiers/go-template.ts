@@ -2,12 +2,15 @@
  * A subset of Go's text/template, enough for the titles and texts found in alertmanager.yml
  * files: `{{ .CommonLabels.alertname }}`, `{{ range .Alerts.Firing }}...{{ end }}`, `if` /
  * `else if` / `else` / `with`, pipelines with Alertmanager's functions (`toUpper`, `join`,
- * `len`, `index`, `eq` ...), `{{- trim -}}` markers, comments and `{{ template "slack.default.title" . }}`
- * (resolved to sre-monitor's default text). Missing map keys render empty, as Alertmanager sets
- * `missingkey=zero`. Anything else (variables, custom template files, methods with arguments)
+ * `len`, `index`, `eq` ...), variables (`{{ range $name, $value := .CommonLabels }}`,
+ * `{{ $first := index .Alerts 0 }}`), `{{- trim -}}` markers, comments and
+ * `{{ template "slack.default.title" . }}` (resolved to sre-monitor's default text). Missing map
+ * keys render empty, as Alertmanager sets `missingkey=zero`. `match` and `reReplaceAll` use
+ * re2js (Go's RE2 syntax). Anything else (custom template files, `define`, methods with arguments)
  * throws a TemplateError, and the caller sends the default text instead: a template problem
  * never drops a notification.
  */
+import { RE2JS } from 're2js';
 
 export class TemplateError extends Error {
   readonly code = 'TEMPLATE';
@@ -18,7 +21,8 @@ export class TemplateError extends Error {
 }
 
 type Arg =
-  | { kind: 'field'; fromRoot: boolean; path: string[] }
+  /** `variable` null is dot; `$` is the root. */
+  | { kind: 'field'; variable: string | null; path: string[] }
   | { kind: 'literal'; value: string | number | boolean }
   | { kind: 'function'; name: string }
   | { kind: 'pipe'; pipe: Pipe; path: string[] };
@@ -26,7 +30,8 @@ type Pipe = Arg[][];
 type Node =
   | { type: 'text'; text: string }
   | { type: 'output'; pipe: Pipe }
-  | { type: 'if' | 'range' | 'with'; pipe: Pipe; body: Node[]; otherwise: Node[] }
+  | { type: 'if' | 'range' | 'with'; pipe: Pipe; body: Node[]; otherwise: Node[]; names: string[] }
+  | { type: 'assign'; name: string; pipe: Pipe }
   | { type: 'template'; name: string };
 
 /** Named templates a `{{ template "name" . }}` may call, already rendered. */
@@ -78,7 +83,7 @@ function findClose(source: string, from: number): number {
   throw new TemplateError('unclosed action (missing "}}")');
 }
 
-const tokenPattern = /\s*("(?:[^"\\]|\\.)*"|`[^`]*`|\||\(|\)|\$?(?:\.[A-Za-z0-9_]+)+|\.|\$|-?\d+(?:\.\d+)?|[A-Za-z_][A-Za-z0-9_]*|\S)/y;
+const tokenPattern = /\s*("(?:[^"\\]|\\.)*"|`[^`]*`|\||\(|\)|\$[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z0-9_]+)*|\$?(?:\.[A-Za-z0-9_]+)+|\.|\$|:=|-?\d+(?:\.\d+)?|[A-Za-z_][A-Za-z0-9_]*|\S)/y;
 
 function tokenize(action: string): string[] {
   const tokens: string[] = [];
@@ -102,12 +107,14 @@ function parseArg(token: string, rest: string[]): Arg {
   if (token.startsWith('`')) return { kind: 'literal', value: token.slice(1, -1) };
   if (/^-?\d/.test(token)) return { kind: 'literal', value: Number(token) };
   if (token === 'true' || token === 'false') return { kind: 'literal', value: token === 'true' };
-  if (token === '.' || token === '$') return { kind: 'field', fromRoot: token === '$', path: [] };
-  if (token.startsWith('.') || token.startsWith('$.')) {
-    return { kind: 'field', fromRoot: token.startsWith('$'), path: token.replace(/^\$/, '').split('.').slice(1) };
+  if (token === '.') return { kind: 'field', variable: null, path: [] };
+  if (token.startsWith('.')) return { kind: 'field', variable: null, path: token.split('.').slice(1) };
+  if (token.startsWith('$')) {
+    const [variable = '$', ...path] = token.split('.');
+    return { kind: 'field', variable, path };
   }
   if (/^[A-Za-z_]/.test(token)) return { kind: 'function', name: token };
-  throw new TemplateError(`unexpected ${JSON.stringify(token)} (variables and assignments are not supported)`);
+  throw new TemplateError(`unexpected ${JSON.stringify(token)} (only := declarations are supported)`);
 }
 
 /** Consumes tokens up to `until` (or the end) into a pipeline. */
@@ -137,7 +144,9 @@ function parseNodes(segments: Segment[], stops: string[]): { nodes: Node[]; stop
     const tokens = tokenize(segment.action);
     const keyword = tokens[0] ?? '';
     if (stops.includes(keyword)) return { nodes, stop: keyword, stopRest: tokens.slice(1) };
+    const declared = splitDeclaration(tokens);
     if (keyword === 'if' || keyword === 'range' || keyword === 'with') nodes.push(parseBlock(keyword, tokens.slice(1), segments));
+    else if (declared !== undefined && declared.names.length === 1) nodes.push({ type: 'assign', name: declared.names[0] as string, pipe: parsePipe(declared.rest) });
     else if (keyword === 'template') nodes.push(parseTemplateCall(tokens.slice(1)));
     else if (keyword === 'end' || keyword === 'else') throw new TemplateError(`unexpected {{${keyword}}}`);
     else if (['define', 'block', 'break', 'continue'].includes(keyword)) throw new TemplateError(`{{${keyword}}} is not supported`);
@@ -147,7 +156,20 @@ function parseNodes(segments: Segment[], stops: string[]): { nodes: Node[]; stop
   return { nodes, stop: undefined, stopRest: [] };
 }
 
-function parseBlock(type: 'if' | 'range' | 'with', tokens: string[], segments: Segment[]): Node {
+/** `$x := pipeline` or `$i, $e := pipeline`: the declared names and the pipeline tokens. */
+function splitDeclaration(tokens: string[]): { names: string[]; rest: string[] } | undefined {
+  const at = tokens.indexOf(':=');
+  if (at !== 1 && at !== 3) return undefined;
+  const names = at === 1 ? [tokens[0]] : [tokens[0], tokens[2]];
+  if (at === 3 && tokens[1] !== ',') return undefined;
+  if (!names.every((name) => name !== undefined && /^\$[A-Za-z_][A-Za-z0-9_]*$/.test(name))) return undefined;
+  return { names: names as string[], rest: tokens.slice(at + 1) };
+}
+
+function parseBlock(type: 'if' | 'range' | 'with', blockTokens: string[], segments: Segment[]): Node {
+  const declared = splitDeclaration(blockTokens);
+  if (declared !== undefined && type !== 'range' && declared.names.length !== 1) throw new TemplateError(`{{${type}}} declares one variable`);
+  const tokens = declared?.rest ?? blockTokens;
   if (tokens.length === 0) throw new TemplateError(`{{${type}}} needs a value`);
   const body = parseNodes(segments, ['end', 'else']);
   let otherwise: Node[] = [];
@@ -157,7 +179,7 @@ function parseBlock(type: 'if' | 'range' | 'with', tokens: string[], segments: S
       otherwise = [parseBlock(body.stopRest[0], body.stopRest.slice(1), segments)];
     } else otherwise = parseNodes(segments, ['end']).nodes;
   }
-  return { type, pipe: parsePipe(tokens), body: body.nodes, otherwise };
+  return { type, pipe: parsePipe(tokens), body: body.nodes, otherwise, names: declared?.names ?? [] };
 }
 
 function parseTemplateCall(tokens: string[]): Node {
@@ -167,9 +189,15 @@ function parseTemplateCall(tokens: string[]): Node {
 }
 
 interface Scope {
-  root: unknown;
   dot: unknown;
+  /** `$` (the root) and declared variables; a block gets a copy, so its declarations end with it. */
+  vars: Map<string, unknown>;
   named: NamedTemplates;
+}
+
+function variable(scope: Scope, name: string): unknown {
+  if (!scope.vars.has(name)) throw new TemplateError(`undefined variable ${name}`);
+  return scope.vars.get(name);
 }
 
 function sortedPairs(map: Record<string, unknown>): Array<{ Name: string; Value: unknown }> {
@@ -224,7 +252,18 @@ function lengthOf(value: unknown): number {
   throw new TemplateError('len of a value that has no length');
 }
 
+/** Go RE2 syntax, unanchored like Go's regexp; linear time, so a template cannot hang a send. */
+function compileRegex(pattern: unknown): RE2JS {
+  try {
+    return RE2JS.compile(stringify(pattern));
+  } catch (error) {
+    throw new TemplateError(`bad regular expression ${JSON.stringify(stringify(pattern))}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
 const functions: Record<string, (...args: unknown[]) => unknown> = {
+  match: (pattern, text) => compileRegex(pattern).test(stringify(text)),
+  reReplaceAll: (pattern, replacement, text) => compileRegex(pattern).matcher(stringify(text)).replaceAll(stringify(replacement)),
   toUpper: (text) => stringify(text).toUpperCase(),
   toLower: (text) => stringify(text).toLowerCase(),
   title: (text) => stringify(text).replace(/(^|[^\p{L}\p{N}'])(\p{L})/gu, (_all, before: string, letter: string) => before + letter.toUpperCase()),
@@ -254,7 +293,7 @@ function evalArg(arg: Arg, scope: Scope): unknown {
   if (arg.kind === 'literal') return arg.value;
   if (arg.kind === 'pipe') return arg.path.reduce((value, name) => field(value, name), evalPipe(arg.pipe, scope));
   if (arg.kind === 'function') return callFunction(arg.name, [], scope);
-  return arg.path.reduce((value, name) => field(value, name), arg.fromRoot ? scope.root : scope.dot);
+  return arg.path.reduce((value, name) => field(value, name), arg.variable === null ? scope.dot : variable(scope, arg.variable));
 }
 
 function callFunction(name: string, args: unknown[], _scope: Scope): unknown {
@@ -286,6 +325,7 @@ function renderNodes(nodes: Node[], scope: Scope): string {
   for (const node of nodes) {
     if (node.type === 'text') out += node.text;
     else if (node.type === 'output') out += stringify(evalPipe(node.pipe, scope));
+    else if (node.type === 'assign') scope.vars.set(node.name, evalPipe(node.pipe, scope));
     else if (node.type === 'template') {
       const text = scope.named(node.name);
       if (text === undefined) throw new TemplateError(`template ${JSON.stringify(node.name)} not defined`);
@@ -295,18 +335,32 @@ function renderNodes(nodes: Node[], scope: Scope): string {
   return out;
 }
 
+function child(scope: Scope, dot: unknown, bindings: Array<[string | undefined, unknown]> = []): Scope {
+  const vars = new Map(scope.vars);
+  for (const [name, value] of bindings) if (name !== undefined) vars.set(name, value);
+  return { ...scope, dot, vars };
+}
+
 function renderBlock(node: Extract<Node, { type: 'if' | 'range' | 'with' }>, scope: Scope): string {
   const value = evalPipe(node.pipe, scope);
-  if (!truthy(value)) return renderNodes(node.otherwise, scope);
-  if (node.type === 'if') return renderNodes(node.body, scope);
-  if (node.type === 'with') return renderNodes(node.body, { ...scope, dot: value });
-  const items = Array.isArray(value) ? value : typeof value === 'object' && value !== null ? sortedPairs(value as Record<string, unknown>).map((pair) => pair.Value) : null;
-  if (items === null) throw new TemplateError(`range can't iterate over ${stringify(value)}`);
-  return items.map((item) => renderNodes(node.body, { ...scope, dot: item })).join('');
+  if (!truthy(value)) return renderNodes(node.otherwise, child(scope, scope.dot));
+  if (node.type === 'if') return renderNodes(node.body, child(scope, scope.dot, [[node.names[0], value]]));
+  if (node.type === 'with') return renderNodes(node.body, child(scope, value, [[node.names[0], value]]));
+  let entries: Array<[unknown, unknown]>;
+  if (Array.isArray(value)) entries = value.map((item, index) => [index, item]);
+  else if (typeof value === 'object' && value !== null) entries = sortedPairs(value as Record<string, unknown>).map((pair) => [pair.Name, pair.Value]);
+  else throw new TemplateError(`range can't iterate over ${stringify(value)}`);
+  // `range $e := X` binds the element; `range $k, $e := X` the key (or index) and the element.
+  return entries
+    .map(([key, item]) => {
+      const bindings: Array<[string | undefined, unknown]> = node.names.length === 2 ? [[node.names[0], key], [node.names[1], item]] : [[node.names[0], item]];
+      return renderNodes(node.body, child(scope, item, bindings));
+    })
+    .join('');
 }
 
 /** Renders `source` with `data` as dot; throws TemplateError on anything it cannot do. */
 export function renderGoTemplate(source: string, data: unknown, named: NamedTemplates = () => undefined): string {
   const { nodes } = parseNodes(splitSegments(source), []);
-  return renderNodes(nodes, { root: data, dot: data, named });
+  return renderNodes(nodes, { dot: data, vars: new Map([['$', data]]), named });
 }

@@ -69,6 +69,20 @@ function hostOf(url: string): string {
   }
 }
 
+/**
+ * fetch refuses URLs with credentials (`https://user:pass@host/`), which Alertmanager accepts
+ * and sends as basic auth: do the same, unless `http_config` already set an Authorization.
+ * Throws on an unparsable URL.
+ */
+function moveUserInfoToHeader(text: string, headers: Record<string, string>): string {
+  const url = new URL(text);
+  if (url.username === '' && url.password === '') return text;
+  headers.authorization ??= `Basic ${Buffer.from(`${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`).toString('base64')}`;
+  url.username = '';
+  url.password = '';
+  return url.href;
+}
+
 /** POSTs the request and maps the outcome; never throws. */
 export async function postToReceiver(request: OutgoingRequest, context: NotifierContext, signal: AbortSignal): Promise<DeliveryResult> {
   let url: string;
@@ -76,7 +90,7 @@ export async function postToReceiver(request: OutgoingRequest, context: Notifier
   try {
     url = await resolveSecret(request.url, context);
     if (request.auth !== undefined) headers.authorization = await authorizationHeader(request.auth, context);
-    new URL(url);
+    url = moveUserInfoToHeader(url, headers);
   } catch (error) {
     return configFailure(error instanceof SecretFileError ? error.message : 'the receiver URL is not a valid URL');
   }

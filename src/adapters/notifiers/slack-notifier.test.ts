@@ -81,6 +81,12 @@ describe('slack_configs payloads', () => {
     expect(blocks.some((block) => block.type === 'context' && JSON.stringify(block).includes('60 more alert(s)'))).toBe(true);
   });
 
+  it('renders channel and username templates', async () => {
+    const receiver = await startNotificationReceiver(servers, 'slack');
+    await send(buildOne('slack_configs', { api_url: receiver.url, channel: '#{{ .CommonLabels.service }}-alerts', username: '{{ .Receiver }}' }));
+    expect(receiver.requests[0]?.parsed).toMatchObject({ channel: '#checkout-alerts', username: 'team-checkout' });
+  });
+
   it('uses global.slack_api_url when the entry has no api_url', async () => {
     const receiver = await startNotificationReceiver(servers, 'slack');
     const built = buildOne('slack_configs', { channel: '#ops' }, { global: { slack_api_url: receiver.url } });

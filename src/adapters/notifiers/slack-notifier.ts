@@ -98,9 +98,12 @@ export function slackMessage(notification: Notification, settings: SlackSettings
   if (buttons !== undefined) blocks.push(buttons);
   const footer = render(settings.footer, '', 'footer');
   if (footer !== '') blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: truncate(footer, 3000) }] });
+  // Alertmanager renders these as templates too (`channel: '#{{ .CommonLabels.team }}'`).
+  const channel = render(settings.channel, settings.channel, 'channel');
+  const username = render(settings.username, settings.username, 'username');
   return {
-    ...(settings.channel === '' ? {} : { channel: settings.channel }),
-    ...(settings.username === '' ? {} : { username: settings.username }),
+    ...(channel === '' ? {} : { channel }),
+    ...(username === '' ? {} : { username }),
     ...(settings.iconEmoji === '' ? {} : { icon_emoji: settings.iconEmoji }),
     ...(settings.iconUrl === '' ? {} : { icon_url: settings.iconUrl }),
     ...(settings.linkNames ? { link_names: true } : {}),

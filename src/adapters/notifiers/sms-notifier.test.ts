@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createLocalServers } from '../../../test/support/local-servers.js';
 import { startNotificationReceiver } from '../../../test/support/notification-receivers.js';
 import { registerHttpNotifierCases } from './http-notifier-cases.contract.js';
-import { baseAlert, baseNotification, buildOne, send } from './notifier-builders.contract.js';
+import { baseAlert, baseNotification, buildOne, resolvedNotification, send } from './notifier-builders.contract.js';
 
 const account = { account_sid: 'AC0123', auth_token: 'tok-secret', from: '+15550100' };
 
@@ -24,6 +24,21 @@ describe('sms_configs', () => {
       From: '+15550100',
       Body: '[FIRING:1] HighLatency (api-1:9100 checkout critical) - p99 latency above 500 ms - service=checkout instance=api-1:9100 - since 2026-01-01 10:00:00 UTC - Ack: https://sre.example.com/ack/abc.def',
     });
+  });
+
+  it('says RESOLVED without an ack link when resolved (with send_resolved: true)', async () => {
+    const receiver = await startNotificationReceiver(servers, 'sms');
+    const built = buildOne('sms_configs', { url: receiver.url, ...account, to: '+15550111', send_resolved: true });
+    expect(built.integration.sendResolved).toBe(true);
+    await send(built, resolvedNotification());
+    expect((receiver.requests[0]?.parsed as Record<string, string>).Body).toBe('[RESOLVED] HighLatency (api-1:9100 checkout critical) - p99 latency above 500 ms - service=checkout instance=api-1:9100');
+  });
+
+  it('renders a message template', async () => {
+    const receiver = await startNotificationReceiver(servers, 'sms');
+    const built = buildOne('sms_configs', { url: receiver.url, ...account, to: '+15550111', message: '{{ .CommonLabels.alertname }} {{ .Status }}\non {{ .CommonLabels.service }}' });
+    await send(built);
+    expect((receiver.requests[0]?.parsed as Record<string, string>).Body).toBe('HighLatency firing on checkout');
   });
 
   it('cuts the body to 1600 characters', async () => {

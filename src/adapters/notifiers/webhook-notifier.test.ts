@@ -107,6 +107,13 @@ describe('webhook_configs payloads', () => {
     expect(receiver.requests.map((request) => request.headers.authorization)).toEqual(['Bearer tok-1', `Basic ${Buffer.from('am:pw').toString('base64')}`]);
   });
 
+  it('sends credentials in the URL as basic auth, as Alertmanager does', async () => {
+    const receiver = await startNotificationReceiver(servers, 'webhook');
+    const url = receiver.url.replace('http://', 'http://am%40x:p%3Aw@');
+    expect(await send(buildOne('webhook_configs', { url }))).toMatchObject({ ok: true });
+    expect(receiver.requests[0]?.headers.authorization).toBe(`Basic ${Buffer.from('am@x:p:w').toString('base64')}`);
+  });
+
   it('reads url_file and signing_secret_file when sending', async () => {
     const receiver = await startNotificationReceiver(servers, 'webhook', { signingSecret: 'from-file' });
     const files: Record<string, string> = { '/run/secrets/url': receiver.url, '/run/secrets/sign': 'from-file' };
