@@ -7,7 +7,9 @@
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { buildReceiverNotifiers } from '../adapters/notifiers/index.js';
 import { readAlertmanagerConfig, type AlertmanagerConfig } from '../core/alerting/alertmanager-config.js';
+import type { ConfigPathProblem, PathSegment } from '../core/alerting/config-reader.js';
 import { readPlainYaml } from '../core/alerting/alertmanager-yaml.js';
 import { alertRuleSpecsFromDocuments } from '../core/alerting/rules/rule-spec.js';
 import { checkEscalationTargets, escalationConfigFromDocument } from '../core/escalation/escalation-document.js';
@@ -79,11 +81,18 @@ async function loadAlertmanagerPart(raw: RawConfig, tree: SourceNode, cwd: strin
     const yaml = readPlainYaml(text);
     if (yaml.problems.length > 0) return { files: [file], problems: yaml.problems.map((problem) => ({ file: display, ...problem })) };
     const result = readAlertmanagerConfig(yaml.value);
-    const problems = result.problems.map((problem) => ({ file: display, ...yaml.locate(problem.path), path: formatPath(problem.path), message: problem.message }));
+    const problems = [...result.problems, ...receiverProblems(result.config, [])].map((problem) => ({ file: display, ...yaml.locate(problem.path), path: formatPath(problem.path), message: problem.message }));
     return { alertmanager: result.config, files: [file], problems };
   }
   const value = inline.length === 0 ? defaultAlertmanagerValue : Object.fromEntries(inline.map((key) => [key, section[key]]));
   const result = readAlertmanagerConfig(value, ['alerting']);
-  const problems = result.problems.map((problem) => ({ ...locate(tree, problem.path), path: formatPath(problem.path), message: problem.message }));
+  const problems = [...result.problems, ...receiverProblems(result.config, ['alerting'])].map((problem) => ({ ...locate(tree, problem.path), path: formatPath(problem.path), message: problem.message }));
   return { alertmanager: result.config, files: [], problems };
+}
+
+/** Integration settings (urls, keys, unsupported kinds), checked by building the notifiers once. */
+function receiverProblems(config: AlertmanagerConfig | undefined, basePath: PathSegment[]): ConfigPathProblem[] {
+  if (config === undefined) return [];
+  const built = buildReceiverNotifiers(config.receivers, { basePath: [...basePath, 'receivers'], global: config.global, timeoutMs: 10_000, clock: { nowMs: () => 0 }, userAgent: 'sre-monitor' });
+  return built.problems;
 }

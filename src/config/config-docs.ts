@@ -257,7 +257,7 @@ alerting:                      # docs/alerting.md; Alertmanager's own syntax for
     breaker_open_for: 1m
     fallback_receiver: team-slack   # told when another receiver keeps failing
     retention: 7d
-  ack_links: { secret: change-me-to-32-random-bytes, ttl: 24h }   # better: a \${file:...} secret
+  ack_links: { secret: change-me-to-at-least-32-random-characters, ttl: 24h }   # better: a \${file:...} secret
   retention: 7d
   monitor_alerts: { enabled: true, severity: P2 }
   slo_alerts: true
