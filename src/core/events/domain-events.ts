@@ -114,6 +114,10 @@ export interface DomainEventPayloads {
   'silence.created': SilenceEvent;
   'silence.updated': SilenceEvent;
   'silence.expired': SilenceEvent;
+  'alert.escalated': { groupKey: string; receiver: string; policy: string; level: number; round: number };
+  'notification.dead': { id: number; receiver: string; reason: string; error: string };
+  'receiver.failing': { receiver: string; error: string };
+  'receiver.recovered': { receiver: string; error: string };
 }
 
 export type DomainEventType = keyof DomainEventPayloads;
@@ -161,4 +165,8 @@ export const domainEventTypes: readonly DomainEventType[] = [
   'silence.created',
   'silence.updated',
   'silence.expired',
+  'alert.escalated',
+  'notification.dead',
+  'receiver.failing',
+  'receiver.recovered',
 ];
