@@ -37,6 +37,11 @@ describe('Go number formatting', () => {
   it('prints %e and %f like Go', () => {
     expect(formatGoE(1234.5678, 2)).toBe('1.23e+03');
     expect(formatGoE(0, 1)).toBe('0.0e+00');
+    // strconv.FormatFloat(v, 'e', -1, 64), the alert value in Prometheus' /api/v1/rules and /api/v1/alerts
+    expect(formatGoE(900, null)).toBe('9e+02');
+    expect(formatGoE(1234.5, null)).toBe('1.2345e+03');
+    expect(formatGoE(0.15, null)).toBe('1.5e-01');
+    expect(formatGoE(0, null)).toBe('0e+00');
     expect(formatGoF(3.14159, 2)).toBe('3.14');
     expect(formatGoF(-0.001, 2)).toBe('0.00');
   });

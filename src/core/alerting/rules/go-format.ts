@@ -72,9 +72,15 @@ export function formatGoG(value: number, precision: number | null = null): strin
   return fixedForm(decimal, Math.max(prec - decimal.point, 0));
 }
 
-/** Go's `%.Ne` (`%e` is `%.6e`). */
-export function formatGoE(value: number, precision = 6): string {
-  return specialValue(value) ?? exponentForm(decimalOf(value, precision + 1), precision);
+/** Go's `%.Ne` (`%e` is `%.6e`); precision null is strconv's shortest 'e' form (`9e+02`, `1.5e-01`). */
+export function formatGoE(value: number, precision: number | null = 6): string {
+  const special = specialValue(value);
+  if (special !== null) return special;
+  if (precision === null) {
+    const decimal = decimalOf(value, null);
+    return exponentForm(decimal, Math.max(0, decimal.digits.length - 1));
+  }
+  return exponentForm(decimalOf(value, precision + 1), precision);
 }
 
 /** Go's `%.Nf` (`%f` is `%.6f`). */
