@@ -47,7 +47,6 @@ describe("Prometheus' /api/v1/rules shape", () => {
       alerts: [{ labels: { alertname: 'Slow', monitor: 'api', severity: 'page' }, annotations: { summary: '900' }, state: 'pending', activeAt: '2026-01-01T00:01:00.000Z', value: '9e+02' }],
       state: 'pending',
       health: 'ok',
-      lastError: '',
       evaluationTime: 0,
       lastEvaluation: '2026-01-01T00:01:00.000Z',
     });

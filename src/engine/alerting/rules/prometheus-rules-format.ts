@@ -28,7 +28,8 @@ export interface PrometheusAlertingRuleJson {
   alerts: PrometheusRuleAlertJson[];
   state: 'inactive' | 'pending' | 'firing';
   health: 'unknown' | 'ok' | 'err';
-  lastError: string;
+  /** Left out when there is none, as Prometheus does. */
+  lastError?: string;
   evaluationTime: number;
   lastEvaluation: string;
 }
@@ -70,7 +71,7 @@ export function prometheusRuleGroups(statuses: readonly RuleStatus[]): { groups:
 }
 
 function ruleJson(status: RuleStatus): PrometheusAlertingRuleJson {
-  return {
+  const json: PrometheusAlertingRuleJson = {
     type: 'alerting',
     name: status.name,
     query: formatRuleExpression(status.spec.expr),
@@ -86,8 +87,9 @@ function ruleJson(status: RuleStatus): PrometheusAlertingRuleJson {
     }),
     state: status.state,
     health: status.health,
-    lastError: status.lastError ?? '',
     evaluationTime: (status.lastEvaluationDurationMs ?? 0) / 1000,
     lastEvaluation: iso(status.lastEvaluationAtMs),
   };
+  if (status.lastError !== null) json.lastError = status.lastError;
+  return json;
 }
