@@ -50,7 +50,9 @@ function corpus(count: number): Scenario[] {
       values: Array.from({ length: steps }, (): Value => {
         const roll = next();
         if (roll < 0.1) return 'stale';
-        return roll < 0.55 ? 100 + Math.floor(next() * 400) : 501 + Math.floor(next() * 2000) / 4;
+        if (roll < 0.55) return 100 + Math.floor(next() * 400);
+        // Above the threshold, from just above to large, with fractions that print in several ways.
+        return pick([501 + Math.floor(next() * 2000) / 4, 1234567.5, 999999.999, 1e9 + 0.5, 86461.125, 3e15]);
       }),
     })),
   }));
@@ -64,7 +66,11 @@ function specOf(scenario: Scenario): AlertRuleSpec {
     keepFiringForMs: scenario.keepFiringMinutes * minuteMs,
     intervalMs: minuteMs,
     labels: { severity: 'page' },
-    annotations: { summary: '{{ $labels.monitor }} at {{ $value }} ({{ humanize $value }})' },
+    annotations: {
+      summary: '{{ $labels.monitor }} at {{ $value }} ({{ humanize $value }})',
+      details: '{{ $value | humanizePercentage }} {{ humanizeDuration $value }} {{ humanize1024 $value }} {{ printf "%.3f|%8.1f|%g|%e|%d" $value $value $value $value 7 }}',
+      names: '{{ .Labels.monitor | toUpper }} {{ title "hello world" }} {{ .Value }} [{{ $labels.nothing }}] {{ index $labels "monitor" }}',
+    },
   };
 }
 
