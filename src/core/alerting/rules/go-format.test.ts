@@ -37,8 +37,23 @@ describe('Go number formatting', () => {
   it('prints %e and %f like Go', () => {
     expect(formatGoE(1234.5678, 2)).toBe('1.23e+03');
     expect(formatGoE(0, 1)).toBe('0.0e+00');
+    // strconv.FormatFloat(v, 'e', -1, 64), the alert value in Prometheus' /api/v1/rules and /api/v1/alerts
+    expect(formatGoE(900, null)).toBe('9e+02');
+    expect(formatGoE(1234.5, null)).toBe('1.2345e+03');
+    expect(formatGoE(0.15, null)).toBe('1.5e-01');
+    expect(formatGoE(0, null)).toBe('0e+00');
     expect(formatGoF(3.14159, 2)).toBe('3.14');
-    expect(formatGoF(-0.001, 2)).toBe('0.00');
+    expect(formatGoF(-0.001, 2)).toBe('-0.00');
+    // exact halves go to even, as in Go; JavaScript's toFixed would give 0.13 and 3
+    expect(formatGoF(0.125, 2)).toBe('0.12');
+    expect(formatGoF(0.375, 2)).toBe('0.38');
+    expect(formatGoF(2.5, 0)).toBe('2');
+    expect(formatGoF(0.5, 0)).toBe('0');
+    expect(formatGoF(0.6, 0)).toBe('1');
+    expect(formatGoF(9.999, 2)).toBe('10.00');
+    expect(formatGoF(0.001, 1)).toBe('0.0');
+    expect(formatGoF(1e21, 1)).toBe('1000000000000000000000.0');
+    expect(formatGoG(12345, 4)).toBe('1.234e+04');
   });
 });
 

@@ -2,8 +2,7 @@
  * Numbers printed the way Prometheus' Go templates print them, so a summary written for
  * Prometheus reads the same here: `{{ $value }}` is Go's `%v` of a float64 (`1.234567e+06`,
  * `0.5`), and the humanize functions are Prometheus' own (template/template.go), built on `%.4g`.
- * Known difference: at exact decimal ties Go rounds half to even and JavaScript half up
- * (`%.2f` of 0.125), which only shows in the last printed digit.
+ * Rounding is Go's: half up, and an exact decimal half to even (`%.2f` of 0.125 is `0.12`).
  */
 
 interface Decimal {
@@ -14,14 +13,53 @@ interface Decimal {
   point: number;
 }
 
-function decimalOf(value: number, significant: number | null): Decimal {
+/**
+ * The value's decimal digits, exact for every double whose expansion has at most 100
+ * significant digits (`toExponential(99)` rounds only beyond that), which covers every case
+ * where a tie at the cut can happen.
+ */
+function exactDecimal(value: number): Decimal {
   const negative = value < 0 || Object.is(value, -0);
   const magnitude = Math.abs(value);
   if (magnitude === 0) return { negative, digits: '', point: 0 };
-  const text = significant === null ? magnitude.toExponential() : magnitude.toExponential(Math.max(0, significant - 1));
-  const [mantissa = '0', exponent = '0'] = text.split('e');
-  const digits = mantissa.replace('.', '').replace(/0+$/, '');
-  return { negative, digits, point: Number(exponent) + 1 };
+  const [mantissa = '0', exponent = '0'] = magnitude.toExponential(99).split('e');
+  return { negative, digits: mantissa.replace('.', '').replace(/0+$/, ''), point: Number(exponent) + 1 };
+}
+
+/** Keeps the first `keep` digits, rounding as Go does: half up, exact halves to even. */
+function roundDecimal(decimal: Decimal, keep: number): Decimal {
+  if (keep < 0) return { ...decimal, digits: '', point: 0 };
+  if (decimal.digits.length <= keep) return decimal;
+  const kept = decimal.digits.slice(0, keep);
+  const dropped = decimal.digits.slice(keep);
+  const lastKept = Number(kept[kept.length - 1] ?? '0');
+  const up = dropped[0] !== undefined && (dropped[0] > '5' || (dropped[0] === '5' && (dropped.length > 1 || lastKept % 2 === 1)));
+  if (!up) return { ...decimal, digits: kept.replace(/0+$/, '') };
+  const digits = kept.split('').map(Number);
+  let index = digits.length - 1;
+  while (index >= 0 && digits[index] === 9) {
+    digits[index] = 0;
+    index -= 1;
+  }
+  let point = decimal.point;
+  if (index < 0) {
+    digits.unshift(1);
+    point += 1;
+  } else {
+    digits[index] = (digits[index] ?? 0) + 1;
+  }
+  return { ...decimal, digits: digits.join('').replace(/0+$/, ''), point };
+}
+
+function decimalOf(value: number, significant: number | null): Decimal {
+  if (significant === null) {
+    // The shortest digits that read back as the same double (Go's shortest mode).
+    const exact = exactDecimal(value);
+    if (exact.digits === '') return exact;
+    const [mantissa = '0', exponent = '0'] = Math.abs(value).toExponential().split('e');
+    return { negative: exact.negative, digits: mantissa.replace('.', '').replace(/0+$/, ''), point: Number(exponent) + 1 };
+  }
+  return roundDecimal(exactDecimal(value), significant);
 }
 
 function specialValue(value: number): string | null {
@@ -72,17 +110,23 @@ export function formatGoG(value: number, precision: number | null = null): strin
   return fixedForm(decimal, Math.max(prec - decimal.point, 0));
 }
 
-/** Go's `%.Ne` (`%e` is `%.6e`). */
-export function formatGoE(value: number, precision = 6): string {
-  return specialValue(value) ?? exponentForm(decimalOf(value, precision + 1), precision);
+/** Go's `%.Ne` (`%e` is `%.6e`); precision null is strconv's shortest 'e' form (`9e+02`, `1.5e-01`). */
+export function formatGoE(value: number, precision: number | null = 6): string {
+  const special = specialValue(value);
+  if (special !== null) return special;
+  if (precision === null) {
+    const decimal = decimalOf(value, null);
+    return exponentForm(decimal, Math.max(0, decimal.digits.length - 1));
+  }
+  return exponentForm(decimalOf(value, precision + 1), precision);
 }
 
 /** Go's `%.Nf` (`%f` is `%.6f`). */
 export function formatGoF(value: number, precision = 6): string {
   const special = specialValue(value);
   if (special !== null) return special;
-  const text = Math.abs(value).toFixed(precision);
-  return value < 0 && Number(text) !== 0 ? `-${text}` : text;
+  const exact = exactDecimal(value);
+  return fixedForm(roundDecimal(exact, exact.point + precision), precision);
 }
 
 const bigPrefixes = ['k', 'M', 'G', 'T', 'P', 'E', 'Z', 'Y'];

@@ -41,43 +41,37 @@ const Metric = Type.Enum([...ruleMetrics], { description: 'An sre-monitor metric
 const Selector = Labels('Series to read: label = value pairs that must all hold (monitor, service, slo, kind, path, window ...). Empty: every series.');
 const Window = Duration('Window of monitor_uptime_ratio and slo_burn_rate (slo_burn_rate: 5m, 30m, 1h, 2h, 6h, 1d or 3d)');
 
-export const ThresholdExpressionDocument = Type.Object(
+export const AbsentDocument = Type.Object(
   {
     metric: Metric,
     selector: Type.Optional(Selector),
     window: Type.Optional(Window),
-    op: Type.Enum([...comparisonOperators], { description: 'Comparison: a series is active while `value op threshold` holds.' }),
-    threshold: Type.Number({ description: 'The number the value is compared with (ratios as 0.99, latency in ms, percent as 0-100).' }),
+    for: Duration('Active when no series matching the selector had a reading within this long'),
   },
-  { ...strict, description: 'A threshold on an sre-monitor metric.' },
+  { ...strict, description: 'No data: like absent_over_time(metric{selector}[for]).' },
 );
 
-export const PromqlExpressionDocument = Type.Object(
+/**
+ * One object for the three forms, so a mistake gets a message about the field (`expr.op: must
+ * be one of ...`) rather than "matches none of the forms"; rule-spec.ts checks that exactly one
+ * form is given and complete.
+ */
+export const RuleExpressionDocument = Type.Object(
   {
-    promql: Type.String({ minLength: 1, maxLength: 10_000, description: 'Instant query; every series it returns is active, as in a Prometheus alerting rule (write the comparison into the query).' }),
-    prometheus_url: Type.String({ minLength: 1, maxLength: 2000, description: 'Base URL of a Prometheus-compatible HTTP API, e.g. http://127.0.0.1:9090.' }),
+    metric: Type.Optional(Metric),
+    selector: Type.Optional(Selector),
+    window: Type.Optional(Window),
+    op: Type.Optional(Type.Enum([...comparisonOperators], { description: 'Comparison: a series is active while `value op threshold` holds.' })),
+    threshold: Type.Optional(Type.Number({ description: 'The number the value is compared with (ratios as 0.99, latency in ms, percent as 0-100).' })),
+    promql: Type.Optional(Type.String({ minLength: 1, maxLength: 10_000, description: 'Instant query; every series it returns is active, as in a Prometheus alerting rule (write the comparison into the query).' })),
+    prometheus_url: Type.Optional(Type.String({ minLength: 1, maxLength: 2000, description: 'Base URL of a Prometheus-compatible HTTP API, e.g. http://127.0.0.1:9090.' })),
+    absent: Type.Optional(AbsentDocument),
   },
-  { ...strict, description: 'A PromQL query against a Prometheus-compatible API.' },
-);
-
-export const AbsentExpressionDocument = Type.Object(
   {
-    absent: Type.Object(
-      {
-        metric: Metric,
-        selector: Type.Optional(Selector),
-        window: Type.Optional(Window),
-        for: Duration('Active when no series matching the selector had a reading within this long'),
-      },
-      { ...strict, description: 'No data: like absent_over_time(metric{selector}[for]).' },
-    ),
+    ...strict,
+    description: 'What makes the alert active, one form: {metric, selector, window, op, threshold} (a threshold on an sre-monitor metric), {promql, prometheus_url}, or {absent: {metric, selector, for}}.',
   },
-  { ...strict, description: 'Absence of data.' },
 );
-
-export const RuleExpressionDocument = Type.Union([ThresholdExpressionDocument, PromqlExpressionDocument, AbsentExpressionDocument], {
-  description: 'What makes the alert active: {metric, selector, op, threshold}, {promql, prometheus_url} or {absent: {metric, selector, for}}.',
-});
 
 export const AlertRuleDocument = Type.Object(
   {

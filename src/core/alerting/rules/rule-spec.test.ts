@@ -67,6 +67,11 @@ describe('alertRuleSpecFromDocument', () => {
     ['a template that does not compile', baseDocument({ annotations: { summary: '{{ $labels.monitor ' } }), 'annotations.summary', 'template does not compile: unclosed action'],
     ['a label template with an unknown function', baseDocument({ labels: { team: '{{ lookup $labels.service }}' } }), 'labels.team', 'function "lookup" not defined'],
     ['alertname as a label', baseDocument({ labels: { alertname: 'x' } }), 'labels.alertname', 'is set to the rule name'],
+    ['a label name Prometheus refuses', baseDocument({ labels: { 'team-name': 'x' } }), 'labels.team-name', 'is not a valid label name'],
+    ['no form at all', baseDocument({ expr: {} }), 'expr', 'must be one of {metric, op, threshold}'],
+    ['two forms', baseDocument({ expr: { metric: 'monitor_up', op: '==', threshold: 0, promql: 'up == 0' } }), 'expr', 'mixes several forms'],
+    ['a threshold without op', baseDocument({ expr: { metric: 'monitor_up', threshold: 0 } }), 'expr.op', 'is required for a threshold rule'],
+    ['promql without a URL', baseDocument({ expr: { promql: 'up == 0' } }), 'expr.prometheus_url', 'is required with promql'],
   ])('names the field for %s', (_name, document, field, message) => {
     const { problems } = alertRuleSpecFromDocument(document);
     expect(problems).toEqual([{ field, message: expect.stringContaining(message) as string }]);

@@ -8,8 +8,9 @@
 import { formatDurationMs, parseDurationMs } from '../../duration.js';
 import type { FieldProblem } from '../../errors.js';
 import type { LabelSet } from '../label-matcher.js';
+import { formatPath } from '../../validation/field-path.js';
 import { burnRateWindowsMs } from '../../slo/burn-rate.js';
-import { windowedRuleMetrics, type AlertRuleDocument, type ComparisonOperator, type RuleMetric } from './rule-document.js';
+import { windowedRuleMetrics, type AlertRuleDocument, type ComparisonOperator, type RuleExpressionDocument, type RuleMetric } from './rule-document.js';
 import { templateProblem } from './template.js';
 
 /** Which series of an sre-monitor metric a rule reads. */
@@ -116,7 +117,7 @@ export function alertRuleDocumentFromSpec(spec: AlertRuleSpec): AlertRuleDocumen
   };
 }
 
-function expressionDocument(expr: RuleExpression): AlertRuleDocument['expr'] {
+function expressionDocument(expr: RuleExpression): RuleExpressionDocument {
   if (expr.kind === 'promql') return { promql: expr.promql, prometheus_url: expr.prometheusUrl };
   const query = {
     metric: expr.query.metric,
@@ -135,10 +136,16 @@ export function alertRuleKey(spec: Pick<AlertRuleSpec, 'name' | 'labels'>): stri
   return JSON.stringify([spec.name, labels]);
 }
 
+const labelNamePattern = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
+
 function checkTemplates(problems: FieldProblem[], field: string, templates: Record<string, string>): void {
   for (const [name, text] of Object.entries(templates)) {
+    if (!labelNamePattern.test(name)) {
+      problems.push({ field: formatPath([field, name]), message: 'is not a valid label name (letters, digits and _, not starting with a digit)' });
+      continue;
+    }
     const problem = templateProblem(text);
-    if (problem !== null) problems.push({ field: `${field}.${name}`, message: `template does not compile: ${problem}` });
+    if (problem !== null) problems.push({ field: formatPath([field, name]), message: `template does not compile: ${problem}` });
   }
 }
 
@@ -152,25 +159,49 @@ function durationIn(problems: FieldProblem[], field: string, written: string | u
   return ms;
 }
 
-function expressionFrom(written: AlertRuleDocument['expr'], problems: FieldProblem[]): RuleExpression {
-  if ('promql' in written) {
-    if (!isHttpUrl(written.prometheus_url)) problems.push({ field: 'expr.prometheus_url', message: `must be an http:// or https:// URL, got ${JSON.stringify(written.prometheus_url)}` });
-    if (written.promql.trim() === '') problems.push({ field: 'expr.promql', message: 'must not be empty' });
-    return { kind: 'promql', promql: written.promql, prometheusUrl: written.prometheus_url };
+const forms = '{metric, op, threshold} (a threshold on an sre-monitor metric), {promql, prometheus_url}, or {absent: {metric, for}}';
+const thresholdKeys = ['metric', 'selector', 'window', 'op', 'threshold'] as const;
+
+function expressionFrom(written: RuleExpressionDocument, problems: FieldProblem[]): RuleExpression {
+  const given = {
+    threshold: thresholdKeys.some((key) => written[key] !== undefined),
+    promql: written.promql !== undefined || written.prometheus_url !== undefined,
+    absent: written.absent !== undefined,
+  };
+  const count = Object.values(given).filter(Boolean).length;
+  if (count !== 1) {
+    problems.push({ field: 'expr', message: count === 0 ? `must be one of ${forms}` : `mixes several forms; use exactly one of ${forms}` });
   }
-  if ('absent' in written) {
+  // Nothing more to say until the form is clear; the placeholder is never run (problems reported).
+  if (count !== 1) return { kind: 'promql', promql: '', prometheusUrl: '' };
+  if (given.promql) {
+    const prometheusUrl = written.prometheus_url ?? '';
+    const promql = written.promql ?? '';
+    if (written.prometheus_url === undefined) problems.push({ field: 'expr.prometheus_url', message: 'is required with promql' });
+    else if (!isHttpUrl(prometheusUrl)) problems.push({ field: 'expr.prometheus_url', message: `must be an http:// or https:// URL, got ${JSON.stringify(prometheusUrl)}` });
+    if (written.promql === undefined || promql.trim() === '') problems.push({ field: 'expr.promql', message: 'is required with prometheus_url (a PromQL query)' });
+    return { kind: 'promql', promql, prometheusUrl };
+  }
+  if (written.absent !== undefined) {
     const absent = written.absent;
     const forMs = durationIn(problems, 'expr.absent.for', absent.for, 1_000, maximumRuleHoldMs);
     return { kind: 'absent', query: metricQueryFrom(absent, 'expr.absent', problems), forMs };
   }
-  if (!Number.isFinite(written.threshold)) problems.push({ field: 'expr.threshold', message: 'must be a finite number' });
-  return { kind: 'threshold', query: metricQueryFrom(written, 'expr', problems), op: written.op, threshold: written.threshold };
+  for (const key of ['metric', 'op', 'threshold'] as const) {
+    if (written[key] === undefined) problems.push({ field: `expr.${key}`, message: 'is required for a threshold rule' });
+  }
+  const threshold = written.threshold ?? Number.NaN;
+  if (written.threshold !== undefined && !Number.isFinite(threshold)) problems.push({ field: 'expr.threshold', message: 'must be a finite number' });
+  const query = metricQueryFrom({ metric: written.metric ?? 'monitor_up', selector: written.selector, window: written.window }, 'expr', problems, written.metric !== undefined);
+  return { kind: 'threshold', query, op: written.op ?? '>', threshold };
 }
 
-function metricQueryFrom(written: { metric: RuleMetric; selector?: Record<string, string>; window?: string }, field: string, problems: FieldProblem[]): MetricQuery {
+function metricQueryFrom(written: { metric: RuleMetric; selector?: Record<string, string>; window?: string }, field: string, problems: FieldProblem[], known = true): MetricQuery {
   const windowed = windowedRuleMetrics.includes(written.metric);
   let windowMs: number | null = null;
-  if (!windowed && written.window !== undefined) {
+  if (!known) {
+    // No metric given (reported already): nothing to say about its window.
+  } else if (!windowed && written.window !== undefined) {
     problems.push({ field: `${field}.window`, message: `${written.metric} has no window (only ${windowedRuleMetrics.join(' and ')} do)` });
   } else if (windowed && written.window === undefined) {
     problems.push({ field: `${field}.window`, message: `is required for ${written.metric}` });

@@ -20,7 +20,10 @@ describe('templates', () => {
     ['{{ .Value | humanizeDuration }}', '20m 34s'],
     ['{{ printf "%.2f" $value }} ms', '1234.57 ms'],
     ['{{ $value | printf "%.1f" }}', '1234.6'],
-    ['{{ $labels.missing }}', '<no value>'],
+    ['[{{ $labels.missing }}]', '[]'],
+    ['[{{ .Labels.missing }}]', '[]'],
+    // What Prometheus 2.42 rendered for the same annotation (checked against the Debian package):
+    ['{{ $value }} {{ humanize 1234567 }} {{ $labels.missing }} {{ 1234567.0 }} {{ humanizeDuration 3661 }} {{ printf "%.2f" 0.125 }}', '1234.5678 1.235M  1.234567e+06 1h 1m 1s 0.12'],
     ['{{ index $labels "odd-name" }}', 'x'],
     ['{{ $externalLabels.cluster }}', 'eu-1'],
     ['{{ .ExternalLabels.cluster }}', 'eu-1'],

@@ -10,6 +10,8 @@
  * toUpper, toLower, title, printf, index. Control flow (`if`, `range`, `with`) and `query` are
  * not supported: such a template fails to compile.
  *
+ * A missing label renders as "", as in Prometheus (which renders with `missingkey=zero`).
+ *
  * A template that fails (to parse or to render) never drops the alert: `renderTemplate` returns
  * the raw text and the error, and the caller records the error as the rule's health.
  */
@@ -66,7 +68,7 @@ const functions: Record<string, TemplateFunction> = {
   printf: (format, ...args) => goSprintf(typeof format === 'string' ? format : printValue(format), args),
   index: (map, key) => {
     if (typeof map !== 'object') throw new TemplateError(`index of a ${typeof map}`);
-    return map[printValue(key)];
+    return map[printValue(key)] ?? '';
   },
 };
 
@@ -298,11 +300,12 @@ function dotValue(fields: string[], data: TemplateData): Value {
   return fieldsOf(roots[first], rest, `.${first}`);
 }
 
+/** Label lookups; a missing label is "" (Prometheus renders alert templates with missingkey=zero). */
 function fieldsOf(value: Value, fields: readonly string[], name: string): Value {
   let current = value;
   for (const field of fields) {
     if (typeof current !== 'object') throw new TemplateError(`can't evaluate field ${field} of ${name} (a ${typeof current})`);
-    current = current[field];
+    current = current[field] ?? '';
   }
   return current;
 }
@@ -324,7 +327,7 @@ function parseGoFloat(text: string): number | undefined {
   return Number(text);
 }
 
-/** How Go's text/template prints a value: floats as `%v`, maps as `map[a:b]`, missing as `<no value>`. */
+/** How Go's text/template prints a value: floats as `%v`, maps as `map[a:b]`, nil as `<no value>`. */
 function printValue(value: Value): string {
   if (value === undefined) return '<no value>';
   if (typeof value === 'number') return formatGoG(value);

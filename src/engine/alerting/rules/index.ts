@@ -13,3 +13,4 @@ export * from './metric-sample-source.js';
 export * from './promql-sample-source.js';
 export * from './readings.js';
 export * from './firing-alert-keeper.js';
+export * from './prometheus-rules-format.js';

@@ -194,16 +194,29 @@ describe('rule evaluator', () => {
         return [];
       },
     };
-    const evaluator = createRuleEvaluator({ rules: [latencyRule()], sources: { metric: source }, sink: () => Promise.resolve(), clock: timers.clock, timers });
+    const groups: Array<[number, number, number]> = [];
+    const evaluator = createRuleEvaluator({
+      rules: [latencyRule()],
+      sources: { metric: source },
+      sink: () => Promise.resolve(),
+      clock: timers.clock,
+      timers,
+      onGroupEvaluated: (info) => groups.push([(info.atMs - t0) / minuteMs, info.durationMs, info.missed]),
+    });
     evaluator.start();
     await timers.advanceMs(6 * minuteMs);
     expect(reads.map((ms) => (ms - t0) / minuteMs)).toEqual([1, 4]);
+    expect(groups).toEqual([[1, 150_000, 0]]);
     expect(evaluator.rules()[0]?.lastEvaluationDurationMs).toBe(150_000);
     // stop() waits for the evaluation still running (until 6.5m), then no more start.
     const stopping = evaluator.stop();
     await timers.advanceMs(3 * minuteMs);
     await stopping;
     expect(reads).toHaveLength(2);
+    expect(groups).toEqual([
+      [1, 150_000, 0],
+      [4, 150_000, 2],
+    ]);
     expect(timers.pendingCount()).toBe(0);
   });
 });

@@ -62,6 +62,8 @@ export interface RuleEvaluatorOptions {
   resendDelayMs?: number;
   /** A rule's health changed (for logs and metrics). */
   onRuleHealth?: (rule: string, health: RuleHealth, lastError: string | null) => void;
+  /** After each group evaluation (metrics; `missed` counts boundaries skipped because the previous one overran). */
+  onGroupEvaluated?: (info: { intervalMs: number; atMs: number; durationMs: number; rules: number; missed: number }) => void;
   /** A failure outside any one rule (the sink), or a template failure, for the log. */
   onError?: (error: unknown, context: string) => void;
 }
@@ -91,6 +93,8 @@ interface Group {
   intervalMs: number;
   timer: TimerHandle | null;
   running: Promise<void> | null;
+  /** The boundary evaluated last, to count the ones skipped after an overrun. */
+  lastAtMs: number | null;
 }
 
 export function createRuleEvaluator(options: RuleEvaluatorOptions): RuleEvaluator {
@@ -137,17 +141,20 @@ export function createRuleEvaluator(options: RuleEvaluatorOptions): RuleEvaluato
     }
   }
 
-  async function evaluateGroup(intervalMs: number, atMs: number): Promise<void> {
+  async function evaluateGroup(intervalMs: number, atMs: number, missed = 0): Promise<void> {
+    const startedMs = clock.nowMs();
     const members = entries.filter((entry) => entry.rule.spec.intervalMs === intervalMs);
     await Promise.all(members.map((entry) => evaluateRule(entry, atMs)));
     const alerts = members.flatMap((entry) => entry.rule.alertsToSend(atMs));
-    if (alerts.length === 0) return;
-    try {
-      await options.sink(alerts, 'rule');
-      for (const entry of members) entry.rule.markSent(atMs);
-    } catch (error) {
-      options.onError?.(error, `handing ${alerts.length} rule alerts to the alert pipeline (retried at the next evaluation)`);
+    if (alerts.length > 0) {
+      try {
+        await options.sink(alerts, 'rule');
+        for (const entry of members) entry.rule.markSent(atMs);
+      } catch (error) {
+        options.onError?.(error, `handing ${alerts.length} rule alerts to the alert pipeline (retried at the next evaluation)`);
+      }
     }
+    options.onGroupEvaluated?.({ intervalMs, atMs, durationMs: Math.max(0, clock.nowMs() - startedMs), rules: members.length, missed });
   }
 
   function arm(group: Group): void {
@@ -156,7 +163,9 @@ export function createRuleEvaluator(options: RuleEvaluatorOptions): RuleEvaluato
     const nextMs = Math.floor(nowMs / group.intervalMs) * group.intervalMs + group.intervalMs;
     group.timer = timers.after(nextMs - nowMs, () => {
       group.timer = null;
-      group.running = evaluateGroup(group.intervalMs, nextMs)
+      const missed = group.lastAtMs === null ? 0 : Math.max(0, (nextMs - group.lastAtMs) / group.intervalMs - 1);
+      group.lastAtMs = nextMs;
+      group.running = evaluateGroup(group.intervalMs, nextMs, missed)
         .catch((error: unknown) => options.onError?.(error, `evaluating rules every ${group.intervalMs} ms`))
         .finally(() => {
           group.running = null;
@@ -174,7 +183,7 @@ export function createRuleEvaluator(options: RuleEvaluatorOptions): RuleEvaluato
     }
     for (const intervalMs of intervals) {
       if (groups.has(intervalMs)) continue;
-      const group: Group = { intervalMs, timer: null, running: null };
+      const group: Group = { intervalMs, timer: null, running: null, lastAtMs: null };
       groups.set(intervalMs, group);
       arm(group);
     }
@@ -220,6 +229,6 @@ export function createRuleEvaluator(options: RuleEvaluatorOptions): RuleEvaluato
         alerts: entry.rule.alerts(),
       })),
     reconfigure,
-    evaluateGroup,
+    evaluateGroup: (intervalMs, atMs) => evaluateGroup(intervalMs, atMs),
   };
 }
