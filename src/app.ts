@@ -30,6 +30,7 @@ import { createServiceReadModel } from './engine/service-read-model.js';
 import { createTokenService, type TokenService } from './engine/token-service.js';
 import type { ReloadOutcome, ReloadProblem } from './http/routes/reload.js';
 import { buildHttpServer } from './http/server.js';
+import { createAlertingWiring, createLatestMonitorResults, type AlertingWiring } from './alerting-wiring.js';
 import { createLogger } from './logger.js';
 import { packageRoot, version } from './version.js';
 
@@ -60,6 +61,7 @@ export interface RunningApp {
   catalog: ServiceCatalog;
   monitoring: Monitoring;
   slos: SloEngine;
+  alerting: AlertingWiring;
   tokens: TokenService;
   metrics: AppMetrics;
   server: FastifyInstance;
@@ -102,7 +104,9 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
   });
   const catalog = createServiceCatalog({ store, bus, clock, readModel });
   const tokens = createTokenService({ store, clock, bus });
+  const latestResults = createLatestMonitorResults();
   const monitoring = createMonitoring({
+    onResultsCommitted: (results) => latestResults.record(results),
     store,
     bus,
     clock,
@@ -140,13 +144,22 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
       yield { slo: runtime.spec.name, service: runtime.spec.service, sliRatio: status.sli.ratio, budgetRemainingRatio: status.errorBudget.remainingRatio, burnRates: status.burnRates };
     }
   });
+  const alerting = createAlertingWiring({
+    store, bus, clock, logger, version, latestResults,
+    timers: options.timers ?? systemTimers,
+    settings: loaded.runtime.alerting,
+    monitoring: () => monitoring,
+    slos: () => slos,
+  });
   const features: Features = { catalog, monitoring, slos };
 
   try {
     await applyConfig(loaded.runtime, features, configActor);
+    await alerting.start();
     await monitoring.start();
     await slos.start();
   } catch (error) {
+    await alerting.stop().catch(() => undefined);
     await slos.stop().catch(() => undefined);
     await monitoring.stop().catch(() => undefined);
     await store.close();
@@ -158,6 +171,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     reloadQueue(async () => {
       const outcome = await reloadConfig(loaded, options, features, actor);
       if (outcome.ok) {
+        await alerting.alerting.reconfigure(outcome.loaded.runtime.alerting);
         loaded = outcome.loaded;
         logger.level = loaded.runtime.server.logLevel;
         await store.audit.append({
@@ -180,6 +194,12 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
   });
   const server = await buildHttpServer({
     logger, clock, metrics, bus, store, catalog, tokens, health, monitoring, slos,
+    alerting: {
+      ...alerting.api,
+      receivers: () => alerting.alerting.receivers(),
+      configText: () => JSON.stringify(loaded.raw.alerting, null, 2),
+      ackLinks: alerting.alerting.ackLinks,
+    },
     reloader: { reload },
     version,
     startedAtMs,
@@ -195,6 +215,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     await server.listen({ host: loaded.runtime.server.host, port: loaded.runtime.server.port });
   } catch (error) {
     await server.close();
+    await alerting.stop();
     await slos.stop();
     await monitoring.stop();
     await store.close();
@@ -209,11 +230,12 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     url: `http://${host}:${port}`,
     port,
     config: () => loaded,
-    store, bus, catalog, monitoring, slos, tokens, metrics, server, logger,
+    store, bus, catalog, monitoring, slos, alerting, tokens, metrics, server, logger,
     reload,
     stop() {
       stopping ??= (async () => {
         await server.close();
+        await alerting.stop();
         await slos.stop();
         await monitoring.stop();
         await store.close();
@@ -277,6 +299,20 @@ function restartRequired(before: RuntimeConfig, after: RuntimeConfig): string[] 
   if (before.monitoring.maxConcurrency !== after.monitoring.maxConcurrency) changed.push('monitoring.max_concurrency');
   if (JSON.stringify(before.monitoring.retention) !== JSON.stringify(after.monitoring.retention)) changed.push('monitoring.retention');
   if (JSON.stringify(before.sloEngine) !== JSON.stringify(after.sloEngine)) changed.push('slo_engine');
+  const alertingBefore = before.alerting;
+  const alertingAfter = after.alerting;
+  for (const [key, a, b] of [
+    ['alerting.external_url', alertingBefore.externalUrl, alertingAfter.externalUrl],
+    ['alerting.resolve_timeout', alertingBefore.resolveTimeoutMs, alertingAfter.resolveTimeoutMs],
+    ['alerting.dedup_window', alertingBefore.dedupWindowMs, alertingAfter.dedupWindowMs],
+    ['alerting.notifications', JSON.stringify(alertingBefore.notifications), JSON.stringify(alertingAfter.notifications)],
+    ['alerting.ack_links', JSON.stringify(alertingBefore.ackLinks), JSON.stringify(alertingAfter.ackLinks)],
+    ['alerting.retention', alertingBefore.retentionMs, alertingAfter.retentionMs],
+    ['alerting.monitor_alerts', JSON.stringify(alertingBefore.monitorAlerts), JSON.stringify(alertingAfter.monitorAlerts)],
+    ['alerting.slo_alerts', alertingBefore.sloAlerts, alertingAfter.sloAlerts],
+  ] as const) {
+    if (a !== b) changed.push(key);
+  }
   return changed;
 }
 

@@ -20,6 +20,13 @@ import type { Monitoring } from '../engine/monitors/monitoring.js';
 import type { SloEngine } from '../engine/slos/slo-engine.js';
 import { registerReportRoutes } from './routes/reports.js';
 import { registerSloRoutes } from './routes/slos.js';
+import type { AckLinks } from '../engine/alerting/ack-links.js';
+import type { AlertsApi, SilencesApi } from './alerting-api.js';
+import { registerAlertRoutes } from './routes/alerts.js';
+import { registerAckRoutes } from './routes/ack.js';
+import { registerAlertmanagerV2Routes } from './routes/alertmanager-v2.js';
+import { registerNotificationRoutes, type NotificationsApi } from './routes/notifications.js';
+import { registerSilenceRoutes } from './routes/silences.js';
 import type { TokenService } from '../engine/token-service.js';
 import { registerAuth, type AuthSettings } from './auth.js';
 import { createErrorHandler, sendProblem } from './problem.js';
@@ -44,6 +51,14 @@ export interface HttpServerOptions {
   catalog: ServiceCatalog;
   monitoring: Monitoring;
   slos: SloEngine;
+  alerting: {
+    alerts: AlertsApi;
+    silences: SilencesApi;
+    notifications: NotificationsApi;
+    receivers: () => string[];
+    configText: () => string;
+    ackLinks: AckLinks | null;
+  };
   tokens: TokenService;
   health: SelfHealth;
   reloader: ConfigReloader;
@@ -108,6 +123,14 @@ export async function buildHttpServer(options: HttpServerOptions): Promise<Fasti
   registerBreakerRoutes(app, options.monitoring.service);
   await registerHeartbeatRoutes(app, options.monitoring.service);
   await registerSloRoutes(app, { slos: options.slos, store: options.store, clock: options.clock });
+  const { alerting } = options;
+  registerAlertRoutes(app, { alerts: alerting.alerts, clock: options.clock });
+  registerSilenceRoutes(app, { silences: alerting.silences, clock: options.clock });
+  registerNotificationRoutes(app, { notifications: alerting.notifications });
+  await registerAckRoutes(app, { ackLinks: alerting.ackLinks, alerts: alerting.alerts });
+  registerAlertmanagerV2Routes(app, {
+    alerts: alerting.alerts, silences: alerting.silences, clock: options.clock, receivers: alerting.receivers, configText: alerting.configText, version: options.version, startedAtMs: options.startedAtMs,
+  });
   registerReportRoutes(app, { slos: options.slos, store: options.store, clock: options.clock });
   registerAuditRoutes(app, options.store);
   registerReloadRoute(app, options.reloader);

@@ -88,13 +88,13 @@ export function createAlerting(options: AlertingOptions): Alerting {
   const registry = createAlertRegistry({ repository: store.alerts, bus, clock, timers, resolveTimeoutMs: settings.resolveTimeoutMs, retainResolvedMs: settings.retentionMs, onError });
   const silences = createSilenceService({ repository: store.silences, bus, clock, timers, onError });
 
-  let delivery: OutboxDelivery | undefined;
+  // Built below; the callbacks that use them run only after start().
+  const late: { delivery?: OutboxDelivery; groupEscalation?: GroupEscalation } = {};
   const enqueue = async (notifications: readonly Notification[]): Promise<void> => {
     await store.outbox.enqueue(notifications, clock.nowMs());
-    delivery?.kick();
+    late.delivery?.kick();
   };
 
-  let groupEscalation: GroupEscalation | undefined;
   const dispatcher = createDispatcher({
     config: settings.alertmanager,
     integrationsOf,
@@ -108,12 +108,12 @@ export function createAlerting(options: AlertingOptions): Alerting {
     externalUrl: settings.externalUrl,
     ackUrlFor,
     onError,
-    onFlush: () => void groupEscalation?.sync(),
+    onFlush: () => void late.groupEscalation?.sync(),
   });
   registry.setStatusProvider((alert, nowMs) => dispatcher.alertStatus(alert, nowMs));
   registry.onChange((alerts) => {
     dispatcher.process(alerts);
-    void groupEscalation?.sync();
+    void late.groupEscalation?.sync();
   });
   silences.onChange(() => dispatcher.process(registry.list({ state: 'firing' })));
 
@@ -121,11 +121,11 @@ export function createAlerting(options: AlertingOptions): Alerting {
     clock,
     timers,
     policies: settings.escalation.policies,
-    notify: (target, subject, step, context) => (groupEscalation as GroupEscalation).notify(target, subject, step, context),
+    notify: (target, subject, step, context) => (late.groupEscalation as GroupEscalation).notify(target, subject, step, context),
     onFired: (subject, firing, context) => bus.publish('alert.escalated', { groupKey: context.groupKey, receiver: context.receiver, policy: firing.policy, level: firing.level, round: firing.round }),
     onError: (error) => onError(error, 'escalating an alert group'),
   });
-  groupEscalation = createGroupEscalation({
+  const groupEscalation = createGroupEscalation({
     runner: escalation,
     clock,
     severityPolicies: () => settings.escalation.severityPolicies,
@@ -139,7 +139,7 @@ export function createAlerting(options: AlertingOptions): Alerting {
 
   const receiverHealth = createReceiverHealthAlerts({ sink: registry.sink, clock, integrationsOf, enqueue, fallbackReceiver: () => settings.notifications.fallbackReceiver, externalUrl: () => settings.externalUrl });
   const notifications = settings.notifications;
-  delivery = createOutboxDelivery({
+  const delivery = createOutboxDelivery({
     outbox: store.outbox,
     notifierFor: (ref) => integrationsOf(ref.receiver).find((integration) => integration.ref.key === ref.key && integration.ref.index === ref.index)?.notifier,
     clock,
@@ -158,6 +158,7 @@ export function createAlerting(options: AlertingOptions): Alerting {
     },
     onError: report('delivering notifications'),
   });
+  Object.assign(late, { delivery, groupEscalation });
 
   const rules = createRuleEvaluator({
     rules: settings.rules,
