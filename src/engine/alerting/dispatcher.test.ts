@@ -413,3 +413,26 @@ describe('dispatcher restart', () => {
     expect(new Set(outbox.map((notification) => notification.idempotencyKey)).size).toBe(1);
   });
 });
+
+describe('dispatcher integrations', () => {
+  it('decides per integration: send_resolved and max_alerts of each, one throttle count per receiver flush', async () => {
+    const integrationsOf = (receiver: string): IntegrationTarget[] => [
+      { ref: { receiver, key: 'webhook_configs', index: 0 }, sendResolved: true, maxAlerts: 0 },
+      { ref: { receiver, key: 'slack_configs', index: 0 }, sendResolved: false, maxAlerts: 1 },
+    ];
+    const { timers, fire, resolve, outbox } = setup({ integrationsOf, throttle: { perReceiver: { maxPerHour: 1, cooldownMs: 0 } } });
+    const end = { endsAtMs: timers.clock.nowMs() + hour };
+    await fire({ alertname: 'A', service: 'api' }, end);
+    await fire({ alertname: 'B', service: 'api' }, end);
+    await timers.advanceMs(30 * second);
+    expect(outbox.map((notification) => [notification.integration.key, notification.alerts.length, notification.truncatedAlerts])).toEqual([
+      ['webhook_configs', 2, 0],
+      ['slack_configs', 1, 1],
+    ]);
+    await resolve({ alertname: 'A', service: 'api' });
+    await timers.advanceMs(5 * minute);
+    expect(outbox.slice(2).map((notification) => [notification.integration.key, notification.status, notification.alerts.map((alert) => alert.status)])).toEqual([
+      ['webhook_configs', 'firing', ['firing', 'resolved']],
+    ]);
+  });
+});

@@ -15,7 +15,7 @@ import { buildNotification, type IntegrationTarget } from '../../core/alerting/n
 import type { IntegrationRef, Notification } from '../../core/alerting/notification.js';
 import type { Route } from '../../core/alerting/route-tree.js';
 import { silencesMuting, type Silence } from '../../core/alerting/silence.js';
-import type { Throttle } from '../../core/alerting/throttle.js';
+import type { Throttle, ThrottleRequest } from '../../core/alerting/throttle.js';
 import { namedTimeIntervalContains, type NamedTimeInterval } from '../../core/alerting/time-interval.js';
 import type { NotificationLogEntry, NotificationLogRepository } from '../../adapters/store/alerting-repositories.js';
 
@@ -99,7 +99,7 @@ interface IntegrationDecision {
 const firingReasons = new Set<DedupReason | 'throttled'>(['first', 'new_firing', 'repeat_elapsed']);
 
 /** Dedup per integration, then the receiver's throttle for the sends that page about firing alerts. */
-async function decide(input: FlushInput, firing: Alert[], resolved: Alert[], deps: PipelineDependencies): Promise<IntegrationDecision[]> {
+async function decide(input: FlushInput, firing: Alert[], resolved: Alert[], deps: PipelineDependencies): Promise<{ decisions: IntegrationDecision[]; throttleRequest: ThrottleRequest | undefined }> {
   const receiver = input.route.receiver;
   const firingSet = new Set(firing.map((alert) => alert.fingerprint));
   const resolvedSet = new Set(resolved.map((alert) => alert.fingerprint));
@@ -118,14 +118,12 @@ async function decide(input: FlushInput, firing: Alert[], resolved: Alert[], dep
   });
   deps.count(receiver, 'dedup', decisions.filter((decision) => decision.reason === 'dedup_window').length);
   const paging = decisions.filter((decision) => firingReasons.has(decision.reason));
-  if (paging.length > 0) {
-    const alertnames = [...new Set(firing.map((alert) => alert.labels.alertname ?? ''))];
-    if (!deps.throttle.admit({ receiver, alertnames }, input.nowMs).allowed) {
-      for (const decision of paging) decision.reason = 'throttled';
-      deps.count(receiver, 'throttled', paging.length);
-    }
-  }
-  return decisions;
+  if (paging.length === 0) return { decisions, throttleRequest: undefined };
+  const request = { receiver, alertnames: [...new Set(firing.map((alert) => alert.labels.alertname ?? ''))] };
+  if (deps.throttle.check(request, input.nowMs).allowed) return { decisions, throttleRequest: request };
+  for (const decision of paging) decision.reason = 'throttled';
+  deps.count(receiver, 'throttled', paging.length);
+  return { decisions, throttleRequest: undefined };
 }
 
 /**
@@ -136,7 +134,7 @@ export async function runNotifyPipeline(input: FlushInput, deps: PipelineDepende
   const kept = muteStages(input, deps);
   if (kept.length === 0) return { notifications: [], reasons: {} };
   const { firing, resolved } = partitionAlerts(kept, input.nowMs);
-  const decisions = await decide(input, firing, resolved, deps);
+  const { decisions, throttleRequest } = await decide(input, firing, resolved, deps);
   const sending = decisions.filter((decision) => decision.reason !== 'throttled' && shouldNotify(decision.reason));
   const notifications: Notification[] = [];
   for (const { integration, entry } of sending) {
@@ -147,6 +145,8 @@ export async function runNotifyPipeline(input: FlushInput, deps: PipelineDepende
     if (notification !== undefined) notifications.push(notification);
   }
   if (notifications.length > 0) await deps.enqueue(notifications);
+  // Only a send that is stored uses up the throttle's quota.
+  if (throttleRequest !== undefined) deps.throttle.record(throttleRequest, input.nowMs);
   const firingFingerprints = firing.map((alert) => alert.fingerprint).sort();
   const resolvedFingerprints = resolved.map((alert) => alert.fingerprint).sort();
   await Promise.all(sending.map(({ integration }) =>
