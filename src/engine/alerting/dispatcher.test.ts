@@ -401,6 +401,21 @@ describe('dispatcher restart', () => {
     expect(after.sent()).toEqual(['ops resolved A']);
   });
 
+  it('an acknowledgement told before a restart is not told again, and repeats stay stopped', async () => {
+    const before = setup();
+    const labels = { alertname: 'A', service: 'api' };
+    await before.fire(labels, { endsAtMs: before.clock.nowMs() + 6 * hour });
+    await before.timers.advanceMs(30 * second);
+    await before.registry.acknowledge(alertFingerprint(labels), 'ann');
+    await before.timers.advanceMs(5 * minute);
+    expect(before.sent()).toEqual(['ops firing A', 'ops firing acked A']);
+    await before.dispatcher.stop();
+    const after = setup({ startMs: before.clock.nowMs() + minute, notificationLog: before.notificationLog, alertRepository: before.alertRepository });
+    await after.registry.restore();
+    await after.timers.advanceMs(3 * hour);
+    expect(after.sent()).toEqual([]);
+  });
+
   it('a flush retried after its log write failed gives the outbox the same idempotency key', async () => {
     const { timers, fire, outbox, notificationLog } = setup({ onError: () => undefined });
     notificationLog.failWrites = true;

@@ -185,7 +185,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     lastMemoryPruneMs = nowMs;
     const forgetBeforeMs = nowMs - dedupWindowMs;
     for (const [key, entry] of memory) {
-      if (!entry.acknowledgedNotified && (entry.lastFiring === undefined || entry.lastFiring.sentAtMs < forgetBeforeMs)) memory.delete(key);
+      if (entry.lastFiring.sentAtMs < forgetBeforeMs) memory.delete(key);
     }
   };
 

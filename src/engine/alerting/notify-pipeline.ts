@@ -22,10 +22,9 @@ import type { NotificationLogEntry, NotificationLogRepository } from '../../adap
 /** Why the pipeline held something back; counted per receiver. */
 export type SuppressionReason = 'inhibited' | 'silenced' | 'muted_by_time' | 'dedup' | 'throttled';
 
-/** What sre-monitor remembers per integration and group beyond the notification log (in memory). */
+/** What sre-monitor remembers per integration and group beyond the notification log (in memory, for the dedup window). */
 export interface IntegrationMemory {
-  lastFiring?: { fingerprints: string[]; sentAtMs: number };
-  acknowledgedNotified: boolean;
+  lastFiring: { fingerprints: string[]; sentAtMs: number };
 }
 
 export interface FlushInput {
@@ -104,6 +103,7 @@ async function decide(input: FlushInput, firing: Alert[], resolved: Alert[], dep
   const firingSet = new Set(firing.map((alert) => alert.fingerprint));
   const resolvedSet = new Set(resolved.map((alert) => alert.fingerprint));
   const acknowledged = firing.length > 0 && firing.every((alert) => alert.acknowledgedAtMs !== null);
+  const lastAcknowledgedAtMs = acknowledged ? firing.reduce((latest, alert) => Math.max(latest, alert.acknowledgedAtMs ?? 0), 0) : undefined;
   const integrations = deps.integrationsOf(receiver);
   const entries = await Promise.all(integrations.map((integration) => deps.notificationLog.get(integration.ref, input.groupKey)));
   const decisions: IntegrationDecision[] = integrations.map((integration, index) => {
@@ -112,7 +112,7 @@ async function decide(input: FlushInput, firing: Alert[], resolved: Alert[], dep
     const reason = needsUpdate({
       entry, firing: firingSet, resolved: resolvedSet, repeatIntervalMs: input.route.repeatIntervalMs, nowMs: input.nowMs,
       sendResolved: integration.sendResolved, dedupWindowMs: deps.dedupWindowMs, lastFiring: memory?.lastFiring,
-      acknowledged, acknowledgedNotified: memory?.acknowledgedNotified ?? false,
+      acknowledged, lastAcknowledgedAtMs,
     });
     return { integration, entry, reason };
   });
@@ -152,14 +152,10 @@ export async function runNotifyPipeline(input: FlushInput, deps: PipelineDepende
   await Promise.all(sending.map(({ integration }) =>
     deps.notificationLog.upsert({ integration: integration.ref, groupKey: input.groupKey, firingFingerprints, resolvedFingerprints, sentAtMs: input.nowMs }),
   ));
-  const acknowledged = firing.length > 0 && firing.every((alert) => alert.acknowledgedAtMs !== null);
-  for (const { integration } of sending) {
-    const key = `${integrationId(integration.ref)}|${input.groupKey}`;
-    const previous = deps.memory.get(key);
-    deps.memory.set(key, {
-      lastFiring: firing.length > 0 ? { fingerprints: firingFingerprints, sentAtMs: input.nowMs } : previous?.lastFiring,
-      acknowledgedNotified: acknowledged,
-    });
+  if (firing.length > 0) {
+    for (const { integration } of sending) {
+      deps.memory.set(`${integrationId(integration.ref)}|${input.groupKey}`, { lastFiring: { fingerprints: firingFingerprints, sentAtMs: input.nowMs } });
+    }
   }
   return { notifications, reasons: Object.fromEntries(decisions.map((decision) => [integrationId(decision.integration.ref), decision.reason])) };
 }
