@@ -144,6 +144,18 @@ describe('alert registry acknowledge', () => {
     expect(registry.get(fingerprint)?.acknowledgedBy).toBeNull();
   });
 
+  it('acknowledges a whole group in one write, skipping unknown and resolved alerts', async () => {
+    const { registry, repository, clock, eventsOf } = setup();
+    const other = { alertname: 'Other', service: 'api' };
+    await registry.sink([{ labels }, { labels: other }, { labels: { alertname: 'Gone' }, endsAtMs: clock.nowMs() }], 'rule');
+    await registry.acknowledge(fingerprint, 'ann');
+    const writes = repository.writes;
+    const acked = await registry.acknowledgeAll([fingerprint, alertFingerprint(other), alertFingerprint({ alertname: 'Gone' }), 'ffffffffffffffff'], 'bob');
+    expect(acked.map((alert) => alert.acknowledgedBy)).toEqual(['ann', 'bob']);
+    expect(repository.writes).toBe(writes + 1);
+    expect(eventsOf('alert.acknowledged')).toHaveLength(2);
+  });
+
   it('refuses unknown and resolved alerts', async () => {
     const { registry, clock } = setup();
     await expect(registry.acknowledge('0123456789abcdef', 'ann')).rejects.toBeInstanceOf(NotFoundError);

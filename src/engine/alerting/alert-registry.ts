@@ -49,6 +49,11 @@ export interface AlertRegistry {
   statusOf(fingerprint: string): AlertStatusView | undefined;
   /** Marks a firing alert acknowledged by `actor` (idempotent); NotFoundError, or ConflictError when resolved. */
   acknowledge(fingerprint: string, actor: string): Promise<Alert>;
+  /**
+   * Acknowledges every firing alert among `fingerprints` in one write (a group's ack link);
+   * unknown and resolved ones are skipped. Returns the firing alerts, acknowledged.
+   */
+  acknowledgeAll(fingerprints: readonly string[], actor: string): Promise<Alert[]>;
   /** Loads the stored alerts (start-up) and hands them to the listeners. */
   restore(): Promise<void>;
   /** `listener` gets every alert that changed (also refreshes); returns the unsubscribe function. */
@@ -218,6 +223,19 @@ export function createAlertRegistry(options: AlertRegistryOptions): AlertRegistr
       serial(drainSinks).catch((error: unknown) => onError(error, 'alert write'));
     });
 
+  /** Marks the not yet acknowledged ones of `firing` acknowledged: one write, then events. */
+  const acknowledgeFiring = async (firing: readonly Alert[], actor: string): Promise<Alert[]> => {
+    const nowMs = clock.nowMs();
+    const changed = firing.filter((alert) => alert.acknowledgedAtMs === null).map((alert) => ({ ...alert, acknowledgedBy: actor, acknowledgedAtMs: nowMs }));
+    if (changed.length > 0) await repository.upsert(changed);
+    for (const alert of changed) {
+      alerts.set(alert.fingerprint, alert);
+      bus.publish('alert.acknowledged', alertEvent(alert, 'firing'));
+    }
+    notify(changed);
+    return firing.map((alert) => alerts.get(alert.fingerprint) ?? alert);
+  };
+
   const sweepOnce = async (): Promise<void> => {
     const nowMs = clock.nowMs();
     const ended: Alert[] = [];
@@ -272,17 +290,17 @@ export function createAlertRegistry(options: AlertRegistryOptions): AlertRegistr
     },
     acknowledge: (fingerprint, actor) =>
       serial(async () => {
-        const nowMs = clock.nowMs();
         const alert = alerts.get(fingerprint);
         if (alert === undefined) throw new NotFoundError('alert', fingerprint);
-        if (isAlertResolved(alert, nowMs)) throw new ConflictError(`alert '${fingerprint}' is resolved; only a firing alert can be acknowledged`);
-        if (alert.acknowledgedAtMs !== null) return alert;
-        const acknowledged = { ...alert, acknowledgedBy: actor, acknowledgedAtMs: nowMs };
-        await repository.upsert([acknowledged]);
-        alerts.set(fingerprint, acknowledged);
-        bus.publish('alert.acknowledged', alertEvent(acknowledged, 'firing'));
-        notify([acknowledged]);
-        return acknowledged;
+        if (isAlertResolved(alert, clock.nowMs())) throw new ConflictError(`alert '${fingerprint}' is resolved; only a firing alert can be acknowledged`);
+        const [acknowledged] = await acknowledgeFiring([alert], actor);
+        return acknowledged ?? alert;
+      }),
+    acknowledgeAll: (fingerprints, actor) =>
+      serial(async () => {
+        const nowMs = clock.nowMs();
+        const firing = [...new Set(fingerprints)].map((fingerprint) => alerts.get(fingerprint)).filter((alert): alert is Alert => alert !== undefined && !isAlertResolved(alert, nowMs));
+        return acknowledgeFiring(firing, actor);
       }),
     restore: () =>
       serial(async () => {
