@@ -169,6 +169,21 @@ describe('dispatcher resolve and groups', () => {
     expect(sent()).toEqual(['ops firing A', 'ops resolved A']);
   });
 
+  it('deletes notification log entries past the retention when groups go', async () => {
+    const { timers, fire, resolve, notificationLog } = setup({ logRetentionMs: 24 * hour });
+    await fire({ alertname: 'A', service: 'api' });
+    await timers.advanceMs(30 * second);
+    await resolve({ alertname: 'A', service: 'api' });
+    await timers.advanceMs(5 * minute);
+    expect(notificationLog.rows.size).toBe(1);
+    await timers.advanceMs(25 * hour);
+    await fire({ alertname: 'B', service: 'web' });
+    await timers.advanceMs(30 * second);
+    await resolve({ alertname: 'B', service: 'web' });
+    await timers.advanceMs(5 * minute);
+    expect([...notificationLog.rows.values()].map((entry) => entry.groupKey)).toEqual(['{}:{service="web"}']);
+  });
+
   it('routes to every matching receiver, each with its own group', async () => {
     const { timers, fire, outbox, registry, dispatcher } = setup({
       yaml: `

@@ -53,6 +53,8 @@ export interface DispatcherOptions {
   /** Zone for time intervals without `location`; default UTC. */
   timeZone?: string;
   onError?: (error: unknown, context: string) => void;
+  /** Notification log entries older than this are deleted (Alertmanager's `--data.retention`); default 120 hours. */
+  logRetentionMs?: number;
   /** Called after each flush that ran the pipeline (metrics, logs, tests). */
   onFlush?: (group: { groupKey: string; receiver: string }, outcome: FlushOutcome) => void;
 }
@@ -107,6 +109,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
   const { clock, timers } = options;
   const onError = options.onError ?? (() => undefined);
   const dedupWindowMs = options.dedupWindowMs ?? defaultDedupWindowMs;
+  const logRetentionMs = options.logRetentionMs ?? 120 * 3600_000;
   let config = options.config;
   let timeIntervals = new Map<string, NamedTimeInterval>(config.timeIntervals.map((named) => [named.name, named]));
   const throttle = createThrottle(options.throttle);
@@ -180,13 +183,16 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     group.timer = undefined;
     if (groups.get(group.id) === group) groups.delete(group.id);
     const nowMs = clock.nowMs();
-    // Forget dedup-window memory that can no longer matter, at most once a minute.
+    // Forget what can no longer matter, at most once a minute: dedup-window memory, and
+    // notification log entries past the retention (a live group refreshes its entries at
+    // every repeat, so only forgotten groups lose theirs).
     if (nowMs - lastMemoryPruneMs < 60_000) return;
     lastMemoryPruneMs = nowMs;
     const forgetBeforeMs = nowMs - dedupWindowMs;
     for (const [key, entry] of memory) {
       if (entry.lastFiring.sentAtMs < forgetBeforeMs) memory.delete(key);
     }
+    options.notificationLog.deleteOlderThan(nowMs - logRetentionMs, 10_000).catch((error: unknown) => onError(error, 'notification log clean-up'));
   };
 
   /** After a successful flush: resolved alerts it handled leave the group (unless they changed since). */
