@@ -100,6 +100,10 @@ describe('alert registry sink', () => {
     await registry.sink([{ labels }], 'manual');
     await expect(registry.sink([{ labels: { alertname: 'Other' } }, { labels }], 'manual')).rejects.toThrow(/alerts\[0\]: refused/);
     expect(registry.list()).toHaveLength(1);
+    const roomy = setup({ maxAlerts: 3 });
+    await roomy.registry.sink([{ labels }], 'manual');
+    await expect(roomy.registry.sink([{ labels }, { labels: { alertname: 'B' } }, { labels }, { labels: { alertname: 'C' } }, { labels: { alertname: 'D' } }], 'manual')).rejects.toThrow(/^1 of 5 alerts rejected.*alerts\[4\]: refused/);
+    expect(roomy.registry.list()).toHaveLength(3);
   });
 });
 

@@ -166,15 +166,18 @@ export function createAlertRegistry(options: AlertRegistryOptions): AlertRegistr
   };
 
   /** Checks and merges one request's inputs into `batch` (shared by the requests of one write). */
-  const merge = (inputs: readonly AlertInput[], source: AlertSource, nowMs: number, batch: Map<string, Alert>): FieldProblem[] => {
+  const merge = (inputs: readonly AlertInput[], source: AlertSource, nowMs: number, batch: Map<string, Alert>, added: { count: number }): FieldProblem[] => {
     const problems: FieldProblem[] = [];
     inputs.forEach((input, index) => {
       const found = checkAlertInput(input, ['alerts', index], limits);
       if (found.length > 0) return void problems.push(...found);
       const incoming = alertFromInput(input, source, nowMs, resolveTimeoutMs);
       const existing = batch.get(incoming.fingerprint) ?? alerts.get(incoming.fingerprint);
-      if (existing === undefined && alerts.size + batch.size >= maxAlerts) {
-        return void problems.push({ field: `alerts[${index}]`, message: `refused: sre-monitor already holds ${maxAlerts} alerts (alerting.max_alerts)` });
+      if (existing === undefined) {
+        if (alerts.size + added.count >= maxAlerts) {
+          return void problems.push({ field: `alerts[${index}]`, message: `refused: sre-monitor already holds ${maxAlerts} alerts (alerting.max_alerts)` });
+        }
+        added.count += 1;
       }
       batch.set(incoming.fingerprint, existing === undefined ? incoming : mergeAlert(existing, incoming));
     });
@@ -197,7 +200,8 @@ export function createAlertRegistry(options: AlertRegistryOptions): AlertRegistr
     pendingSinks = [];
     const nowMs = clock.nowMs();
     const batch = new Map<string, Alert>();
-    const problems = requests.map((request) => merge(request.inputs, request.source, nowMs, batch));
+    const added = { count: 0 };
+    const problems = requests.map((request) => merge(request.inputs, request.source, nowMs, batch, added));
     const changed = [...batch.values()];
     try {
       if (changed.length > 0) await repository.upsert(changed);
