@@ -169,6 +169,20 @@ describe('dispatcher resolve and groups', () => {
     expect(sent()).toEqual(['ops firing A', 'ops resolved A']);
   });
 
+  it('correlate_by puts the alerts of one service into one notification across alertnames', async () => {
+    const yaml = `
+route: { receiver: ops, group_by: [alertname], group_wait: 30s, group_interval: 5m, repeat_interval: 4h }
+receivers: [{ name: ops }]
+`;
+    const { timers, fire, sent, outbox } = setup({ yaml, correlateBy: ['service'] });
+    await fire({ alertname: 'HighLatency', service: 'checkout' });
+    await fire({ alertname: 'ErrorRate', service: 'checkout' });
+    await fire({ alertname: 'ErrorRate' });
+    await timers.advanceMs(30 * second);
+    expect(sent().sort()).toEqual(['ops firing ErrorRate', 'ops firing HighLatency,ErrorRate']);
+    expect(outbox.map((notification) => notification.groupKey).sort()).toEqual(['{}:{alertname="ErrorRate"}', '{}:{service="checkout"}']);
+  });
+
   it('deletes notification log entries past the retention when groups go', async () => {
     const { timers, fire, resolve, notificationLog } = setup({ logRetentionMs: 24 * hour });
     await fire({ alertname: 'A', service: 'api' });

@@ -50,6 +50,11 @@ export interface DispatcherOptions {
   /** sre-monitor's external URL for dashboard links; '' = none. */
   externalUrl?: string;
   ackUrlFor?: (fingerprint: string) => string | null;
+  /**
+   * sre-monitor's `correlate_by`: alerts having all these labels are grouped by them alone on
+   * routes without `group_by: ['...']` (see group-key.ts); default none (Alertmanager's grouping).
+   */
+  correlateBy?: readonly string[];
   /** Zone for time intervals without `location`; default UTC. */
   timeZone?: string;
   onError?: (error: unknown, context: string) => void;
@@ -226,7 +231,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
   }
 
   const insert = (alert: Alert, route: Route, nowMs: number): void => {
-    const labels = groupLabelsFor(route, alert.labels);
+    const labels = groupLabelsFor(route, alert.labels, options.correlateBy);
     const key = groupKey(routeKeyOf(route), labels);
     const id = `${route.position.join('.')}|${key}`;
     let group = groups.get(id);
