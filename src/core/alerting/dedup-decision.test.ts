@@ -21,9 +21,10 @@ describe('needsUpdate (Alertmanager DedupStage)', () => {
     ['resolved already told', { entry: entry(['a'], ['b']), firing: new Set(['a']), resolved: new Set(['b']) }, 'none'],
     ['all resolved: told even without send_resolved', { entry: entry(['a'], []), resolved: new Set(['a']), sendResolved: false }, 'resolved'],
     ['all resolved, receiver never heard of them', { entry: entry([], ['x']), resolved: new Set(['a']) }, 'none'],
-    ['acknowledged: told once', { entry: entry(['a'], []), firing: new Set(['a']), acknowledged: true }, 'acknowledged'],
-    ['acknowledged and told: repeats stop', { entry: entry(['a'], [], 0), firing: new Set(['a']), nowMs: 9 * hour, acknowledged: true, acknowledgedNotified: true }, 'none'],
-    ['acknowledged, but something new fires', { entry: entry(['a'], []), firing: new Set(['a', 'b']), acknowledged: true, acknowledgedNotified: true }, 'new_firing'],
+    ['acknowledged after the last notification: told', { entry: entry(['a'], [], 0), firing: new Set(['a']), acknowledged: true, lastAcknowledgedAtMs: 10 }, 'acknowledged'],
+    ['acknowledged in the same ms as the last notification: told', { entry: entry(['a'], [], 10), firing: new Set(['a']), acknowledged: true, lastAcknowledgedAtMs: 10 }, 'acknowledged'],
+    ['acknowledged and told: repeats stop', { entry: entry(['a'], [], 20), firing: new Set(['a']), nowMs: 9 * hour, acknowledged: true, lastAcknowledgedAtMs: 10 }, 'none'],
+    ['acknowledged, but something new fires', { entry: entry(['a'], [], 20), firing: new Set(['a', 'b']), acknowledged: true, lastAcknowledgedAtMs: 10 }, 'new_firing'],
   ])('%s -> %s', (_name, overrides, reason) => {
     expect(needsUpdate(input(overrides))).toBe(reason);
   });

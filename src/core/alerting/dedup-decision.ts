@@ -6,7 +6,10 @@
  *   once inside the window, so an alert that flaps (fires, resolves, fires again) within it, or a
  *   repeat_interval shorter than it, does not page again;
  * - acknowledgement: once every firing alert of the group is acknowledged, one notification
- *   says so (PagerDuty `acknowledge`) and repeats stop until something new fires.
+ *   says so (PagerDuty `acknowledge`) and repeats stop until something new fires. The
+ *   integration has heard of the acknowledgement when its log entry is newer than the latest
+ *   acknowledgement (any notification built after it says `acknowledged`), so this holds
+ *   across restarts without extra state.
  *
  * Alertmanager compares the log entry's timestamp with `now - repeat_interval` strictly; here the
  * entry's time is the flush's `now`, and a repeat is due once `now - sentAt >= repeat_interval`,
@@ -43,8 +46,8 @@ export interface DedupInput {
   lastFiring?: { fingerprints: readonly string[]; sentAtMs: number };
   /** Every firing alert is acknowledged. */
   acknowledged?: boolean;
-  /** The integration has already been told about the acknowledgement. */
-  acknowledgedNotified?: boolean;
+  /** The latest `acknowledgedAtMs` among the firing alerts (when `acknowledged`). */
+  lastAcknowledgedAtMs?: number;
 }
 
 /** Default dedup window: 5 minutes (seed 000). */
@@ -70,7 +73,7 @@ function alertmanagerReason(input: DedupInput): DedupReason {
   // firing alerts) unless it never heard of them.
   if (firing.size === 0) return entry.firingFingerprints.length > 0 ? 'resolved' : 'none';
   if (input.sendResolved && !isSubset(resolved, entry.resolvedFingerprints)) return 'resolved';
-  if (input.acknowledged === true) return input.acknowledgedNotified === true ? 'none' : 'acknowledged';
+  if (input.acknowledged === true) return entry.sentAtMs > (input.lastAcknowledgedAtMs ?? Infinity) ? 'none' : 'acknowledged';
   return input.nowMs - entry.sentAtMs >= input.repeatIntervalMs ? 'repeat_elapsed' : 'none';
 }
 

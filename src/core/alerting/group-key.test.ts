@@ -47,6 +47,17 @@ describe('groupKey', () => {
     expect(groupKey(routeKey(root, ra), groupLabelsFor(ra, a))).toBe(groupKey(routeKey(root, rb), groupLabelsFor(rb, b)));
   });
 
+  it.each<[string, Record<string, string>, string[], Record<string, string>]>([
+    ['correlate_by wins over group_by when the alert has its labels', { alertname: 'Y', team: 'web', service: 'api' }, ['service'], { service: 'api' }],
+    ['without them group_by applies', { alertname: 'Y', team: 'web' }, ['service'], { alertname: 'Y' }],
+    ['all correlate_by labels are needed', { alertname: 'Y', team: 'web', service: 'api' }, ['service', 'cluster'], { alertname: 'Y' }],
+    ['`...` is left alone', { b: '2', team: 'db', severity: 'page', env: 'prod', service: 'api' }, ['service'], { b: '2', team: 'db', severity: 'page', env: 'prod', service: 'api' }],
+  ])('%s', (_name, labels, correlateBy, expected) => {
+    const [route] = matchRoutes(root, labels);
+    if (route === undefined) throw new Error('no route');
+    expect(groupLabelsFor(route, labels, correlateBy)).toEqual(expected);
+  });
+
   it('quotes values as Go does and sorts names by bytes', () => {
     expect(formatLabelSet({ b: 'say "hi"\n', B: 'x', a: '' })).toBe('{B="x", a="", b="say \\"hi\\"\\n"}');
   });

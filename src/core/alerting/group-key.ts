@@ -8,7 +8,11 @@
  *
  * Correlation: alerts that share the values of the route's `group_by` labels land in one group.
  * With `group_by: [service]` every alert of a service raised within one group_wait is sent as
- * one notification, whatever rule raised it; that is how related alerts are correlated.
+ * one notification, whatever rule raised it; that is how related alerts are correlated. The
+ * optional `correlate_by` list (sre-monitor's, off by default) does the same across routes'
+ * own group_by: an alert that has every `correlate_by` label is grouped by those labels alone,
+ * so e.g. a latency alert and an error-rate alert of one service go out together even where the
+ * route groups by alertname. Routes with `group_by: ['...']` are left alone.
  */
 import { compareGoStrings, quoteGoString } from './go-quote.js';
 import { formatMatchers, type LabelSet } from './label-matcher.js';
@@ -29,10 +33,12 @@ export function routeKey(root: Route, route: Pick<Route, 'position'>): string {
 
 /**
  * The labels an alert is grouped by on `route`: the `group_by` labels it has (a missing or
- * empty label is left out, as Alertmanager leaves it out), or all of its labels for `...`.
+ * empty label is left out, as Alertmanager leaves it out), or all of its labels for `...`; or
+ * the `correlateBy` labels when it has them all (see the file comment).
  */
-export function groupLabelsFor(route: Pick<Route, 'groupBy' | 'groupByAll'>, labels: LabelSet): LabelSet {
-  const names = route.groupByAll ? Object.keys(labels) : route.groupBy;
+export function groupLabelsFor(route: Pick<Route, 'groupBy' | 'groupByAll'>, labels: LabelSet, correlateBy: readonly string[] = []): LabelSet {
+  const correlated = correlateBy.length > 0 && !route.groupByAll && correlateBy.every((name) => Object.hasOwn(labels, name) && labels[name] !== '');
+  const names = correlated ? correlateBy : route.groupByAll ? Object.keys(labels) : route.groupBy;
   const out: Record<string, string> = {};
   for (const name of names) {
     const value = Object.hasOwn(labels, name) ? labels[name] : undefined;

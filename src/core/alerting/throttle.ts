@@ -70,8 +70,12 @@ export type ThrottleDecision =
   | { allowed: false; scope: 'receiver' | 'rule'; key: string; suppression: ThrottleSuppression; untilMs: number };
 
 export interface Throttle {
-  /** Allows and records the send, or holds it back and counts it. */
+  /** Allows and records the send, or holds it back and counts it (`check` then `record`). */
   admit(request: ThrottleRequest, nowMs: number): ThrottleDecision;
+  /** Whether the send may go; a hold-back is counted (and may start a cooldown), nothing is recorded. */
+  check(request: ThrottleRequest, nowMs: number): ThrottleDecision;
+  /** Records a send that went out (after it was stored), so it uses up the quota. */
+  record(request: ThrottleRequest, nowMs: number): void;
   /** Held-back sends per key (`receiver:<name>` or `rule:<receiver>:<alertname>`). */
   suppressedCounts(): Record<string, number>;
   /** Replaces the settings (config reload); windows and counts are kept. */
@@ -87,25 +91,37 @@ export function createThrottle(initial: ThrottleSettings = {}): Throttle {
     perReceiver: settings.receivers?.[receiver]?.perReceiver ?? settings.perReceiver,
     perRule: settings.receivers?.[receiver]?.perRule ?? settings.perRule,
   });
+  const keysFor = (request: ThrottleRequest) => {
+    const limits = limitsFor(request.receiver);
+    const keys: Array<{ scope: 'receiver' | 'rule'; key: string; limit: ThrottleLimit }> = [];
+    if (limits.perReceiver !== undefined) keys.push({ scope: 'receiver', key: `receiver:${request.receiver}`, limit: limits.perReceiver });
+    if (limits.perRule !== undefined) {
+      for (const name of new Set(request.alertnames)) keys.push({ scope: 'rule', key: `rule:${request.receiver}:${name}`, limit: limits.perRule });
+    }
+    return keys;
+  };
+  const check = (request: ThrottleRequest, nowMs: number): ThrottleDecision => {
+    for (const { scope, key, limit } of keysFor(request)) {
+      const { window, decision } = checkWindow(windows.get(key) ?? emptyThrottleWindow, limit, nowMs);
+      windows.set(key, window);
+      if (!decision.allowed) {
+        suppressed.set(key, (suppressed.get(key) ?? 0) + 1);
+        return { allowed: false, scope, key, suppression: decision.suppression, untilMs: decision.untilMs };
+      }
+    }
+    return { allowed: true };
+  };
+  const record = (request: ThrottleRequest, nowMs: number): void => {
+    for (const { key } of keysFor(request)) windows.set(key, recordSend(windows.get(key) ?? emptyThrottleWindow, nowMs));
+  };
   return {
     admit(request, nowMs) {
-      const limits = limitsFor(request.receiver);
-      const keys: Array<{ scope: 'receiver' | 'rule'; key: string; limit: ThrottleLimit }> = [];
-      if (limits.perReceiver !== undefined) keys.push({ scope: 'receiver', key: `receiver:${request.receiver}`, limit: limits.perReceiver });
-      if (limits.perRule !== undefined) {
-        for (const name of new Set(request.alertnames)) keys.push({ scope: 'rule', key: `rule:${request.receiver}:${name}`, limit: limits.perRule });
-      }
-      for (const { scope, key, limit } of keys) {
-        const { window, decision } = checkWindow(windows.get(key) ?? emptyThrottleWindow, limit, nowMs);
-        windows.set(key, window);
-        if (!decision.allowed) {
-          suppressed.set(key, (suppressed.get(key) ?? 0) + 1);
-          return { allowed: false, scope, key, suppression: decision.suppression, untilMs: decision.untilMs };
-        }
-      }
-      for (const { key } of keys) windows.set(key, recordSend(windows.get(key) ?? emptyThrottleWindow, nowMs));
-      return { allowed: true };
+      const decision = check(request, nowMs);
+      if (decision.allowed) record(request, nowMs);
+      return decision;
     },
+    check,
+    record,
     suppressedCounts: () => Object.fromEntries(suppressed),
     configure(next) {
       settings = next;

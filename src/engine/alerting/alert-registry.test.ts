@@ -100,6 +100,10 @@ describe('alert registry sink', () => {
     await registry.sink([{ labels }], 'manual');
     await expect(registry.sink([{ labels: { alertname: 'Other' } }, { labels }], 'manual')).rejects.toThrow(/alerts\[0\]: refused/);
     expect(registry.list()).toHaveLength(1);
+    const roomy = setup({ maxAlerts: 3 });
+    await roomy.registry.sink([{ labels }], 'manual');
+    await expect(roomy.registry.sink([{ labels }, { labels: { alertname: 'B' } }, { labels }, { labels: { alertname: 'C' } }, { labels: { alertname: 'D' } }], 'manual')).rejects.toThrow(/^1 of 5 alerts rejected.*alerts\[4\]: refused/);
+    expect(roomy.registry.list()).toHaveLength(3);
   });
 });
 
@@ -142,6 +146,18 @@ describe('alert registry acknowledge', () => {
     await timers.advanceMs(6 * minute);
     await registry.sink([{ labels }], 'rule');
     expect(registry.get(fingerprint)?.acknowledgedBy).toBeNull();
+  });
+
+  it('acknowledges a whole group in one write, skipping unknown and resolved alerts', async () => {
+    const { registry, repository, clock, eventsOf } = setup();
+    const other = { alertname: 'Other', service: 'api' };
+    await registry.sink([{ labels }, { labels: other }, { labels: { alertname: 'Gone' }, endsAtMs: clock.nowMs() }], 'rule');
+    await registry.acknowledge(fingerprint, 'ann');
+    const writes = repository.writes;
+    const acked = await registry.acknowledgeAll([fingerprint, alertFingerprint(other), alertFingerprint({ alertname: 'Gone' }), 'ffffffffffffffff'], 'bob');
+    expect(acked.map((alert) => alert.acknowledgedBy)).toEqual(['ann', 'bob']);
+    expect(repository.writes).toBe(writes + 1);
+    expect(eventsOf('alert.acknowledged')).toHaveLength(2);
   });
 
   it('refuses unknown and resolved alerts', async () => {

@@ -49,6 +49,11 @@ export interface AlertRegistry {
   statusOf(fingerprint: string): AlertStatusView | undefined;
   /** Marks a firing alert acknowledged by `actor` (idempotent); NotFoundError, or ConflictError when resolved. */
   acknowledge(fingerprint: string, actor: string): Promise<Alert>;
+  /**
+   * Acknowledges every firing alert among `fingerprints` in one write (a group's ack link);
+   * unknown and resolved ones are skipped. Returns the firing alerts, acknowledged.
+   */
+  acknowledgeAll(fingerprints: readonly string[], actor: string): Promise<Alert[]>;
   /** Loads the stored alerts (start-up) and hands them to the listeners. */
   restore(): Promise<void>;
   /** `listener` gets every alert that changed (also refreshes); returns the unsubscribe function. */
@@ -161,15 +166,18 @@ export function createAlertRegistry(options: AlertRegistryOptions): AlertRegistr
   };
 
   /** Checks and merges one request's inputs into `batch` (shared by the requests of one write). */
-  const merge = (inputs: readonly AlertInput[], source: AlertSource, nowMs: number, batch: Map<string, Alert>): FieldProblem[] => {
+  const merge = (inputs: readonly AlertInput[], source: AlertSource, nowMs: number, batch: Map<string, Alert>, added: { count: number }): FieldProblem[] => {
     const problems: FieldProblem[] = [];
     inputs.forEach((input, index) => {
       const found = checkAlertInput(input, ['alerts', index], limits);
       if (found.length > 0) return void problems.push(...found);
       const incoming = alertFromInput(input, source, nowMs, resolveTimeoutMs);
       const existing = batch.get(incoming.fingerprint) ?? alerts.get(incoming.fingerprint);
-      if (existing === undefined && alerts.size + batch.size >= maxAlerts) {
-        return void problems.push({ field: `alerts[${index}]`, message: `refused: sre-monitor already holds ${maxAlerts} alerts (alerting.max_alerts)` });
+      if (existing === undefined) {
+        if (alerts.size + added.count >= maxAlerts) {
+          return void problems.push({ field: `alerts[${index}]`, message: `refused: sre-monitor already holds ${maxAlerts} alerts (alerting.max_alerts)` });
+        }
+        added.count += 1;
       }
       batch.set(incoming.fingerprint, existing === undefined ? incoming : mergeAlert(existing, incoming));
     });
@@ -192,7 +200,8 @@ export function createAlertRegistry(options: AlertRegistryOptions): AlertRegistr
     pendingSinks = [];
     const nowMs = clock.nowMs();
     const batch = new Map<string, Alert>();
-    const problems = requests.map((request) => merge(request.inputs, request.source, nowMs, batch));
+    const added = { count: 0 };
+    const problems = requests.map((request) => merge(request.inputs, request.source, nowMs, batch, added));
     const changed = [...batch.values()];
     try {
       if (changed.length > 0) await repository.upsert(changed);
@@ -217,6 +226,19 @@ export function createAlertRegistry(options: AlertRegistryOptions): AlertRegistr
       sinkDrainQueued = true;
       serial(drainSinks).catch((error: unknown) => onError(error, 'alert write'));
     });
+
+  /** Marks the not yet acknowledged ones of `firing` acknowledged: one write, then events. */
+  const acknowledgeFiring = async (firing: readonly Alert[], actor: string): Promise<Alert[]> => {
+    const nowMs = clock.nowMs();
+    const changed = firing.filter((alert) => alert.acknowledgedAtMs === null).map((alert) => ({ ...alert, acknowledgedBy: actor, acknowledgedAtMs: nowMs }));
+    if (changed.length > 0) await repository.upsert(changed);
+    for (const alert of changed) {
+      alerts.set(alert.fingerprint, alert);
+      bus.publish('alert.acknowledged', alertEvent(alert, 'firing'));
+    }
+    notify(changed);
+    return firing.map((alert) => alerts.get(alert.fingerprint) ?? alert);
+  };
 
   const sweepOnce = async (): Promise<void> => {
     const nowMs = clock.nowMs();
@@ -272,17 +294,17 @@ export function createAlertRegistry(options: AlertRegistryOptions): AlertRegistr
     },
     acknowledge: (fingerprint, actor) =>
       serial(async () => {
-        const nowMs = clock.nowMs();
         const alert = alerts.get(fingerprint);
         if (alert === undefined) throw new NotFoundError('alert', fingerprint);
-        if (isAlertResolved(alert, nowMs)) throw new ConflictError(`alert '${fingerprint}' is resolved; only a firing alert can be acknowledged`);
-        if (alert.acknowledgedAtMs !== null) return alert;
-        const acknowledged = { ...alert, acknowledgedBy: actor, acknowledgedAtMs: nowMs };
-        await repository.upsert([acknowledged]);
-        alerts.set(fingerprint, acknowledged);
-        bus.publish('alert.acknowledged', alertEvent(acknowledged, 'firing'));
-        notify([acknowledged]);
-        return acknowledged;
+        if (isAlertResolved(alert, clock.nowMs())) throw new ConflictError(`alert '${fingerprint}' is resolved; only a firing alert can be acknowledged`);
+        const [acknowledged] = await acknowledgeFiring([alert], actor);
+        return acknowledged ?? alert;
+      }),
+    acknowledgeAll: (fingerprints, actor) =>
+      serial(async () => {
+        const nowMs = clock.nowMs();
+        const firing = [...new Set(fingerprints)].map((fingerprint) => alerts.get(fingerprint)).filter((alert): alert is Alert => alert !== undefined && !isAlertResolved(alert, nowMs));
+        return acknowledgeFiring(firing, actor);
       }),
     restore: () =>
       serial(async () => {

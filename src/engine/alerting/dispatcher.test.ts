@@ -169,6 +169,35 @@ describe('dispatcher resolve and groups', () => {
     expect(sent()).toEqual(['ops firing A', 'ops resolved A']);
   });
 
+  it('correlate_by puts the alerts of one service into one notification across alertnames', async () => {
+    const yaml = `
+route: { receiver: ops, group_by: [alertname], group_wait: 30s, group_interval: 5m, repeat_interval: 4h }
+receivers: [{ name: ops }]
+`;
+    const { timers, fire, sent, outbox } = setup({ yaml, correlateBy: ['service'] });
+    await fire({ alertname: 'HighLatency', service: 'checkout' });
+    await fire({ alertname: 'ErrorRate', service: 'checkout' });
+    await fire({ alertname: 'ErrorRate' });
+    await timers.advanceMs(30 * second);
+    expect(sent().sort()).toEqual(['ops firing ErrorRate', 'ops firing HighLatency,ErrorRate']);
+    expect(outbox.map((notification) => notification.groupKey).sort()).toEqual(['{}:{alertname="ErrorRate"}', '{}:{service="checkout"}']);
+  });
+
+  it('deletes notification log entries past the retention when groups go', async () => {
+    const { timers, fire, resolve, notificationLog } = setup({ logRetentionMs: 24 * hour });
+    await fire({ alertname: 'A', service: 'api' });
+    await timers.advanceMs(30 * second);
+    await resolve({ alertname: 'A', service: 'api' });
+    await timers.advanceMs(5 * minute);
+    expect(notificationLog.rows.size).toBe(1);
+    await timers.advanceMs(25 * hour);
+    await fire({ alertname: 'B', service: 'web' });
+    await timers.advanceMs(30 * second);
+    await resolve({ alertname: 'B', service: 'web' });
+    await timers.advanceMs(5 * minute);
+    expect([...notificationLog.rows.values()].map((entry) => entry.groupKey)).toEqual(['{}:{service="web"}']);
+  });
+
   it('routes to every matching receiver, each with its own group', async () => {
     const { timers, fire, outbox, registry, dispatcher } = setup({
       yaml: `
@@ -401,6 +430,21 @@ describe('dispatcher restart', () => {
     expect(after.sent()).toEqual(['ops resolved A']);
   });
 
+  it('an acknowledgement told before a restart is not told again, and repeats stay stopped', async () => {
+    const before = setup();
+    const labels = { alertname: 'A', service: 'api' };
+    await before.fire(labels, { endsAtMs: before.clock.nowMs() + 6 * hour });
+    await before.timers.advanceMs(30 * second);
+    await before.registry.acknowledge(alertFingerprint(labels), 'ann');
+    await before.timers.advanceMs(5 * minute);
+    expect(before.sent()).toEqual(['ops firing A', 'ops firing acked A']);
+    await before.dispatcher.stop();
+    const after = setup({ startMs: before.clock.nowMs() + minute, notificationLog: before.notificationLog, alertRepository: before.alertRepository });
+    await after.registry.restore();
+    await after.timers.advanceMs(3 * hour);
+    expect(after.sent()).toEqual([]);
+  });
+
   it('a flush retried after its log write failed gives the outbox the same idempotency key', async () => {
     const { timers, fire, outbox, notificationLog } = setup({ onError: () => undefined });
     notificationLog.failWrites = true;
@@ -411,5 +455,28 @@ describe('dispatcher restart', () => {
     await timers.advanceMs(5 * minute);
     expect(outbox.map((notification) => notification.idempotencyKey)).toHaveLength(2);
     expect(new Set(outbox.map((notification) => notification.idempotencyKey)).size).toBe(1);
+  });
+});
+
+describe('dispatcher integrations', () => {
+  it('decides per integration: send_resolved and max_alerts of each, one throttle count per receiver flush', async () => {
+    const integrationsOf = (receiver: string): IntegrationTarget[] => [
+      { ref: { receiver, key: 'webhook_configs', index: 0 }, sendResolved: true, maxAlerts: 0 },
+      { ref: { receiver, key: 'slack_configs', index: 0 }, sendResolved: false, maxAlerts: 1 },
+    ];
+    const { timers, fire, resolve, outbox } = setup({ integrationsOf, throttle: { perReceiver: { maxPerHour: 1, cooldownMs: 0 } } });
+    const end = { endsAtMs: timers.clock.nowMs() + hour };
+    await fire({ alertname: 'A', service: 'api' }, end);
+    await fire({ alertname: 'B', service: 'api' }, end);
+    await timers.advanceMs(30 * second);
+    expect(outbox.map((notification) => [notification.integration.key, notification.alerts.length, notification.truncatedAlerts])).toEqual([
+      ['webhook_configs', 2, 0],
+      ['slack_configs', 1, 1],
+    ]);
+    await resolve({ alertname: 'A', service: 'api' });
+    await timers.advanceMs(5 * minute);
+    expect(outbox.slice(2).map((notification) => [notification.integration.key, notification.status, notification.alerts.map((alert) => alert.status)])).toEqual([
+      ['webhook_configs', 'firing', ['firing', 'resolved']],
+    ]);
   });
 });

@@ -50,9 +50,16 @@ export interface DispatcherOptions {
   /** sre-monitor's external URL for dashboard links; '' = none. */
   externalUrl?: string;
   ackUrlFor?: (fingerprint: string) => string | null;
+  /**
+   * sre-monitor's `correlate_by`: alerts having all these labels are grouped by them alone on
+   * routes without `group_by: ['...']` (see group-key.ts); default none (Alertmanager's grouping).
+   */
+  correlateBy?: readonly string[];
   /** Zone for time intervals without `location`; default UTC. */
   timeZone?: string;
   onError?: (error: unknown, context: string) => void;
+  /** Notification log entries older than this are deleted (Alertmanager's `--data.retention`); default 120 hours. */
+  logRetentionMs?: number;
   /** Called after each flush that ran the pipeline (metrics, logs, tests). */
   onFlush?: (group: { groupKey: string; receiver: string }, outcome: FlushOutcome) => void;
 }
@@ -107,6 +114,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
   const { clock, timers } = options;
   const onError = options.onError ?? (() => undefined);
   const dedupWindowMs = options.dedupWindowMs ?? defaultDedupWindowMs;
+  const logRetentionMs = options.logRetentionMs ?? 120 * 3600_000;
   let config = options.config;
   let timeIntervals = new Map<string, NamedTimeInterval>(config.timeIntervals.map((named) => [named.name, named]));
   const throttle = createThrottle(options.throttle);
@@ -180,13 +188,16 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     group.timer = undefined;
     if (groups.get(group.id) === group) groups.delete(group.id);
     const nowMs = clock.nowMs();
-    // Forget dedup-window memory that can no longer matter, at most once a minute.
+    // Forget what can no longer matter, at most once a minute: dedup-window memory, and
+    // notification log entries past the retention (a live group refreshes its entries at
+    // every repeat, so only forgotten groups lose theirs).
     if (nowMs - lastMemoryPruneMs < 60_000) return;
     lastMemoryPruneMs = nowMs;
     const forgetBeforeMs = nowMs - dedupWindowMs;
     for (const [key, entry] of memory) {
-      if (!entry.acknowledgedNotified && (entry.lastFiring === undefined || entry.lastFiring.sentAtMs < forgetBeforeMs)) memory.delete(key);
+      if (entry.lastFiring.sentAtMs < forgetBeforeMs) memory.delete(key);
     }
+    options.notificationLog.deleteOlderThan(nowMs - logRetentionMs, 10_000).catch((error: unknown) => onError(error, 'notification log clean-up'));
   };
 
   /** After a successful flush: resolved alerts it handled leave the group (unless they changed since). */
@@ -220,7 +231,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
   }
 
   const insert = (alert: Alert, route: Route, nowMs: number): void => {
-    const labels = groupLabelsFor(route, alert.labels);
+    const labels = groupLabelsFor(route, alert.labels, options.correlateBy);
     const key = groupKey(routeKeyOf(route), labels);
     const id = `${route.position.join('.')}|${key}`;
     let group = groups.get(id);

@@ -15,17 +15,16 @@ import { buildNotification, type IntegrationTarget } from '../../core/alerting/n
 import type { IntegrationRef, Notification } from '../../core/alerting/notification.js';
 import type { Route } from '../../core/alerting/route-tree.js';
 import { silencesMuting, type Silence } from '../../core/alerting/silence.js';
-import type { Throttle } from '../../core/alerting/throttle.js';
+import type { Throttle, ThrottleRequest } from '../../core/alerting/throttle.js';
 import { namedTimeIntervalContains, type NamedTimeInterval } from '../../core/alerting/time-interval.js';
 import type { NotificationLogEntry, NotificationLogRepository } from '../../adapters/store/alerting-repositories.js';
 
 /** Why the pipeline held something back; counted per receiver. */
 export type SuppressionReason = 'inhibited' | 'silenced' | 'muted_by_time' | 'dedup' | 'throttled';
 
-/** What sre-monitor remembers per integration and group beyond the notification log (in memory). */
+/** What sre-monitor remembers per integration and group beyond the notification log (in memory, for the dedup window). */
 export interface IntegrationMemory {
-  lastFiring?: { fingerprints: string[]; sentAtMs: number };
-  acknowledgedNotified: boolean;
+  lastFiring: { fingerprints: string[]; sentAtMs: number };
 }
 
 export interface FlushInput {
@@ -99,11 +98,12 @@ interface IntegrationDecision {
 const firingReasons = new Set<DedupReason | 'throttled'>(['first', 'new_firing', 'repeat_elapsed']);
 
 /** Dedup per integration, then the receiver's throttle for the sends that page about firing alerts. */
-async function decide(input: FlushInput, firing: Alert[], resolved: Alert[], deps: PipelineDependencies): Promise<IntegrationDecision[]> {
+async function decide(input: FlushInput, firing: Alert[], resolved: Alert[], deps: PipelineDependencies): Promise<{ decisions: IntegrationDecision[]; throttleRequest: ThrottleRequest | undefined }> {
   const receiver = input.route.receiver;
   const firingSet = new Set(firing.map((alert) => alert.fingerprint));
   const resolvedSet = new Set(resolved.map((alert) => alert.fingerprint));
   const acknowledged = firing.length > 0 && firing.every((alert) => alert.acknowledgedAtMs !== null);
+  const lastAcknowledgedAtMs = acknowledged ? firing.reduce((latest, alert) => Math.max(latest, alert.acknowledgedAtMs ?? 0), 0) : undefined;
   const integrations = deps.integrationsOf(receiver);
   const entries = await Promise.all(integrations.map((integration) => deps.notificationLog.get(integration.ref, input.groupKey)));
   const decisions: IntegrationDecision[] = integrations.map((integration, index) => {
@@ -112,20 +112,18 @@ async function decide(input: FlushInput, firing: Alert[], resolved: Alert[], dep
     const reason = needsUpdate({
       entry, firing: firingSet, resolved: resolvedSet, repeatIntervalMs: input.route.repeatIntervalMs, nowMs: input.nowMs,
       sendResolved: integration.sendResolved, dedupWindowMs: deps.dedupWindowMs, lastFiring: memory?.lastFiring,
-      acknowledged, acknowledgedNotified: memory?.acknowledgedNotified ?? false,
+      acknowledged, lastAcknowledgedAtMs,
     });
     return { integration, entry, reason };
   });
   deps.count(receiver, 'dedup', decisions.filter((decision) => decision.reason === 'dedup_window').length);
   const paging = decisions.filter((decision) => firingReasons.has(decision.reason));
-  if (paging.length > 0) {
-    const alertnames = [...new Set(firing.map((alert) => alert.labels.alertname ?? ''))];
-    if (!deps.throttle.admit({ receiver, alertnames }, input.nowMs).allowed) {
-      for (const decision of paging) decision.reason = 'throttled';
-      deps.count(receiver, 'throttled', paging.length);
-    }
-  }
-  return decisions;
+  if (paging.length === 0) return { decisions, throttleRequest: undefined };
+  const request = { receiver, alertnames: [...new Set(firing.map((alert) => alert.labels.alertname ?? ''))] };
+  if (deps.throttle.check(request, input.nowMs).allowed) return { decisions, throttleRequest: request };
+  for (const decision of paging) decision.reason = 'throttled';
+  deps.count(receiver, 'throttled', paging.length);
+  return { decisions, throttleRequest: undefined };
 }
 
 /**
@@ -136,7 +134,7 @@ export async function runNotifyPipeline(input: FlushInput, deps: PipelineDepende
   const kept = muteStages(input, deps);
   if (kept.length === 0) return { notifications: [], reasons: {} };
   const { firing, resolved } = partitionAlerts(kept, input.nowMs);
-  const decisions = await decide(input, firing, resolved, deps);
+  const { decisions, throttleRequest } = await decide(input, firing, resolved, deps);
   const sending = decisions.filter((decision) => decision.reason !== 'throttled' && shouldNotify(decision.reason));
   const notifications: Notification[] = [];
   for (const { integration, entry } of sending) {
@@ -147,19 +145,17 @@ export async function runNotifyPipeline(input: FlushInput, deps: PipelineDepende
     if (notification !== undefined) notifications.push(notification);
   }
   if (notifications.length > 0) await deps.enqueue(notifications);
+  // Only a send that is stored uses up the throttle's quota.
+  if (throttleRequest !== undefined) deps.throttle.record(throttleRequest, input.nowMs);
   const firingFingerprints = firing.map((alert) => alert.fingerprint).sort();
   const resolvedFingerprints = resolved.map((alert) => alert.fingerprint).sort();
   await Promise.all(sending.map(({ integration }) =>
     deps.notificationLog.upsert({ integration: integration.ref, groupKey: input.groupKey, firingFingerprints, resolvedFingerprints, sentAtMs: input.nowMs }),
   ));
-  const acknowledged = firing.length > 0 && firing.every((alert) => alert.acknowledgedAtMs !== null);
-  for (const { integration } of sending) {
-    const key = `${integrationId(integration.ref)}|${input.groupKey}`;
-    const previous = deps.memory.get(key);
-    deps.memory.set(key, {
-      lastFiring: firing.length > 0 ? { fingerprints: firingFingerprints, sentAtMs: input.nowMs } : previous?.lastFiring,
-      acknowledgedNotified: acknowledged,
-    });
+  if (firing.length > 0) {
+    for (const { integration } of sending) {
+      deps.memory.set(`${integrationId(integration.ref)}|${input.groupKey}`, { lastFiring: { fingerprints: firingFingerprints, sentAtMs: input.nowMs } });
+    }
   }
   return { notifications, reasons: Object.fromEntries(decisions.map((decision) => [integrationId(decision.integration.ref), decision.reason])) };
 }

@@ -75,6 +75,19 @@ describe('silence service', () => {
     service.stop();
   });
 
+  it('deletes expired silences after the retention', async () => {
+    const { service, input, timers, repository } = setup();
+    service.start();
+    await service.create(input());
+    await service.expire('s1');
+    await timers.advanceMs(120 * hour);
+    expect(service.get('s1')).toBeDefined();
+    await timers.advanceMs(1);
+    expect(service.get('s1')).toBeUndefined();
+    expect(repository.rows.size).toBe(0);
+    service.stop();
+  });
+
   it('updates in place when Alertmanager would, else replaces with a new id', async () => {
     const { service, input, clock, types } = setup();
     const first = await service.create(input());

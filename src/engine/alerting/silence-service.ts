@@ -64,6 +64,8 @@ export interface SilenceServiceOptions {
   clock: Clock;
   timers: Timers;
   newId?: () => string;
+  /** Expired silences are deleted this long after they ended (Alertmanager's `--data.retention`); default 120 hours. */
+  retainExpiredMs?: number;
   onError?: (error: unknown, context: string) => void;
 }
 
@@ -106,6 +108,7 @@ export function createSilenceService(options: SilenceServiceOptions): SilenceSer
   const { repository, bus, clock, timers } = options;
   const newId = options.newId ?? randomUUID;
   const onError = options.onError ?? (() => undefined);
+  const retainExpiredMs = options.retainExpiredMs ?? 120 * 3600_000;
   const silences = new Map<string, Silence>();
   const announcedExpired = new Set<string>();
   const listeners = new Set<SilenceChangeListener>();
@@ -126,21 +129,33 @@ export function createSilenceService(options: SilenceServiceOptions): SilenceSer
     scheduleExpiry();
   };
 
+  /** Announces silences that ended by time, and deletes those past the retention. */
   const announceExpired = (): void => {
     const nowMs = clock.nowMs();
+    const forgetBeforeMs = nowMs - retainExpiredMs;
+    let forgotten = 0;
     for (const silence of silences.values()) {
       if (!announcedExpired.has(silence.id) && silenceState(silence, nowMs) === 'expired') changed(silence, 'silence.expired');
+      if (silence.endsAtMs < forgetBeforeMs) {
+        silences.delete(silence.id);
+        announcedExpired.delete(silence.id);
+        forgotten += 1;
+      }
     }
+    if (forgotten > 0) repository.deleteExpiredBefore(forgetBeforeMs, Math.max(1000, forgotten)).catch((error: unknown) => onError(error, 'silence clean-up'));
   };
 
+  /** Wakes at the next end of a silence, or when the next expired one is due for deletion. */
   function scheduleExpiry(): void {
     expiryTimer?.cancel();
     expiryTimer = undefined;
     if (!running) return;
-    let nextEndMs = Infinity;
-    for (const silence of silences.values()) if (!announcedExpired.has(silence.id)) nextEndMs = Math.min(nextEndMs, silence.endsAtMs);
-    if (nextEndMs === Infinity) return;
-    expiryTimer = timers.after(nextEndMs - clock.nowMs(), () => {
+    let nextWakeMs = Infinity;
+    for (const silence of silences.values()) {
+      nextWakeMs = Math.min(nextWakeMs, announcedExpired.has(silence.id) ? silence.endsAtMs + retainExpiredMs + 1 : silence.endsAtMs);
+    }
+    if (nextWakeMs === Infinity) return;
+    expiryTimer = timers.after(nextWakeMs - clock.nowMs(), () => {
       expiryTimer = undefined;
       announceExpired();
       scheduleExpiry();
