@@ -82,6 +82,8 @@ export async function buildHttpServer(options: HttpServerOptions): Promise<Fasti
     // logs failures at warn and every request at debug instead.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: options.bodyLimitBytes,
+    // Signed acknowledgement links carry a ~200-character token as a path parameter.
+    routerOptions: { maxParamLength: 2048 },
     requestTimeout: options.requestTimeoutMs,
     trustProxy: options.trustProxy,
     return503OnClosing: true,
