@@ -75,6 +75,8 @@ export interface StartPrometheusOptions {
   rules?: string;
   /** An Alertmanager Prometheus sends its alerts to (API v2), e.g. sre-monitor itself. */
   alertmanager?: { url: string; bearerToken?: string };
+  /** Prometheus re-sends firing alerts this often (default 1m); its first send can come before the Alertmanager is discovered. */
+  alertResendDelay?: string;
 }
 
 const readyTimeoutMs = 20_000;
@@ -96,7 +98,8 @@ export async function startPrometheus(options: StartPrometheusOptions): Promise<
     // freePort closes its probe socket before Prometheus binds: another process can take the
     // port in between, so a bind failure is retried on a new port.
     for (let attempt = 1; ; attempt += 1) {
-      const started = await startOnce(binary, configFile, path.join(directory, `data-${attempt}`), await freePort());
+      const extraArgs = options.alertResendDelay === undefined ? [] : [`--rules.alert.resend-delay=${options.alertResendDelay}`];
+      const started = await startOnce(binary, configFile, path.join(directory, `data-${attempt}`), await freePort(), extraArgs);
       if ('server' in started) return withCleanup(started.server, directory);
       if (!started.addressInUse || attempt >= 3) throw new Error(started.problem);
     }
@@ -140,11 +143,11 @@ function scrapeConfig(options: StartPrometheusOptions): string {
 
 type StartAttempt = { server: PrometheusServer } | { problem: string; addressInUse: boolean };
 
-async function startOnce(binary: string, configFile: string, dataDirectory: string, port: number): Promise<StartAttempt> {
+async function startOnce(binary: string, configFile: string, dataDirectory: string, port: number, extraArgs: readonly string[]): Promise<StartAttempt> {
   const address = `127.0.0.1:${port}`;
   const child = spawn(
     binary,
-    [`--config.file=${configFile}`, `--storage.tsdb.path=${dataDirectory}`, `--web.listen-address=${address}`, '--log.level=info'],
+    [`--config.file=${configFile}`, `--storage.tsdb.path=${dataDirectory}`, `--web.listen-address=${address}`, '--log.level=info', ...extraArgs],
     { stdio: ['ignore', 'ignore', 'pipe'] },
   );
   let log = '';
