@@ -12,6 +12,7 @@ import { systemClock } from './adapters/clock/system-clock.js';
 import { createAppMetrics, type AppMetrics } from './adapters/metrics/metrics-registry.js';
 import { createMonitorMetrics } from './adapters/metrics/monitor-metrics.js';
 import { registerSloMetrics, registerSloSourceMetrics } from './adapters/metrics/slo-metrics.js';
+import { registerAlertingMetrics } from './adapters/metrics/alerting-metrics.js';
 import { createProbeRegistry } from './adapters/probes/probe-registry.js';
 import { createPrometheusSliSource } from './adapters/sources/prometheus-sli-source.js';
 import { createStore } from './adapters/store/create-store.js';
@@ -150,6 +151,11 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     settings: loaded.runtime.alerting,
     monitoring: () => monitoring,
     slos: () => slos,
+  });
+  registerAlertingMetrics(metrics.registry, {
+    alerts: () => alerting.alerting.registry.counts(),
+    delivery: () => alerting.alerting.delivery.stats(),
+    suppressed: () => alerting.alerting.dispatcher.suppressedCounts().total,
   });
   const features: Features = { catalog, monitoring, slos };
 

@@ -158,6 +158,14 @@ describe.each(storeKinds)('alerting through the API (%s store)', (kind) => {
     expect(((await (await t.request('/api/v1/alerts')).json()) as { items: unknown[] }).items).toHaveLength(before);
   });
 
+  it('exports alert and notification metrics', async () => {
+    const text = await (await t.request('/metrics')).text();
+    expect(text).toMatch(/^sre_monitor_alerts\{state="firing"\} [1-9]/m);
+    expect(text).toMatch(/^sre_monitor_notifications\{outcome="sent",reason=""\} [1-9]/m);
+    expect(text).toMatch(/^sre_monitor_notifications\{outcome="dead",reason=""\} 0/m);
+    expect(text).toMatch(/^sre_monitor_alerts_suppressed\{reason="silenced"\} \d+$/m);
+  });
+
   it('needs a responder token to post alerts', async () => {
     expect((await t.request('/api/v2/alerts', { method: 'POST', json: [{ labels: { alertname: 'X' } }] })).status).toBe(401);
     expect((await t.request('/api/v2/alerts', { method: 'POST', token: t.tokens.viewer, json: [{ labels: { alertname: 'X' } }] })).status).toBe(403);
