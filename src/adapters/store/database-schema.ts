@@ -180,6 +180,15 @@ export interface SloHistoryTable {
   data_json: string;
 }
 
+/** A restart checkpoint of one SLO's counts; see SloCheckpoint. */
+export interface SloCheckpointsTable {
+  slo: string;
+  cut_ms: EpochMillis;
+  written_at_ms: EpochMillis;
+  /** BLOB / bytea: Buffer from better-sqlite3 and pg, Uint8Array from PGlite. */
+  data: Uint8Array;
+}
+
 export interface Database {
   services: ServicesTable;
   service_tags: ServiceTagsTable;
@@ -197,4 +206,5 @@ export interface Database {
   ingest_keys: IngestKeysTable;
   slo_states: SloStatesTable;
   slo_history: SloHistoryTable;
+  slo_checkpoints: SloCheckpointsTable;
 }

@@ -20,6 +20,7 @@ import { createMonitorResultRepository } from './monitor-result-repository.js';
 import { createMonitorRollupRepository } from './monitor-rollup-repository.js';
 import { createMonitorStateRepository } from './monitor-state-repository.js';
 import { createServiceRepository } from './service-repository.js';
+import { createSloCheckpointRepository } from './slo-checkpoint-repository.js';
 import { createSloCountRepository } from './slo-count-repository.js';
 import { createSloHistoryRepository } from './slo-history-repository.js';
 import { createSloRepository } from './slo-repository.js';
@@ -50,6 +51,7 @@ export function createRepositories(executor: StoreExecutor): StoreRepositories {
     ingestKeys: createIngestKeyRepository(executor),
     sloStates: createSloStateRepository(executor),
     sloHistory: createSloHistoryRepository(executor),
+    sloCheckpoints: createSloCheckpointRepository(executor),
   };
 }
 

@@ -3,7 +3,8 @@
  * PostgreSQL server, PGlite). Behaviour callers rely on is asserted here once, so the backends
  * cannot drift apart. Excluded from the build; imported by store.test.ts. The cases live in
  * service-cases.contract.ts, record-cases.contract.ts, monitor-cases.contract.ts,
- * monitor-data-cases.contract.ts, slo-cases.contract.ts and slo-data-cases.contract.ts;
+ * monitor-data-cases.contract.ts, slo-cases.contract.ts, slo-data-cases.contract.ts and
+ * slo-checkpoint-cases.contract.ts;
  * builders in store-builders.contract.ts.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -13,6 +14,7 @@ import { registerMonitorResultCases, registerMonitorRollupCases, registerMonitor
 import { registerListCases, registerServiceCases } from './service-cases.contract.js';
 import { registerAuditCases, registerTokenCases, registerTransactionCases } from './record-cases.contract.js';
 import { registerSloCases } from './slo-cases.contract.js';
+import { registerSloCheckpointCases } from './slo-checkpoint-cases.contract.js';
 import { registerIngestKeyCases, registerSloCountCases, registerSloHistoryCases, registerSloStateCases } from './slo-data-cases.contract.js';
 import { baseAuditEntry, baseIngestKey, baseMonitor, baseResult, baseService, baseSlo, baseToken, epochMs } from './store-builders.contract.js';
 import type { Store } from './store.js';
@@ -76,6 +78,7 @@ export function runStoreContract(name: string, newStore: () => Promise<ContractS
       registerIngestKeyCases(() => store);
       registerSloStateCases(() => store);
       registerSloHistoryCases(() => store);
+      registerSloCheckpointCases(() => store);
 
       it('keeps services, tokens, audit entries, monitors, results and SLO data across close and reopen', async () => {
         const reopen = harness.reopen;
