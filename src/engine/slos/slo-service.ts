@@ -17,6 +17,7 @@ import type { Actor } from '../actor.js';
 import type { EventBus } from '../event-bus.js';
 import { countsOfBatch } from './slo-ingest.js';
 import type { SloEvaluator, SloRuntime } from './slo-evaluator.js';
+import type { RestoreReport } from './slo-restore.js';
 
 export interface IngestResult {
   accepted: number;
@@ -45,7 +46,13 @@ export interface SloService {
   gate(service: string): GateAnswer;
   removeUnconfigured(specs: readonly SloSpec[], actor: Actor): Promise<string[]>;
   reconcile(specs: readonly SloSpec[], actor: Actor): Promise<{ created: string[]; updated: string[] }>;
-  load(): Promise<void>;
+  /** Restores every stored SLO (the start); says how many came from checkpoints. */
+  load(): Promise<RestoreReport>;
+  /**
+   * End (ms) of the oldest minute among batches being committed and not yet in the evaluator's
+   * counts; null when none is. Restart checkpoints cut before it.
+   */
+  oldestPendingMs(): number | null;
 }
 
 export interface SloServiceOptions {
@@ -90,12 +97,23 @@ export function createSloService(options: SloServiceOptions): SloService {
     return runtime;
   }
 
+  /** Oldest minute end of each batch between its validation and its counts reaching memory. */
+  const pending = new Set<{ oldestMs: number }>();
+
   async function persistAndApply(counts: SloCount[], keyEntry: { key: string; hash: string; response: IngestResult } | null): Promise<void> {
-    await store.transaction(async (repos) => {
-      if (keyEntry !== null) await repos.ingestKeys.insert({ key: keyEntry.key, requestHash: keyEntry.hash, response: keyEntry.response, createdAtMs: clock.nowMs() });
-      if (counts.length > 0) await repos.sloCounts.add(counts);
-    });
-    evaluator.apply(counts);
+    let oldestMs = Infinity;
+    for (const count of counts) oldestMs = Math.min(oldestMs, count.endMs);
+    const entry = { oldestMs };
+    pending.add(entry);
+    try {
+      await store.transaction(async (repos) => {
+        if (keyEntry !== null) await repos.ingestKeys.insert({ key: keyEntry.key, requestHash: keyEntry.hash, response: keyEntry.response, createdAtMs: clock.nowMs() });
+        if (counts.length > 0) await repos.sloCounts.add(counts);
+      });
+      evaluator.apply(counts);
+    } finally {
+      pending.delete(entry);
+    }
   }
 
   return {
@@ -257,10 +275,18 @@ export function createSloService(options: SloServiceOptions): SloService {
 
     async load() {
       const states = new Map((await store.sloStates.all()).map((state) => [state.slo, state.state['alerts'] as SloAlertStatuses | undefined]));
+      const entries: Array<{ spec: SloSpec; alerts?: SloAlertStatuses }> = [];
       for (const stored of await store.slos.all()) {
         const { spec, problems } = sloSpecFromDocument(stored.document as SloDocument);
-        if (problems.length === 0) await evaluator.upsert(spec, states.get(spec.name));
+        if (problems.length === 0) entries.push({ spec, alerts: states.get(spec.name) });
       }
+      return evaluator.restoreAll(entries);
+    },
+
+    oldestPendingMs() {
+      let oldest: number | null = null;
+      for (const entry of pending) if (Number.isFinite(entry.oldestMs)) oldest = Math.min(oldest ?? Infinity, entry.oldestMs);
+      return oldest;
     },
   };
 }
