@@ -2,8 +2,9 @@
  * Keeps every SLO's counts in memory and evaluates all SLOs at each step boundary (1 minute,
  * aligned to the epoch): SLI, burn rates, budget, level, policy and burn-rate alerts. Alert
  * transitions and budget level changes become events after their state is stored; a compact
- * history point is kept when something visible changed (and at least every 15 minutes), so the
- * dashboard can draw the burn-down without a row per SLO per minute.
+ * history point is kept, and `slo.evaluated` published, when something visible changed (the
+ * history point also at least every 15 minutes), so the dashboard can draw the burn-down
+ * without a row and an event per SLO per minute.
  *
  * Counts reach it from pushed events (after they are durable) and from monitor minutes as they
  * close; after a restart every SLO is rebuilt from its restart checkpoint plus the minute rows
@@ -88,6 +89,9 @@ export function createSloEvaluator(options: SloEvaluatorOptions): SloEvaluator {
     const transitions: Array<{ runtime: SloRuntime; status: SloStatus }> = [];
     const levelChanges: Array<{ runtime: SloRuntime; from: string | null; status: SloStatus }> = [];
     const history: SloHistoryPoint[] = [];
+    // `slo.evaluated` goes out when what it carries changed (SLI or budget to 4 decimals, level,
+    // policy, alerts), not for all 10,000 SLOs every minute: that doubled the step.
+    const evaluated: SloRuntime[] = [];
     for (const runtime of runtimes.values()) {
       runtime.counts.advanceTo(atMs);
       const status = evaluateSlo(runtime.spec, runtime.counts, atMs, { previousAlerts: runtime.alerts });
@@ -97,7 +101,9 @@ export function createSloEvaluator(options: SloEvaluatorOptions): SloEvaluator {
       if (status.transitions.length > 0) transitions.push({ runtime, status });
       if (previousLevel !== status.level) levelChanges.push({ runtime, from: previousLevel, status });
       const key = historyKey(status);
-      if (runtime.lastHistory === null || runtime.lastHistory.key !== key || atMs - runtime.lastHistory.atMs >= historyEveryMs) {
+      const changed = runtime.lastHistory === null || runtime.lastHistory.key !== key;
+      if (changed) evaluated.push(runtime);
+      if (changed || atMs - runtime.lastHistory!.atMs >= historyEveryMs) {
         runtime.lastHistory = { atMs, key };
         history.push({ slo: runtime.spec.name, atMs, data: historyData(status) });
       }
@@ -122,7 +128,7 @@ export function createSloEvaluator(options: SloEvaluatorOptions): SloEvaluator {
       if (from === null && status.level === 'ok') continue;
       bus.publish('slo.budget.level', { slo: runtime.spec.name, service: runtime.spec.service, from, to: status.level, policy: status.policy, budgetRemainingRatio: status.errorBudget.remainingRatio });
     }
-    for (const runtime of runtimes.values()) {
+    for (const runtime of evaluated) {
       const status = runtime.status;
       if (status === null) continue;
       bus.publish('slo.evaluated', { slo: runtime.spec.name, service: runtime.spec.service, sliRatio: status.sli.ratio, budgetRemainingRatio: status.errorBudget.remainingRatio, level: status.level, policy: status.policy });
