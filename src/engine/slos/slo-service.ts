@@ -15,6 +15,7 @@ import { sliCounts as monitorSliCounts, type SliRule } from '../../core/monitors
 import type { MonitorRollup, SloCount, SloListQuery, Store, StoredSlo, StoreRepositories } from '../../adapters/store/store.js';
 import type { Actor } from '../actor.js';
 import type { EventBus } from '../event-bus.js';
+import { createSloGroupCommit } from './slo-group-commit.js';
 import { countsOfBatch } from './slo-ingest.js';
 import type { SloEvaluator, SloRuntime } from './slo-evaluator.js';
 import type { RestoreReport } from './slo-restore.js';
@@ -97,23 +98,12 @@ export function createSloService(options: SloServiceOptions): SloService {
     return runtime;
   }
 
-  /** Oldest minute end of each batch between its validation and its counts reaching memory. */
-  const pending = new Set<{ oldestMs: number }>();
+  // Concurrent batches share one transaction (slo-group-commit.ts); each is acknowledged after it.
+  const groupCommit = createSloGroupCommit({ store, apply: (counts) => evaluator.apply(counts) });
 
-  async function persistAndApply(counts: SloCount[], keyEntry: { key: string; hash: string; response: IngestResult } | null): Promise<void> {
-    let oldestMs = Infinity;
-    for (const count of counts) oldestMs = Math.min(oldestMs, count.endMs);
-    const entry = { oldestMs };
-    pending.add(entry);
-    try {
-      await store.transaction(async (repos) => {
-        if (keyEntry !== null) await repos.ingestKeys.insert({ key: keyEntry.key, requestHash: keyEntry.hash, response: keyEntry.response, createdAtMs: clock.nowMs() });
-        if (counts.length > 0) await repos.sloCounts.add(counts);
-      });
-      evaluator.apply(counts);
-    } finally {
-      pending.delete(entry);
-    }
+  function persistAndApply(counts: SloCount[], keyEntry: { key: string; hash: string; response: IngestResult } | null): Promise<void> {
+    const key = keyEntry === null ? null : { key: keyEntry.key, requestHash: keyEntry.hash, response: keyEntry.response, createdAtMs: clock.nowMs() };
+    return groupCommit.write({ counts, key });
   }
 
   return {
@@ -284,9 +274,7 @@ export function createSloService(options: SloServiceOptions): SloService {
     },
 
     oldestPendingMs() {
-      let oldest: number | null = null;
-      for (const entry of pending) if (Number.isFinite(entry.oldestMs)) oldest = Math.min(oldest ?? Infinity, entry.oldestMs);
-      return oldest;
+      return groupCommit.oldestPendingMs();
     },
   };
 }
