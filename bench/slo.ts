@@ -56,6 +56,7 @@ const flagSpecs: Record<string, FlagSpec> = {
   warmup: { description: 'unmeasured seconds before each HTTP run (--quick: 1)', defaultValue: presets.full.warmup },
   lines: { description: `comma-separated HTTP line kinds: ${lineKinds.join(', ')}`, defaultValue: lineKinds.join(',') },
   'restart-slos': { description: 'SLOs of the restart part (--quick: 1000)', defaultValue: presets.full['restart-slos'] },
+  'restart-minute-days': { description: 'days of 1-minute rows in the restart part (retention keeps 4; the alert windows need 3)', defaultValue: '4' },
   'prometheus-slos': { description: 'SLOs (x 2 series) of the Prometheus part (--quick: 100)', defaultValue: presets.full['prometheus-slos'] },
   rounds: { description: 'measured one-minute Prometheus rule rounds per layout (--quick: 1)', defaultValue: presets.full.rounds },
   'prometheus-layouts': { description: 'sloth (a group per SLO), aggregated (one group, sum by slo)', defaultValue: 'sloth,aggregated' },
@@ -79,6 +80,7 @@ interface Settings {
   warmupS: number;
   lines: Array<(typeof lineKinds)[number]>;
   restartSlos: number;
+  restartMinuteDays: number;
   prometheusSlos: number;
   prometheusDays: number;
   rounds: number;
@@ -110,6 +112,7 @@ function parseSettings(args: string[]): Settings | undefined {
     warmupS: numberFlag(values, 'warmup', { min: 0, max: 60, integer: true }),
     lines: listFlag(values, 'lines', lineKinds),
     restartSlos: numberFlag(values, 'restart-slos', { min: 1, max: 100_000, integer: true }),
+    restartMinuteDays: numberFlag(values, 'restart-minute-days', { min: 3, max: 4, integer: true }),
     prometheusSlos: numberFlag(values, 'prometheus-slos', { min: 1, max: 100_000, integer: true }),
     // The longest rule window (3d) plus an hour, so even its first evaluation has a full window.
     prometheusDays: 3 + 1 / 24,
@@ -277,7 +280,7 @@ export async function run(args: string[]): Promise<number> {
     for (const store of s.stores) {
       report.restart.push({
         store,
-        outcome: await outcomeOf(() => withStorage(store, (storage) => measureRestart(storage, { slos: s.restartSlos, minuteDays: 4, hourDays: 30, nodeFlags: s.serverNodeFlags, cli: s.cli, waitForQuiet, log }))),
+        outcome: await outcomeOf(() => withStorage(store, (storage) => measureRestart(storage, { slos: s.restartSlos, minuteDays: s.restartMinuteDays, hourDays: 30, nodeFlags: s.serverNodeFlags, cli: s.cli, waitForQuiet, log }))),
       });
     }
   }

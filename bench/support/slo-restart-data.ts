@@ -14,6 +14,8 @@
  * blocks), and the restore reads accordingly.
  *
  * Runs while the server is stopped, against a store it has migrated and filled with the SLOs.
+ * Rows written behind the server's back make its restart checkpoints wrong, so both fills delete
+ * them (`slo_checkpoints`): the next start restores every SLO from rows and writes new ones.
  */
 import BetterSqlite3 from 'better-sqlite3';
 import pg from 'pg';
@@ -81,6 +83,7 @@ export function fillSqlite(file: string, shape: RestartDataShape): RestartDataRe
       for (const end of recentHourEnds) hourRows += insertRecentHour.run({ end }).changes;
     })();
     db.exec('drop table bench_slo_rows');
+    db.exec('delete from slo_checkpoints');
     db.pragma('journal_mode = WAL');
     return { minuteRows, hourRows, ms: performance.now() - started };
   } finally {
@@ -110,10 +113,65 @@ export async function fillPostgres(url: string, shape: RestartDataShape): Promis
         insert into slo_counts_1h (slo, end_ms, good, total)
         select slo, $1::bigint, sum(good), sum(total) from slo_counts_1m where end_ms > $1::bigint - ${hourMs} and end_ms <= $1::bigint group by slo order by slo`, [end])).rowCount ?? 0;
     }
+    await client.query('delete from slo_checkpoints');
     // As a long-running server's tables would be: vacuumed and analysed (autovacuum would do it
     // anyway, in the middle of the measured restart).
     await client.query('vacuum (analyze) slo_counts_1m, slo_counts_1h');
     return { minuteRows, hourRows, ms: performance.now() - started };
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * The minutes a running server would have stored since the fill (or the last top-up): 1-minute
+ * rows for every minute end in (fromMs, toMs], and the hours they touch recomputed from the
+ * minutes. Written while the server is stopped, before a measured restart, so its replay after
+ * the checkpoints reads as many minutes as it would after real traffic (all are after every cut).
+ */
+export function topUpSqlite(file: string, fromMs: number, toMs: number): number {
+  const db = new BetterSqlite3(file);
+  try {
+    db.exec('create temp table bench_slo_rows as select name, row_number() over (order by name) as r from slos');
+    const insertMinute = db.prepare(`insert into slo_counts_1m (slo, end_ms, good, total) select name, $end, ${minuteGood}, ${minuteTotal} from bench_slo_rows order by r`);
+    const deleteHour = db.prepare('delete from slo_counts_1h where end_ms = $end');
+    const insertHour = db.prepare(`
+      insert into slo_counts_1h (slo, end_ms, good, total)
+      select slo, $end, sum(good), sum(total) from slo_counts_1m where end_ms > $end - ${hourMs} and end_ms <= $end group by slo order by slo`);
+    let rows = 0;
+    db.transaction(() => {
+      for (let end = fromMs + minuteMs; end <= toMs; end += minuteMs) rows += insertMinute.run({ end, i: end / minuteMs }).changes;
+      for (let end = Math.ceil((fromMs + minuteMs) / hourMs) * hourMs; end < toMs + hourMs; end += hourMs) {
+        deleteHour.run({ end });
+        insertHour.run({ end });
+      }
+    })();
+    db.exec('drop table bench_slo_rows');
+    return rows;
+  } finally {
+    db.close();
+  }
+}
+
+export async function topUpPostgres(url: string, fromMs: number, toMs: number): Promise<number> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query('create temp table bench_slo_rows as select name, row_number() over (order by name) as r from slos');
+    const numbered = (sql: string) => sql.replaceAll('$end', '$1::bigint').replaceAll('$i', '$2::bigint');
+    let rows = 0;
+    await client.query('begin');
+    for (let end = fromMs + minuteMs; end <= toMs; end += minuteMs) {
+      rows += (await client.query(numbered(`insert into slo_counts_1m (slo, end_ms, good, total) select name, $end, ${minuteGood}, ${minuteTotal} from bench_slo_rows order by r`), [end, end / minuteMs])).rowCount ?? 0;
+    }
+    for (let end = Math.ceil((fromMs + minuteMs) / hourMs) * hourMs; end < toMs + hourMs; end += hourMs) {
+      await client.query('delete from slo_counts_1h where end_ms = $1::bigint', [end]);
+      await client.query(`
+        insert into slo_counts_1h (slo, end_ms, good, total)
+        select slo, $1::bigint, sum(good), sum(total) from slo_counts_1m where end_ms > $1::bigint - ${hourMs} and end_ms <= $1::bigint group by slo order by slo`, [end]);
+    }
+    await client.query('commit');
+    return rows;
   } finally {
     await client.end();
   }

@@ -2,22 +2,29 @@
  * Part "restart" of `npm run bench -- slo`: how long a server with N SLOs and 30 days of stored
  * counts takes to come back. Per store:
  * 1. a workspace declaring N SLOs; a first start creates them (timed, for information), stop;
- * 2. counts written straight into the tables (slo-restart-data.ts), the server stopped;
- * 3. the measured restart: spawn -> banner -> /health/ready 200 -> every SLO listed by
- *    GET /api/v1/slos -> every SLO listed with a status (the evaluator's first step);
- * 4. where the time goes, with the server stopped: `sre-monitor validate` on the same config
- *    (loading and checking N SLOs), and the evaluator's per-SLO restore (its two store
- *    queries, then `SloCounts.add` of the rows) replayed in this process for a sample of SLOs.
+ * 2. counts written straight into the tables (slo-restart-data.ts), the server stopped; that
+ *    deletes the restart checkpoints, which no longer match the rows;
+ * 3. a start without checkpoints: every SLO restored from rows, checkpoints written right after
+ *    and at the clean stop (timed, for information: the first start after an upgrade);
+ * 4. the measured restart from those checkpoints: spawn -> banner -> /health/ready 200 -> every
+ *    SLO listed by GET /api/v1/slos -> every SLO listed with a status (the first evaluation),
+ *    then SIGKILL; 5. the restart after that kill -9, timed the same way, and a clean stop.
+ *    Before each start the minute rows are topped up to the current minute, as traffic would
+ *    have kept storing them, so the replay after the checkpoints reads a realistic tail;
+ * 6. where the time goes, with the server stopped: `sre-monitor validate` on the same config,
+ *    `restoreAllCounts` (the start's restore) in this process, and the old per-SLO restore (two
+ *    queries, then `SloCounts.add` of the rows) for a sample of SLOs.
  */
 import { spawnSync } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import { createPostgresStore } from '../../src/adapters/store/postgres-store.js';
 import { createSqliteStore } from '../../src/adapters/store/sqlite-store.js';
 import type { Store } from '../../src/adapters/store/store.js';
-import { longestWindowMs } from '../../src/core/slo/index.js';
+import { createSloCounts, longestWindowMs } from '../../src/core/slo/index.js';
+import { restoreAllCounts, type RestoreReport } from '../../src/engine/slos/slo-restore.js';
 import { readRssBytes } from './process-memory.js';
 import { repoRoot, type StorageSettings } from './server-under-test.js';
-import { fillPostgres, fillSqlite, type RestartDataResult } from './slo-restart-data.js';
+import { fillPostgres, fillSqlite, topUpPostgres, topUpSqlite, type RestartDataResult } from './slo-restart-data.js';
 import { createSloWorkspace, startSloServer } from './slo-server.js';
 import { createCountsFor, dayMs, hourMs, minuteMs, sloSpec } from './slo-synthetic.js';
 
@@ -41,12 +48,8 @@ export interface RestoreSample {
   minuteRows: number;
 }
 
-export interface RestartResult {
-  store: string;
-  slos: number;
-  firstStartMs: number;
-  data: RestartDataResult;
-  validateMs: number;
+/** One timed start of the server: spawn -> ready -> all listed -> all with a status, then its stop. */
+export interface StartTiming {
   bannerMs: number;
   readyMs: number;
   listedMs: number;
@@ -54,9 +57,38 @@ export interface RestartResult {
   /** Wall-clock second of the minute at which the server became ready (evaluation runs at :10). */
   readySecondOfMinute: number;
   rssAtReadyBytes: number | undefined;
-  sample: RestoreSample;
+  /** How it ended: SIGTERM (clean stop, writes checkpoints) or SIGKILL; and how long the stop took. */
+  stoppedWith: 'SIGTERM' | 'SIGKILL';
+  stopMs: number;
   exit: number | string;
 }
+
+/** `restoreAllCounts` run in this process on the stopped server's store: where a start's time goes. */
+export interface InProcessRestore {
+  ms: number;
+  report: RestoreReport;
+}
+
+export interface RestartResult {
+  store: string;
+  slos: number;
+  firstStartMs: number;
+  data: RestartDataResult;
+  validateMs: number;
+  /** The first start after the fill: no checkpoints, every SLO from rows (writes checkpoints). */
+  fromRows: StartTiming;
+  checkpoints: { rows: number; bytes: number };
+  /** The measured restart after a clean stop (checkpoints + replay). */
+  fromCheckpoints: StartTiming;
+  /** The restart after that server was killed with SIGKILL. */
+  afterKill: StartTiming;
+  /** Minute rows topped up before each restart (minutes since the fill: what traffic would have stored). */
+  toppedUpRows: number;
+  inProcess: InProcessRestore;
+  sample: RestoreSample;
+}
+
+const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
@@ -115,6 +147,59 @@ function openStore(storage: StorageSettings, sqliteFile: string): Promise<Store>
   return storage.kind === 'sqlite' ? createSqliteStore({ path: sqliteFile }) : createPostgresStore({ url: storage.url, poolMax: 2, idleTimeoutMs: 10_000 });
 }
 
+async function timedStart(settings: RestartSettings, configFile: string, stopWith: 'SIGTERM' | 'SIGKILL'): Promise<StartTiming> {
+  const started = performance.now();
+  const server = await startSloServer({ configFile, nodeFlags: settings.nodeFlags, cli: settings.cli, timeoutMs: 1_800_000 });
+  let stopped = false;
+  try {
+    const rssAtReadyBytes = readRssBytes(server.pid);
+    const readySecondOfMinute = new Date().getUTCSeconds();
+    let listing = await listSlos(server.baseUrl);
+    const listedMs = performance.now() - started;
+    if (listing.listed !== settings.slos) throw new Error(`GET /api/v1/slos listed ${listing.listed} SLOs, expected ${settings.slos}`);
+    let statusMs: number | null = null;
+    const statusDeadline = performance.now() + 150_000;
+    while (performance.now() < statusDeadline) {
+      if (listing.withStatus === settings.slos) {
+        statusMs = performance.now() - started;
+        break;
+      }
+      await sleep(250);
+      listing = await listSlos(server.baseUrl);
+    }
+    const stopStarted = performance.now();
+    if (stopWith === 'SIGKILL') process.kill(server.pid, 'SIGKILL');
+    const exit = await server.stop();
+    stopped = true;
+    return { bannerMs: server.bannerMs, readyMs: server.readyMs, listedMs, statusMs, readySecondOfMinute, rssAtReadyBytes, stoppedWith: stopWith, stopMs: performance.now() - stopStarted, exit };
+  } finally {
+    if (!stopped) await server.stop();
+  }
+}
+
+async function withStore<T>(storage: StorageSettings, sqliteFile: string, work: (store: Store) => Promise<T>): Promise<T> {
+  const store = await openStore(storage, sqliteFile);
+  try {
+    return await work(store);
+  } finally {
+    await store.close();
+  }
+}
+
+async function checkpointTotals(store: Store): Promise<{ rows: number; bytes: number }> {
+  const totals = { rows: 0, bytes: 0 };
+  let after: string | undefined;
+  for (;;) {
+    const page = await store.sloCheckpoints.list(after, 500);
+    for (const row of page) {
+      totals.rows++;
+      totals.bytes += row.data.byteLength;
+    }
+    if (page.length < 500) return totals;
+    after = page[page.length - 1]!.slo;
+  }
+}
+
 export async function measureRestart(storage: StorageSettings, settings: RestartSettings): Promise<RestartResult> {
   const { log } = settings;
   const workspace = await createSloWorkspace(storage, settings.slos);
@@ -130,52 +215,49 @@ export async function measureRestart(storage: StorageSettings, settings: Restart
     log(`restart ${storage.kind}: writing ${settings.minuteDays} days of minutes and ${settings.hourDays} days of hours for ${settings.slos} SLOs`);
     const data = storage.kind === 'sqlite' ? fillSqlite(sqliteFile, shape) : await fillPostgres(storage.url, shape);
     log(`restart ${storage.kind}: ${data.minuteRows} minute rows + ${data.hourRows} hour rows in ${Math.round(data.ms / 1000)} s`);
+    let filledThroughMs = shape.endMs;
+    let toppedUpRows = 0;
+    const topUp = async () => {
+      const nowMinute = Math.floor(Date.now() / minuteMs) * minuteMs;
+      if (nowMinute <= filledThroughMs) return;
+      toppedUpRows += storage.kind === 'sqlite' ? topUpSqlite(sqliteFile, filledThroughMs, nowMinute) : await topUpPostgres(storage.url, filledThroughMs, nowMinute);
+      filledThroughMs = nowMinute;
+    };
 
     await settings.waitForQuiet();
-    let started = performance.now();
+    const started = performance.now();
     const validation = spawnSync(process.execPath, [settings.cli, 'validate', '--config', workspace.configFile], { cwd: repoRoot, encoding: 'utf8', timeout: 300_000 });
     const validateMs = performance.now() - started;
     if (validation.status !== 0) throw new Error(`validate failed: ${validation.stdout}${validation.stderr}`);
 
+    await topUp();
     await settings.waitForQuiet();
-    log(`restart ${storage.kind}: measured restart`);
-    started = performance.now();
-    const server = await startSloServer({ configFile: workspace.configFile, nodeFlags: settings.nodeFlags, cli: settings.cli, timeoutMs: 1_800_000 });
-    let exit: number | string = 'not stopped';
-    try {
-      const rssAtReadyBytes = readRssBytes(server.pid);
-      const readySecondOfMinute = new Date().getUTCSeconds();
-      let listing = await listSlos(server.baseUrl);
-      const listedMs = performance.now() - started;
-      if (listing.listed !== settings.slos) throw new Error(`GET /api/v1/slos listed ${listing.listed} SLOs, expected ${settings.slos}`);
-      let statusMs: number | null = null;
-      const statusDeadline = performance.now() + 150_000;
-      while (performance.now() < statusDeadline) {
-        if (listing.withStatus === settings.slos) {
-          statusMs = performance.now() - started;
-          break;
-        }
-        await sleep(250);
-        listing = await listSlos(server.baseUrl);
-      }
-      exit = await server.stop();
-      log(`restart ${storage.kind}: ready after ${Math.round(server.readyMs)} ms; replaying the restore for a sample`);
-      const store = await openStore(storage, sqliteFile);
-      let sample: RestoreSample;
-      try {
-        sample = await sampleRestore(store, settings.slos, Math.min(200, settings.slos));
-      } finally {
-        await store.close();
-      }
-      return {
-        store: storage.kind, slos: settings.slos, firstStartMs, data, validateMs, bannerMs: server.bannerMs, readyMs: server.readyMs, listedMs, statusMs,
-        readySecondOfMinute, rssAtReadyBytes, sample, exit,
-      };
-    } finally {
-      if (exit === 'not stopped') await server.stop();
-    }
+    log(`restart ${storage.kind}: start without checkpoints (every SLO from rows)`);
+    const fromRows = await timedStart(settings, workspace.configFile, 'SIGTERM');
+    log(`restart ${storage.kind}: from rows ready after ${seconds(fromRows.readyMs)}, clean stop in ${seconds(fromRows.stopMs)} (exit ${fromRows.exit})`);
+    const checkpoints = await withStore(storage, sqliteFile, checkpointTotals);
+
+    await topUp();
+    await settings.waitForQuiet();
+    log(`restart ${storage.kind}: measured restart from checkpoints`);
+    const fromCheckpoints = await timedStart(settings, workspace.configFile, 'SIGKILL');
+    log(`restart ${storage.kind}: from checkpoints ready after ${seconds(fromCheckpoints.readyMs)}; killed with SIGKILL`);
+
+    await topUp();
+    await settings.waitForQuiet();
+    const afterKill = await timedStart(settings, workspace.configFile, 'SIGTERM');
+    log(`restart ${storage.kind}: after kill -9 ready after ${seconds(afterKill.readyMs)}`);
+
+    log(`restart ${storage.kind}: restore in this process, then the old per-SLO restore for a sample`);
+    const { inProcess, sample } = await withStore(storage, sqliteFile, async (store) => {
+      const specs = Array.from({ length: settings.slos }, (_, index) => sloSpec(index));
+      const restoreStarted = performance.now();
+      const restored = await restoreAllCounts({ store, specs, nowMs: Date.now(), newCounts: (spec) => createSloCounts(spec) });
+      const inProcessResult = { ms: performance.now() - restoreStarted, report: restored.report };
+      return { inProcess: inProcessResult, sample: await sampleRestore(store, settings.slos, Math.min(200, settings.slos)) };
+    });
+    return { store: storage.kind, slos: settings.slos, firstStartMs, data, validateMs, fromRows, checkpoints, fromCheckpoints, afterKill, toppedUpRows, inProcess, sample };
   } finally {
     await workspace.cleanup();
   }
 }
-

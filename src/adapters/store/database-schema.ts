@@ -242,6 +242,13 @@ export interface OutboxTable {
   /** When the item last became pending (enqueue or a retry by hand): max age counts from here. */
   queued_at_ms: EpochMillis;
   finished_at_ms: NullableEpochMillis;
+/** A restart checkpoint of one SLO's counts; see SloCheckpoint. */
+export interface SloCheckpointsTable {
+  slo: string;
+  cut_ms: EpochMillis;
+  written_at_ms: EpochMillis;
+  /** BLOB / bytea: Buffer from better-sqlite3 and pg, Uint8Array from PGlite. */
+  data: Uint8Array;
 }
 
 export interface Database {
@@ -265,4 +272,5 @@ export interface Database {
   silences: SilencesTable;
   notification_log: NotificationLogTable;
   outbox: OutboxTable;
+  slo_checkpoints: SloCheckpointsTable;
 }

@@ -24,6 +24,7 @@ import { createNotificationLogRepository } from './notification-log-repository.j
 import { createOutboxRepository } from './outbox-repository.js';
 import { createServiceRepository } from './service-repository.js';
 import { createSilenceRepository } from './silence-repository.js';
+import { createSloCheckpointRepository } from './slo-checkpoint-repository.js';
 import { createSloCountRepository } from './slo-count-repository.js';
 import { createSloHistoryRepository } from './slo-history-repository.js';
 import { createSloRepository } from './slo-repository.js';
@@ -58,6 +59,7 @@ export function createRepositories(executor: StoreExecutor): StoreRepositories {
     silences: createSilenceRepository(executor),
     notificationLog: createNotificationLogRepository(executor),
     outbox: createOutboxRepository(executor),
+    sloCheckpoints: createSloCheckpointRepository(executor),
   };
 }
 

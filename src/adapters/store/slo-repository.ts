@@ -85,6 +85,7 @@ export function createSloRepository(executor: StoreExecutor): SloRepository {
         await writer.deleteFrom('slo_counts_1h').where('slo', '=', name).execute();
         await writer.deleteFrom('slo_states').where('slo', '=', name).execute();
         await writer.deleteFrom('slo_history').where('slo', '=', name).execute();
+        await writer.deleteFrom('slo_checkpoints').where('slo', '=', name).execute();
         const result = await writer.deleteFrom('slos').where('name', '=', name).executeTakeFirst();
         return result.numDeletedRows > 0n;
       });

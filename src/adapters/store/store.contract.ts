@@ -4,8 +4,8 @@
  * cannot drift apart. Excluded from the build; imported by store.test.ts. The cases live in
  * service-cases.contract.ts, record-cases.contract.ts, monitor-cases.contract.ts,
  * monitor-data-cases.contract.ts, slo-cases.contract.ts, slo-data-cases.contract.ts,
- * alerting-cases.contract.ts and outbox-cases.contract.ts; builders in
- * store-builders.contract.ts and alerting-builders.contract.ts.
+ * slo-checkpoint-cases.contract.ts, alerting-cases.contract.ts and outbox-cases.contract.ts;
+ * builders in store-builders.contract.ts and alerting-builders.contract.ts.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { checkAlertingSurvivesReopen, registerAlertingCases } from './alerting-cases.contract.js';
@@ -15,6 +15,7 @@ import { registerMonitorResultCases, registerMonitorRollupCases, registerMonitor
 import { registerListCases, registerServiceCases } from './service-cases.contract.js';
 import { registerAuditCases, registerTokenCases, registerTransactionCases } from './record-cases.contract.js';
 import { registerSloCases } from './slo-cases.contract.js';
+import { registerSloCheckpointCases } from './slo-checkpoint-cases.contract.js';
 import { registerIngestKeyCases, registerSloCountCases, registerSloHistoryCases, registerSloStateCases } from './slo-data-cases.contract.js';
 import { baseAuditEntry, baseIngestKey, baseMonitor, baseResult, baseService, baseSlo, baseToken, epochMs } from './store-builders.contract.js';
 import type { Store } from './store.js';
@@ -85,6 +86,7 @@ export function runStoreContract(name: string, newStore: () => Promise<ContractS
         if (reopen === undefined) throw new Error(`${name}: the harness must provide reopen()`);
         await checkAlertingSurvivesReopen(store, reopen);
       });
+      registerSloCheckpointCases(() => store);
 
       it('keeps services, tokens, audit entries, monitors, results and SLO data across close and reopen', async () => {
         const reopen = harness.reopen;

@@ -226,8 +226,34 @@ export interface SloCountRepository {
   minutes(slo: string | undefined, fromMs: number, toMs: number): Promise<SloCount[]>;
   /** 1-hour rows ending in (fromMs, toMs], of one SLO or all, ordered by slo then end. */
   hours(slo: string | undefined, fromMs: number, toMs: number): Promise<SloCount[]>;
+  /**
+   * Every SLO's 1-minute rows ending after `fromMs`, ordered by end then slo: the replay after
+   * restart checkpoints, one query for all SLOs (the time index, no sort by SLO).
+   */
+  minutesSince(fromMs: number): Promise<SloCount[]>;
   /** Deletes rows of that size ending before `beforeMs`, at most `limit`; returns how many went. */
   deleteOlderThan(size: '1m' | '1h', beforeMs: number, limit: number): Promise<number>;
+}
+
+/**
+ * The SLO engine's counts of one SLO cut at `cutMs`, as bytes only the engine reads: a restart
+ * restores them and replays the minute rows after the cut. Derived data, safe to delete.
+ */
+export interface SloCheckpoint {
+  slo: string;
+  /** Counts of minutes ending at or before this are in `data`; later ones are in the minute rows. */
+  cutMs: number;
+  writtenAtMs: number;
+  data: Uint8Array;
+}
+
+export interface SloCheckpointRepository {
+  /** Inserts or replaces the checkpoint of each SLO named (chunked multi-row upserts). */
+  upsert(checkpoints: readonly SloCheckpoint[]): Promise<void>;
+  /** Checkpoints ordered by slo, after `afterSlo` (exclusive; keyset pages), at most `limit`. */
+  list(afterSlo: string | undefined, limit: number): Promise<SloCheckpoint[]>;
+  /** Deletes every checkpoint (count rows were changed behind the engine's back); returns how many went. */
+  deleteAll(): Promise<number>;
 }
 
 /** A remembered `Idempotency-Key` of an ingest request and the answer it got. */
@@ -291,6 +317,7 @@ export interface StoreRepositories {
   silences: SilenceRepository;
   notificationLog: NotificationLogRepository;
   outbox: OutboxRepository;
+  sloCheckpoints: SloCheckpointRepository;
 }
 
 export interface MigrationStatus {

@@ -5,6 +5,7 @@
  * - slo-window.ts: rolling (1h..90d) and calendar (month/week in a time zone) windows
  * - sli-count-buffer.ts: (good, total) per minute and per hour, O(1) window sums, late data
  * - timeslice-counts.ts, slo-counts.ts: per-SLO counts in budgeting units (events or slices)
+ * - slo-checkpoint-codec.ts: a ring snapshot as compact bytes (restart checkpoints)
  * - burn-rate.ts, burn-rate-alerting.ts, slo-alert-state.ts: burn rates, multi-window alert
  *   tables (SRE workbook defaults) and the firing/resolved state machine
  * - error-budget.ts, budget-policy.ts: budget total/consumed/remaining/exhaustion; level; policy
@@ -17,6 +18,7 @@ export * from './slo-window.js';
 export * from './sli-count-buffer.js';
 export * from './timeslice-counts.js';
 export * from './slo-counts.js';
+export * from './slo-checkpoint-codec.js';
 export * from './burn-rate.js';
 export * from './burn-rate-alerting.js';
 export * from './slo-alert-state.js';

@@ -38,6 +38,28 @@ export type CountRejection = 'invalid_counts' | 'too_late';
 
 export type AddCountsOutcome = { ok: true; minuteEndMs: number } | { ok: false; reason: CountRejection; message: string };
 
+/**
+ * The rings of one buffer cut at a minute (restart checkpoints, slo-checkpoint-codec.ts): the
+ * cumulative arrays as they were when `headMinute` was the newest bucket. Values are copied
+ * from the rings, not recomputed, so a restored buffer sums exactly as the live one did.
+ */
+export interface SliCountSnapshot {
+  /** Ring sizes and lateness the snapshot was taken with; a restore needs the same. */
+  minuteSlots: number;
+  hourSlots: number;
+  lateMinutes: number;
+  /** The cut: index (end / 1m) of the newest minute in the snapshot; -1 for an empty buffer. */
+  headMinute: number;
+  /** Hour prefixes of hours hour(head) - hourSlots + 1 .. hour(head), oldest first. */
+  hourGood: Float64Array;
+  hourTotal: Float64Array;
+  /** Index of the oldest minute kept minute by minute (`minuteGood[0]`). */
+  firstMinute: number;
+  /** Within-hour cumulative counts of minutes firstMinute .. headMinute. */
+  minuteGood: Float64Array;
+  minuteTotal: Float64Array;
+}
+
 export const defaultMinuteRetentionMs = 3 * 86_400_000;
 export const defaultHourRetentionMs = 35 * 86_400_000;
 export const defaultLatenessMs = hourMs;
@@ -160,6 +182,80 @@ export class SliCountBuffer {
     // Fractional counts leave float residue in differences; keep 0 <= good <= total.
     const clampedTotal = Math.max(0, total);
     return { good: Math.min(Math.max(0, good), clampedTotal), total: clampedTotal };
+  }
+
+  /**
+   * The rings as they were with the newest bucket at the minute holding `cutMs` (or at the head,
+   * if older): counts of later minutes are left out, so replaying the stored minutes after the
+   * cut restores the rest. Null when the cut is older than the minute ring reaches.
+   */
+  snapshot(cutMs: number): SliCountSnapshot | null {
+    const sizes = { minuteSlots: this.minuteSlots, hourSlots: this.hourSlots, lateMinutes: this.lateMinutes };
+    if (this.headMinute < 0) return { ...sizes, headMinute: -1, hourGood: new Float64Array(0), hourTotal: new Float64Array(0), firstMinute: 0, minuteGood: new Float64Array(0), minuteTotal: new Float64Array(0) };
+    const cut = Math.min(Math.floor(cutMs / minuteMs), this.headMinute);
+    // The oldest minute slot (head - slots + 1) only serves as a window's exclusive start.
+    const firstMinute = this.headMinute - this.minuteSlots + 2;
+    if (cut < firstMinute) return null;
+    const minuteGood = new Float64Array(cut - firstMinute + 1);
+    const minuteTotal = new Float64Array(cut - firstMinute + 1);
+    for (let m = firstMinute; m <= cut; m++) {
+      minuteGood[m - firstMinute] = this.minuteGood[m % this.minuteSlots]!;
+      minuteTotal[m - firstMinute] = this.minuteTotal[m % this.minuteSlots]!;
+    }
+    const cutHour = hourOfMinute(cut);
+    const oldestKept = hourOfMinute(this.headMinute) - this.hourSlots + 1;
+    const hourGood = new Float64Array(this.hourSlots);
+    const hourTotal = new Float64Array(this.hourSlots);
+    for (let i = 0; i < this.hourSlots; i++) {
+      // Hours older than the live ring reaches (the cut is behind the head) repeat its oldest prefix: no counts.
+      const slot = Math.max(cutHour - this.hourSlots + 1 + i, oldestKept) % this.hourSlots;
+      hourGood[i] = this.hourGood[slot]!;
+      hourTotal[i] = this.hourTotal[slot]!;
+    }
+    // The cut's hour ends at the cut: its prefix is the hour before plus the minutes through the cut.
+    const previousSlot = Math.max(cutHour - 1, oldestKept) % this.hourSlots;
+    hourGood[this.hourSlots - 1] = this.hourGood[previousSlot]! + minuteGood[minuteGood.length - 1]!;
+    hourTotal[this.hourSlots - 1] = this.hourTotal[previousSlot]! + minuteTotal[minuteTotal.length - 1]!;
+    return { ...sizes, headMinute: cut, hourGood, hourTotal, firstMinute, minuteGood, minuteTotal };
+  }
+
+  /**
+   * Loads a snapshot into this buffer, which must be empty and sized alike (same retention and
+   * lateness); false, leaving the buffer empty, when it is not. Minutes between the ring's
+   * oldest and the snapshot's first carry their hour at its last minute, as a restore from hour
+   * rows does; they are outside minute resolution once the head passes the live head of then.
+   */
+  restoreSnapshot(snapshot: SliCountSnapshot): boolean {
+    if (this.headMinute >= 0 || snapshot.minuteSlots !== this.minuteSlots || snapshot.hourSlots !== this.hourSlots || snapshot.lateMinutes !== this.lateMinutes) return false;
+    if (snapshot.headMinute < 0) return true;
+    const head = snapshot.headMinute;
+    if (snapshot.hourGood.length !== this.hourSlots || snapshot.firstMinute > head || snapshot.minuteGood.length !== head - snapshot.firstMinute + 1) return false;
+    const compact = snapshot.minuteTotal.every((value) => Number.isInteger(value) && value >= 0 && value <= maximumCompactCountPerHour);
+    if (!compact) this.widen();
+    const headHour = hourOfMinute(head);
+    for (let i = 0; i < this.hourSlots; i++) {
+      const slot = (headHour - this.hourSlots + 1 + i) % this.hourSlots;
+      this.hourGood[slot] = snapshot.hourGood[i]!;
+      this.hourTotal[slot] = snapshot.hourTotal[i]!;
+    }
+    const hourCount = (minute: number, prefix: Float64Array): number => {
+      const hour = hourOfMinute(minute);
+      if (hour - 1 < headHour - this.hourSlots + 1) return 0;
+      return prefix[hour % this.hourSlots]! - prefix[(hour - 1) % this.hourSlots]!;
+    };
+    for (let m = head - this.minuteSlots + 1; m <= head; m++) {
+      const slot = m % this.minuteSlots;
+      if (m >= snapshot.firstMinute) {
+        this.minuteGood[slot] = snapshot.minuteGood[m - snapshot.firstMinute]!;
+        this.minuteTotal[slot] = snapshot.minuteTotal[m - snapshot.firstMinute]!;
+      } else {
+        const hourEnd = m % minutesPerHour === 0;
+        this.minuteGood[slot] = hourEnd ? hourCount(m, this.hourGood) : 0;
+        this.minuteTotal[slot] = hourEnd ? hourCount(m, this.hourTotal) : 0;
+      }
+    }
+    this.headMinute = head;
+    return true;
   }
 
   /** Slots of the last `locate`: the prefix through a minute is hour slot + (minute slot if it returned true). */

@@ -5,7 +5,7 @@
  * `advanceTo`.
  */
 import { longestAlertWindowMs } from './burn-rate-alerting.js';
-import { defaultLatenessMs, defaultMinuteRetentionMs, SliCountBuffer, type AddCountsOutcome, type WindowCounts } from './sli-count-buffer.js';
+import { defaultLatenessMs, defaultMinuteRetentionMs, SliCountBuffer, type AddCountsOutcome, type SliCountSnapshot, type WindowCounts } from './sli-count-buffer.js';
 import type { SloSpec } from './slo.js';
 import { dayMs, hourMs, longestWindowMs } from './slo-window.js';
 import { TimesliceCounts } from './timeslice-counts.js';
@@ -68,6 +68,20 @@ export class SloCounts implements WindowSums {
   /** Sums of raw events (for time-slice SLOs only recent minutes are kept). */
   eventSum(fromExclusiveMs: number, toInclusiveMs: number): WindowCounts {
     return this.events.sum(fromExclusiveMs, toInclusiveMs);
+  }
+
+  /**
+   * The counts cut at `cutMs` for a restart checkpoint (see `SliCountBuffer.snapshot`); null
+   * for time-slice SLOs, whose slice verdicts are rebuilt from rows instead, and when the cut is
+   * older than the minute ring.
+   */
+  snapshot(cutMs: number): SliCountSnapshot | null {
+    return this.timeslices === null ? this.events.snapshot(cutMs) : null;
+  }
+
+  /** Loads a checkpoint into fresh counts; false (counts still empty) when it does not fit them. */
+  restoreSnapshot(snapshot: SliCountSnapshot): boolean {
+    return this.timeslices === null && this.events.restoreSnapshot(snapshot);
   }
 
   /** Bytes held by the typed arrays. */

@@ -12,7 +12,9 @@ import { longestWindowMs } from '../../core/slo/slo-window.js';
 import type { PrometheusSliSource } from '../../adapters/sources/prometheus-sli-source.js';
 import { createRetentionJob, type RetentionTask } from '../retention-job.js';
 import { createPrometheusSliPoller, type PrometheusSliPoller, type PrometheusSliPollerOptions, type SliSourceHealth } from './prometheus-sli-poller.js';
+import { createSloCheckpointer, type CheckpointWriteReport, type SloCheckpointer } from './slo-checkpoints.js';
 import { createSloEvaluator, type SloEvaluator } from './slo-evaluator.js';
+import type { RestoreReport } from './slo-restore.js';
 import { createSloService, type SloService } from './slo-service.js';
 
 export interface SloEngineOptions {
@@ -35,6 +37,12 @@ export interface SloEngineOptions {
   onSourceFailure?: (slo: string) => void;
   /** An SLO's PromQL source started failing or recovered. */
   onSourceHealthChange?: (slo: string, health: SliSourceHealth) => void;
+  /** Between two restart checkpoints of every SLO's counts (default 10 min; see slo-checkpoints.ts). */
+  checkpointEveryMs?: number;
+  /** The start restored the SLOs: how many from checkpoints, how many from rows, in how many ms. */
+  onRestored?: (report: RestoreReport, durationMs: number) => void;
+  /** A checkpoint of every SLO was written. */
+  onCheckpointWritten?: (report: CheckpointWriteReport) => void;
 }
 
 export interface SloEngine {
@@ -44,6 +52,8 @@ export interface SloEngine {
   sourceHealth(slo: string): SliSourceHealth | undefined;
   /** The PromQL poller, when a source was given (tests drive it with `pollNow`). */
   prometheusPoller: PrometheusSliPoller | null;
+  /** Restart checkpoints (written every `checkpointEveryMs` and at stop). */
+  checkpointer: SloCheckpointer;
   start(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -79,26 +89,43 @@ export function createSloEngine(options: SloEngineOptions): SloEngine {
           onFailure: options.onSourceFailure,
           onHealthChange: options.onSourceHealthChange,
         });
+  const checkpointer = createSloCheckpointer({
+    store: options.store,
+    clock: options.clock,
+    timers: options.timers,
+    runtimes: () => evaluator.runtimes.values(),
+    latenessMs,
+    everyMs: options.checkpointEveryMs,
+    oldestPendingMs: () => service.oldestPendingMs(),
+    onError: options.onError,
+    onWritten: options.onCheckpointWritten,
+  });
   let unsubscribe: (() => void) | null = null;
   return {
     service,
     evaluator,
+    checkpointer,
     prometheusPoller: poller,
     sourceHealth: (slo) => poller?.health(slo),
     async start() {
-      await service.load();
+      const startedMs = options.clock.nowMs();
+      const restored = await service.load();
+      options.onRestored?.(restored, options.clock.nowMs() - startedMs);
       unsubscribe = options.onMonitorMinuteClosed((_minuteEndMs, rollups) => {
         service.monitorMinuteClosed(rollups).catch((error: unknown) => options.onError?.(error, 'counting monitor SLIs'));
       });
       evaluator.start();
       poller?.start();
       retention.start();
+      // SLOs restored from rows (a first start, a changed window) get a checkpoint right away.
+      checkpointer.start(restored.fromRows > 0);
     },
     async stop() {
       await retention.stop();
       await poller?.stop();
       unsubscribe?.();
       await evaluator.stop();
+      await checkpointer.stop();
     },
   };
 }

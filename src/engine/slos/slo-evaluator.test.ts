@@ -43,4 +43,21 @@ describe('SLO evaluator', () => {
     expect([status?.atMs, status?.alerts.page.state]).toEqual([start + 2 * minute, 'firing']);
     expect(published.filter((type) => type.startsWith('slo.alert'))).toEqual(['slo.alert.firing', 'slo.alert.firing']);
   });
+
+  it('publishes slo.evaluated when what it carries changed, not every minute', async () => {
+    const bus = createEventBus({ clock: timers.clock });
+    const evaluated: Array<{ slo: unknown; sliRatio: unknown }> = [];
+    bus.subscribe((event) => {
+      if (event.type === 'slo.evaluated') evaluated.push({ slo: event.data['slo'], sliRatio: event.data['sliRatio'] });
+    });
+    const evaluator = createSloEvaluator({ store, bus, clock: timers.clock, timers });
+    await evaluator.upsert(baseSlo({ name: 'a' }));
+    await evaluator.upsert(baseSlo({ name: 'b' }));
+    evaluator.apply([{ slo: 'a', endMs: start + minute, good: 1000, total: 1000 }]);
+    for (let step = 1; step <= 5; step++) await evaluator.evaluateAll(start + step * minute);
+    expect(evaluated).toEqual([{ slo: 'a', sliRatio: 1 }, { slo: 'b', sliRatio: null }]);
+    evaluator.apply([{ slo: 'b', endMs: start + 6 * minute, good: 990, total: 1000 }]);
+    await evaluator.evaluateAll(start + 6 * minute);
+    expect(evaluated.slice(2)).toEqual([{ slo: 'b', sliRatio: 0.99 }]);
+  });
 });

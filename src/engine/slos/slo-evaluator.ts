@@ -2,20 +2,23 @@
  * Keeps every SLO's counts in memory and evaluates all SLOs at each step boundary (1 minute,
  * aligned to the epoch): SLI, burn rates, budget, level, policy and burn-rate alerts. Alert
  * transitions and budget level changes become events after their state is stored; a compact
- * history point is kept when something visible changed (and at least every 15 minutes), so the
- * dashboard can draw the burn-down without a row per SLO per minute.
+ * history point is kept, and `slo.evaluated` published, when something visible changed (the
+ * history point also at least every 15 minutes), so the dashboard can draw the burn-down
+ * without a row and an event per SLO per minute.
  *
  * Counts reach it from pushed events (after they are durable) and from monitor minutes as they
- * close; after a restart each SLO is rebuilt from the stored 1-hour and 1-minute counts.
+ * close; after a restart every SLO is rebuilt from its restart checkpoint plus the minute rows
+ * after it, or from its stored 1-hour and 1-minute counts (slo-restore.ts).
  */
 import type { Clock } from '../../core/clock.js';
 import { createSloCounts, type SloCounts } from '../../core/slo/slo-counts.js';
 import { evaluateSlo, initialAlertStatuses, type SloAlertStatuses, type SloStatus } from '../../core/slo/evaluate-slo.js';
 import type { SloSpec } from '../../core/slo/slo.js';
-import { dayMs, hourMs, longestWindowMs, minuteMs } from '../../core/slo/slo-window.js';
+import { hourMs, minuteMs } from '../../core/slo/slo-window.js';
 import type { SloCount, SloHistoryPoint, Store } from '../../adapters/store/store.js';
 import type { EventBus } from '../event-bus.js';
 import type { Timers, TimerHandle } from '../timers.js';
+import { restoreAllCounts, restoreCountsFromRows, type RestoreReport } from './slo-restore.js';
 
 export interface SloRuntime {
   spec: SloSpec;
@@ -41,6 +44,11 @@ export interface SloEvaluator {
   runtimes: Map<string, SloRuntime>;
   /** Adds or replaces an SLO; counts are rebuilt from the store, alert states kept or restored. */
   upsert(spec: SloSpec, persistedAlerts?: SloAlertStatuses): Promise<void>;
+  /**
+   * Adds or replaces many SLOs at once (the start): counts from restart checkpoints plus one
+   * replay of the minutes after them, from rows where no checkpoint fits.
+   */
+  restoreAll(entries: ReadonlyArray<{ spec: SloSpec; alerts?: SloAlertStatuses }>): Promise<RestoreReport>;
   remove(name: string): void;
   /** Adds durable counts to the in-memory windows. */
   apply(counts: readonly SloCount[]): void;
@@ -51,7 +59,6 @@ export interface SloEvaluator {
 }
 
 const historyEveryMs = 15 * minuteMs;
-const minuteRestoreMs = 3 * dayMs;
 
 export function createSloEvaluator(options: SloEvaluatorOptions): SloEvaluator {
   const { store, bus, clock, timers } = options;
@@ -62,14 +69,10 @@ export function createSloEvaluator(options: SloEvaluatorOptions): SloEvaluator {
   let evaluating: Promise<void> | null = null;
   let lastEvaluatedAtMs = -Infinity;
 
+  const newCounts = (spec: SloSpec) => createSloCounts(spec, options.latenessMs === undefined ? {} : { latenessMs: options.latenessMs });
+
   async function restore(spec: SloSpec, alerts: SloAlertStatuses): Promise<SloRuntime> {
-    const counts = createSloCounts(spec, options.latenessMs === undefined ? {} : { latenessMs: options.latenessMs });
-    const nowMs = clock.nowMs();
-    // Old hours first, then the minutes after them (SliCountBuffer's restore order).
-    const minutesFrom = Math.floor((nowMs - minuteRestoreMs) / hourMs) * hourMs;
-    const hoursFrom = nowMs - longestWindowMs(spec.window) - 5 * dayMs;
-    for (const hour of await store.sloCounts.hours(spec.name, hoursFrom, minutesFrom)) counts.add(hour.endMs, hour.good, hour.total);
-    for (const minute of await store.sloCounts.minutes(spec.name, minutesFrom, nowMs + hourMs)) counts.add(minute.endMs, minute.good, minute.total);
+    const counts = await restoreCountsFromRows(store, spec, newCounts(spec), clock.nowMs());
     return { spec, counts, alerts, status: null, lastHistory: null };
   }
 
@@ -86,6 +89,9 @@ export function createSloEvaluator(options: SloEvaluatorOptions): SloEvaluator {
     const transitions: Array<{ runtime: SloRuntime; status: SloStatus }> = [];
     const levelChanges: Array<{ runtime: SloRuntime; from: string | null; status: SloStatus }> = [];
     const history: SloHistoryPoint[] = [];
+    // `slo.evaluated` goes out when what it carries changed (SLI or budget to 4 decimals, level,
+    // policy, alerts), not for all 10,000 SLOs every minute: that doubled the step.
+    const evaluated: SloRuntime[] = [];
     for (const runtime of runtimes.values()) {
       runtime.counts.advanceTo(atMs);
       const status = evaluateSlo(runtime.spec, runtime.counts, atMs, { previousAlerts: runtime.alerts });
@@ -95,7 +101,9 @@ export function createSloEvaluator(options: SloEvaluatorOptions): SloEvaluator {
       if (status.transitions.length > 0) transitions.push({ runtime, status });
       if (previousLevel !== status.level) levelChanges.push({ runtime, from: previousLevel, status });
       const key = historyKey(status);
-      if (runtime.lastHistory === null || runtime.lastHistory.key !== key || atMs - runtime.lastHistory.atMs >= historyEveryMs) {
+      const changed = runtime.lastHistory === null || runtime.lastHistory.key !== key;
+      if (changed) evaluated.push(runtime);
+      if (changed || atMs - runtime.lastHistory!.atMs >= historyEveryMs) {
         runtime.lastHistory = { atMs, key };
         history.push({ slo: runtime.spec.name, atMs, data: historyData(status) });
       }
@@ -120,7 +128,7 @@ export function createSloEvaluator(options: SloEvaluatorOptions): SloEvaluator {
       if (from === null && status.level === 'ok') continue;
       bus.publish('slo.budget.level', { slo: runtime.spec.name, service: runtime.spec.service, from, to: status.level, policy: status.policy, budgetRemainingRatio: status.errorBudget.remainingRatio });
     }
-    for (const runtime of runtimes.values()) {
+    for (const runtime of evaluated) {
       const status = runtime.status;
       if (status === null) continue;
       bus.publish('slo.evaluated', { slo: runtime.spec.name, service: runtime.spec.service, sliRatio: status.sli.ratio, budgetRemainingRatio: status.errorBudget.remainingRatio, level: status.level, policy: status.policy });
@@ -147,6 +155,15 @@ export function createSloEvaluator(options: SloEvaluatorOptions): SloEvaluator {
     async upsert(spec, persistedAlerts) {
       const alerts = persistedAlerts ?? runtimes.get(spec.name)?.alerts ?? initialAlertStatuses();
       runtimes.set(spec.name, await restore(spec, alerts));
+    },
+    async restoreAll(entries) {
+      const { counts, report } = await restoreAllCounts({ store, specs: entries.map((entry) => entry.spec), nowMs: clock.nowMs(), newCounts });
+      for (const { spec, alerts } of entries) {
+        const restored = counts.get(spec.name);
+        if (restored === undefined) continue;
+        runtimes.set(spec.name, { spec, counts: restored, alerts: alerts ?? runtimes.get(spec.name)?.alerts ?? initialAlertStatuses(), status: null, lastHistory: null });
+      }
+      return report;
     },
     remove(name) {
       runtimes.delete(name);

@@ -15,8 +15,10 @@ import { sliCounts as monitorSliCounts, type SliRule } from '../../core/monitors
 import type { MonitorRollup, SloCount, SloListQuery, Store, StoredSlo, StoreRepositories } from '../../adapters/store/store.js';
 import type { Actor } from '../actor.js';
 import type { EventBus } from '../event-bus.js';
+import { createSloGroupCommit } from './slo-group-commit.js';
 import { countsOfBatch } from './slo-ingest.js';
 import type { SloEvaluator, SloRuntime } from './slo-evaluator.js';
+import type { RestoreReport } from './slo-restore.js';
 
 export interface IngestResult {
   accepted: number;
@@ -45,7 +47,13 @@ export interface SloService {
   gate(service: string): GateAnswer;
   removeUnconfigured(specs: readonly SloSpec[], actor: Actor): Promise<string[]>;
   reconcile(specs: readonly SloSpec[], actor: Actor): Promise<{ created: string[]; updated: string[] }>;
-  load(): Promise<void>;
+  /** Restores every stored SLO (the start); says how many came from checkpoints. */
+  load(): Promise<RestoreReport>;
+  /**
+   * End (ms) of the oldest minute among batches being committed and not yet in the evaluator's
+   * counts; null when none is. Restart checkpoints cut before it.
+   */
+  oldestPendingMs(): number | null;
 }
 
 export interface SloServiceOptions {
@@ -90,12 +98,12 @@ export function createSloService(options: SloServiceOptions): SloService {
     return runtime;
   }
 
-  async function persistAndApply(counts: SloCount[], keyEntry: { key: string; hash: string; response: IngestResult } | null): Promise<void> {
-    await store.transaction(async (repos) => {
-      if (keyEntry !== null) await repos.ingestKeys.insert({ key: keyEntry.key, requestHash: keyEntry.hash, response: keyEntry.response, createdAtMs: clock.nowMs() });
-      if (counts.length > 0) await repos.sloCounts.add(counts);
-    });
-    evaluator.apply(counts);
+  // Concurrent batches share one transaction (slo-group-commit.ts); each is acknowledged after it.
+  const groupCommit = createSloGroupCommit({ store, apply: (counts) => evaluator.apply(counts) });
+
+  function persistAndApply(counts: SloCount[], keyEntry: { key: string; hash: string; response: IngestResult } | null): Promise<void> {
+    const key = keyEntry === null ? null : { key: keyEntry.key, requestHash: keyEntry.hash, response: keyEntry.response, createdAtMs: clock.nowMs() };
+    return groupCommit.write({ counts, key });
   }
 
   return {
@@ -257,10 +265,16 @@ export function createSloService(options: SloServiceOptions): SloService {
 
     async load() {
       const states = new Map((await store.sloStates.all()).map((state) => [state.slo, state.state['alerts'] as SloAlertStatuses | undefined]));
+      const entries: Array<{ spec: SloSpec; alerts?: SloAlertStatuses }> = [];
       for (const stored of await store.slos.all()) {
         const { spec, problems } = sloSpecFromDocument(stored.document as SloDocument);
-        if (problems.length === 0) await evaluator.upsert(spec, states.get(spec.name));
+        if (problems.length === 0) entries.push({ spec, alerts: states.get(spec.name) });
       }
+      return evaluator.restoreAll(entries);
+    },
+
+    oldestPendingMs() {
+      return groupCommit.oldestPendingMs();
     },
   };
 }
