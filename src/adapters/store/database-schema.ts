@@ -244,6 +244,18 @@ export interface OutboxTable {
   finished_at_ms: NullableEpochMillis;
 }
 
+/** One row per escalated subject; see StoredEscalation. */
+export interface EscalationsTable {
+  subject_kind: string;
+  subject_id: string;
+  /** JSON EscalationState without its subject (the key columns hold that). */
+  state_json: string;
+  /** JSON context chosen by the engine; NULL when it was undefined. */
+  context_json: string | null;
+  /** The state's latest timestamp (start, last fire, acknowledgement or resolution). */
+  updated_at_ms: EpochMillis;
+}
+
 export interface Database {
   services: ServicesTable;
   service_tags: ServiceTagsTable;
@@ -265,4 +277,5 @@ export interface Database {
   silences: SilencesTable;
   notification_log: NotificationLogTable;
   outbox: OutboxTable;
+  escalations: EscalationsTable;
 }

@@ -9,6 +9,7 @@ import { initialMigration } from './0001-initial.js';
 import { monitorsMigration } from './0002-monitors.js';
 import { slosMigration } from './0003-slos.js';
 import { alertingMigration } from './0004-alerting.js';
+import { escalationsMigration } from './0006-escalations.js';
 import type { SqlDialectName, StoreMigration } from './store-migration.js';
 
 export type { SqlDialectName, StoreMigration } from './store-migration.js';
@@ -18,6 +19,8 @@ export const migrations: Readonly<Record<string, StoreMigration>> = {
   '0002-monitors': monitorsMigration,
   '0003-slos': slosMigration,
   '0004-alerting': alertingMigration,
+  // 0005-slo-checkpoints comes from another branch; the Migrator only needs names in sort order.
+  '0006-escalations': escalationsMigration,
 };
 
 /** Feeds `migrations` to Kysely's Migrator, telling each one the dialect it runs on. */
