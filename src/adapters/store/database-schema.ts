@@ -242,6 +242,8 @@ export interface OutboxTable {
   /** When the item last became pending (enqueue or a retry by hand): max age counts from here. */
   queued_at_ms: EpochMillis;
   finished_at_ms: NullableEpochMillis;
+}
+
 /** A restart checkpoint of one SLO's counts; see SloCheckpoint. */
 export interface SloCheckpointsTable {
   slo: string;
@@ -249,6 +251,18 @@ export interface SloCheckpointsTable {
   written_at_ms: EpochMillis;
   /** BLOB / bytea: Buffer from better-sqlite3 and pg, Uint8Array from PGlite. */
   data: Uint8Array;
+}
+
+/** One row per escalated subject; see StoredEscalation. */
+export interface EscalationsTable {
+  subject_kind: string;
+  subject_id: string;
+  /** JSON EscalationState without its subject (the key columns hold that). */
+  state_json: string;
+  /** JSON context chosen by the engine; NULL when it was undefined. */
+  context_json: string | null;
+  /** The state's latest timestamp (start, last fire, acknowledgement or resolution). */
+  updated_at_ms: EpochMillis;
 }
 
 export interface Database {
@@ -273,4 +287,5 @@ export interface Database {
   notification_log: NotificationLogTable;
   outbox: OutboxTable;
   slo_checkpoints: SloCheckpointsTable;
+  escalations: EscalationsTable;
 }

@@ -6,8 +6,11 @@
  * monitor-data-cases.contract.ts, slo-cases.contract.ts, slo-data-cases.contract.ts,
  * slo-checkpoint-cases.contract.ts, alerting-cases.contract.ts and outbox-cases.contract.ts;
  * builders in store-builders.contract.ts and alerting-builders.contract.ts.
+ * Escalation states must pass the escalation runner's own cases
+ * (src/engine/escalation/escalation-state-repository.contract.ts).
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { registerEscalationStateCases } from '../../engine/escalation/escalation-state-repository.contract.js';
 import { checkAlertingSurvivesReopen, registerAlertingCases } from './alerting-cases.contract.js';
 import { migrations } from './migrations/index.js';
 import { registerMonitorCases } from './monitor-cases.contract.js';
@@ -80,6 +83,36 @@ export function runStoreContract(name: string, newStore: () => Promise<ContractS
       registerSloStateCases(() => store);
       registerSloHistoryCases(() => store);
       registerAlertingCases(() => store);
+      registerEscalationStateCases(() => store.escalations);
+
+      it('keeps escalation states across close and reopen', async () => {
+        const reopen = harness.reopen;
+        if (reopen === undefined) throw new Error(`${name}: the harness must provide reopen()`);
+        const record = {
+          state: {
+            subject: { kind: 'group', id: '{}:{alertname="DatabaseDown"}' },
+            policy: 'critical',
+            status: 'active' as const,
+            startedAtMs: epochMs,
+            level: 0,
+            round: 0,
+            lastFiredAtMs: epochMs,
+            acknowledgedAtMs: null,
+            acknowledgedBy: null,
+            resolvedAtMs: null,
+          },
+          context: { groupKey: '{}:{alertname="DatabaseDown"}', receiver: 'oncall' },
+        };
+        await store.escalations.save(record);
+        await store.escalations.save({ state: { ...record.state, subject: { kind: 'incident', id: 'INC-1' } }, context: undefined });
+        await store.close();
+        const reopened = await reopen();
+        try {
+          expect(await reopened.escalations.all()).toEqual([record, { state: { ...record.state, subject: { kind: 'incident', id: 'INC-1' } }, context: undefined }]);
+        } finally {
+          await reopened.close();
+        }
+      });
 
       it('keeps alerts, silences, the notification log and the outbox across close and reopen', async () => {
         const reopen = harness.reopen;

@@ -5,6 +5,7 @@
  * write survives `kill -9`.
  */
 import type { Role } from '../../core/auth/roles.js';
+import type { EscalationState, EscalationSubject } from '../../core/escalation/escalation-state.js';
 import type { Monitor, MonitorKind, MonitorResult, MonitorRuntimeState } from '../../core/monitors/monitor.js';
 import type { UptimeBucket } from '../../core/monitors/uptime.js';
 import type { Criticality, Service } from '../../core/services/service.js';
@@ -299,6 +300,26 @@ export interface SloHistoryRepository {
   deleteOlderThan(beforeMs: number, limit: number): Promise<number>;
 }
 
+/** One escalation as the runner keeps it: its state and the caller's context (JSON data). */
+export interface StoredEscalation {
+  state: EscalationState;
+  context: unknown;
+}
+
+/**
+ * Escalation states by subject (kind and id together). Structurally the engine's
+ * `EscalationStateRepository<unknown>` (src/engine/escalation/escalation-runner.ts), spelled
+ * here because adapters do not import from the engine.
+ */
+export interface EscalationRepository {
+  /** Inserts or replaces the record of `record.state.subject`. */
+  save(record: StoredEscalation): Promise<void>;
+  /** Every record, ordered by subject kind then id. */
+  all(): Promise<StoredEscalation[]>;
+  /** Deleting a subject without a record is not an error. */
+  delete(subject: EscalationSubject): Promise<void>;
+}
+
 /** The repositories available inside one transaction. */
 export interface StoreRepositories {
   services: ServiceRepository;
@@ -318,6 +339,7 @@ export interface StoreRepositories {
   notificationLog: NotificationLogRepository;
   outbox: OutboxRepository;
   sloCheckpoints: SloCheckpointRepository;
+  escalations: EscalationRepository;
 }
 
 export interface MigrationStatus {

@@ -19,6 +19,7 @@ import type { EventBus } from '../event-bus.js';
 import type { Timers } from '../timers.js';
 import { createRetentionJob, type RetentionJob } from '../retention-job.js';
 import { createEscalationRunner, type EscalationRunner } from '../escalation/escalation-runner.js';
+import { typedEscalationStore } from '../escalation/typed-escalation-store.js';
 import { createAckLinks, type AckLinks } from './ack-links.js';
 import { createAlertRegistry, type AlertRegistry } from './alert-registry.js';
 import { createDispatcher, type Dispatcher } from './dispatcher.js';
@@ -121,6 +122,7 @@ export function createAlerting(options: AlertingOptions): Alerting {
     clock,
     timers,
     policies: settings.escalation.policies,
+    store: typedEscalationStore<GroupEscalationContext>(store.escalations),
     notify: (target, subject, step, context) => (late.groupEscalation as GroupEscalation).notify(target, subject, step, context),
     onFired: (subject, firing, context) => bus.publish('alert.escalated', { groupKey: context.groupKey, receiver: context.receiver, policy: firing.policy, level: firing.level, round: firing.round }),
     onError: (error) => onError(error, 'escalating an alert group'),

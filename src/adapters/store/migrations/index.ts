@@ -10,6 +10,7 @@ import { monitorsMigration } from './0002-monitors.js';
 import { slosMigration } from './0003-slos.js';
 import { alertingMigration } from './0004-alerting.js';
 import { sloCheckpointsMigration } from './0005-slo-checkpoints.js';
+import { escalationsMigration } from './0006-escalations.js';
 import type { SqlDialectName, StoreMigration } from './store-migration.js';
 
 export type { SqlDialectName, StoreMigration } from './store-migration.js';
@@ -20,6 +21,7 @@ export const migrations: Readonly<Record<string, StoreMigration>> = {
   '0003-slos': slosMigration,
   '0004-alerting': alertingMigration,
   '0005-slo-checkpoints': sloCheckpointsMigration,
+  '0006-escalations': escalationsMigration,
 };
 
 /** Feeds `migrations` to Kysely's Migrator, telling each one the dialect it runs on. */
