@@ -238,6 +238,10 @@ alerting:                      # docs/alerting.md; Alertmanager's own syntax for
       labels: { severity: P3 }
       annotations: { summary: "{{ $labels.monitor }} answers in {{ $value }} ms" }
       incident: { create: false, severity: P3 }
+    - alert: CheckoutErrors     # or PromQL against any Prometheus-compatible API
+      expr: { promql: "sum(rate(http_errors_total[5m])) > 1", prometheus_url: "http://prometheus.internal:9090" }
+    - alert: NightlyBackupSilent   # or absence of data
+      expr: { absent: { metric: monitor_up, selector: { monitor: nightly-backup }, for: 26h } }
   escalation_policies:         # docs/escalation.md; seed 000: P1 escalates after 15 min
     - name: critical
       description: Page now, then PagerDuty after 15 minutes
