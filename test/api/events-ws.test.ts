@@ -49,6 +49,8 @@ describe.each(storeKinds)('live events on /ws with %s', (kind) => {
   it('drops a client that stops reading instead of buffering without bound', async () => {
     const slow = connect('?types=service.*');
     await collectEvents(slow);
+    // The server's own listeners (alerting's SLO and monitor bridges) stay subscribed.
+    const withSlow = t.app.bus.subscriberCount();
     let closeCode = 0;
     slow.on('close', (code) => {
       closeCode = code;
@@ -63,7 +65,7 @@ describe.each(storeKinds)('live events on /ws with %s', (kind) => {
       if (i % 50 === 0) await new Promise((resolve) => setTimeout(resolve, 5));
     }
     expect(await droppedCount()).toBe(1);
-    expect(t.app.bus.subscriberCount()).toBe(0);
+    expect(t.app.bus.subscriberCount()).toBeLessThanOrEqual(withSlow - 1);
     (slow as unknown as { _socket: { resume(): void } })._socket.resume();
     await new Promise((resolve) => setTimeout(resolve, 1500));
     expect(closeCode === 1013 || closeCode === 1006).toBe(true);
