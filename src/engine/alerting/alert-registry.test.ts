@@ -3,25 +3,30 @@ import { alertFingerprint } from '../../core/alerting/alert.js';
 import { parseMatchers } from '../../core/alerting/matcher-parser.js';
 import { ConflictError, NotFoundError, ValidationError } from '../../core/errors.js';
 import type { AnyDomainEvent } from '../../core/events/domain-events.js';
-import { createInMemoryAlertRepository } from '../../../test/support/in-memory-alerting.js';
 import { createManualTimers } from '../../../test/support/manual-timers.js';
+import type { TestStoreFile } from '../../../test/support/outbox-harness.js';
+import { useTestStoreFiles, withFailureSwitch } from '../../../test/support/real-store.js';
 import { createEventBus } from '../event-bus.js';
 import { createAlertRegistry, type AlertRegistryOptions } from './alert-registry.js';
 
 const minute = 60_000;
+const newStoreFile = useTestStoreFiles();
 
-function setup(overrides: Partial<AlertRegistryOptions> = {}) {
+/** A registry over a real SQLite store: a fresh file, or a new process over `file`. */
+async function setup(overrides: Partial<AlertRegistryOptions> = {}, file?: TestStoreFile) {
+  const storeFile = file ?? (await newStoreFile());
+  const store = await storeFile.open();
   const timers = createManualTimers();
   const clock = timers.clock;
   const bus = createEventBus({ clock });
   const events: AnyDomainEvent[] = [];
   bus.subscribe((event) => events.push(event));
-  const repository = createInMemoryAlertRepository();
+  const repository = withFailureSwitch(store.alerts, ['upsert', 'deleteResolvedBefore']);
   const registry = createAlertRegistry({ repository, bus, clock, timers, ...overrides });
   const changes: string[][] = [];
   registry.onChange((alerts) => changes.push(alerts.map((alert) => alert.fingerprint)));
   const eventsOf = (type: string) => events.filter((event) => event.type === type).map((event) => event.data as { fingerprint: string; resolvedBy?: string | null });
-  return { timers, clock, bus, events, eventsOf, repository, registry, changes };
+  return { timers, clock, bus, events, eventsOf, storeFile, repository, registry, changes };
 }
 
 let cleanup: (() => Promise<void>) | undefined;
@@ -35,16 +40,16 @@ const fingerprint = alertFingerprint(labels);
 
 describe('alert registry sink', () => {
   it('stores before it resolves, then publishes alert.firing and tells the listeners', async () => {
-    const { registry, repository, eventsOf, changes, clock } = setup();
+    const { registry, repository, eventsOf, changes, clock } = await setup();
     await registry.sink([{ labels, annotations: { summary: 'slow' } }], 'manual');
-    expect(repository.rows.get(fingerprint)).toMatchObject({ labels, startsAtMs: clock.nowMs(), endsAtMs: clock.nowMs() + 5 * minute, endsAtFromTimeout: true, source: 'manual' });
+    expect(await repository.get(fingerprint)).toMatchObject({ labels, startsAtMs: clock.nowMs(), endsAtMs: clock.nowMs() + 5 * minute, endsAtFromTimeout: true, source: 'manual' });
     expect(eventsOf('alert.firing').map((event) => event.fingerprint)).toEqual([fingerprint]);
     expect(changes).toEqual([[fingerprint]]);
     expect(registry.list({ state: 'firing' }).map((alert) => alert.fingerprint)).toEqual([fingerprint]);
   });
 
   it('a failed write rejects and leaves nothing announced or held', async () => {
-    const { registry, repository, events, changes } = setup();
+    const { registry, repository, events, changes } = await setup();
     repository.failWrites = true;
     await expect(registry.sink([{ labels }], 'manual')).rejects.toThrow(/write failed/);
     expect(events).toEqual([]);
@@ -56,7 +61,7 @@ describe('alert registry sink', () => {
   });
 
   it('stores the good alerts of a batch and names the bad ones', async () => {
-    const { registry } = setup();
+    const { registry } = await setup();
     const error = await registry.sink([{ labels }, { labels: {} }, { labels: { 'not ok': 'x' } }], 'prometheus').catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(ValidationError);
     expect((error as ValidationError).problems.map((problem) => problem.field)).toEqual(['alerts[1].labels', 'alerts[2].labels["not ok"]']);
@@ -65,7 +70,7 @@ describe('alert registry sink', () => {
   });
 
   it('merges a re-sent alert: the start is kept, the end moves on', async () => {
-    const { registry, timers, eventsOf } = setup();
+    const { registry, timers, eventsOf } = await setup();
     await registry.sink([{ labels }], 'rule');
     const startedAt = timers.clock.nowMs();
     await timers.advanceMs(2 * minute);
@@ -75,7 +80,7 @@ describe('alert registry sink', () => {
   });
 
   it('an explicit end resolves the alert: alert.resolved by the sender', async () => {
-    const { registry, clock, eventsOf } = setup();
+    const { registry, clock, eventsOf } = await setup();
     await registry.sink([{ labels }], 'prometheus');
     await registry.sink([{ labels, endsAtMs: clock.nowMs() }], 'prometheus');
     expect(eventsOf('alert.resolved')).toMatchObject([{ fingerprint, resolvedBy: 'sender' }]);
@@ -84,7 +89,7 @@ describe('alert registry sink', () => {
   });
 
   it('writes concurrent requests in one commit, in arrival order, each answered on its own', async () => {
-    const { registry, repository } = setup();
+    const { registry, repository } = await setup();
     const results = await Promise.allSettled([
       registry.sink([{ labels, annotations: { summary: 'first' } }], 'prometheus'),
       registry.sink([{ labels: {} }], 'prometheus'),
@@ -96,11 +101,11 @@ describe('alert registry sink', () => {
   });
 
   it('refuses new alerts beyond maxAlerts but still refreshes known ones', async () => {
-    const { registry } = setup({ maxAlerts: 1 });
+    const { registry } = await setup({ maxAlerts: 1 });
     await registry.sink([{ labels }], 'manual');
     await expect(registry.sink([{ labels: { alertname: 'Other' } }, { labels }], 'manual')).rejects.toThrow(/alerts\[0\]: refused/);
     expect(registry.list()).toHaveLength(1);
-    const roomy = setup({ maxAlerts: 3 });
+    const roomy = await setup({ maxAlerts: 3 });
     await roomy.registry.sink([{ labels }], 'manual');
     await expect(roomy.registry.sink([{ labels }, { labels: { alertname: 'B' } }, { labels }, { labels: { alertname: 'C' } }, { labels: { alertname: 'D' } }], 'manual')).rejects.toThrow(/^1 of 5 alerts rejected.*alerts\[4\]: refused/);
     expect(roomy.registry.list()).toHaveLength(3);
@@ -109,7 +114,7 @@ describe('alert registry sink', () => {
 
 describe('alert registry sweep', () => {
   it('announces an alert not refreshed within the resolve timeout exactly then', async () => {
-    const { registry, timers, eventsOf, changes } = setup({ sweepIntervalMs: 1000 });
+    const { registry, timers, eventsOf, changes } = await setup({ sweepIntervalMs: 1000 });
     registry.start();
     cleanup = () => registry.stop();
     await registry.sink([{ labels }], 'rule');
@@ -123,22 +128,22 @@ describe('alert registry sweep', () => {
   });
 
   it('forgets resolved alerts after the retention, in memory and in the store', async () => {
-    const { registry, repository, timers } = setup({ retainResolvedMs: 10 * minute });
+    const { registry, repository, timers } = await setup({ retainResolvedMs: 10 * minute });
     await registry.sink([{ labels, endsAtMs: timers.clock.nowMs() }], 'manual');
     await timers.advanceMs(10 * minute + 1);
     await registry.sweep();
     expect(registry.get(fingerprint)).toBeUndefined();
-    expect(repository.rows.size).toBe(0);
+    expect(await repository.all()).toEqual([]);
   });
 });
 
 describe('alert registry acknowledge', () => {
   it('persists, publishes and survives refreshes; a new occurrence starts unacknowledged', async () => {
-    const { registry, repository, timers, eventsOf } = setup();
+    const { registry, repository, timers, eventsOf } = await setup();
     await registry.sink([{ labels }], 'rule');
     const acked = await registry.acknowledge(fingerprint, 'ann');
     expect(acked).toMatchObject({ acknowledgedBy: 'ann', acknowledgedAtMs: timers.clock.nowMs() });
-    expect(repository.rows.get(fingerprint)?.acknowledgedBy).toBe('ann');
+    expect((await repository.get(fingerprint))?.acknowledgedBy).toBe('ann');
     expect(eventsOf('alert.acknowledged')).toMatchObject([{ fingerprint }]);
     expect((await registry.acknowledge(fingerprint, 'bob')).acknowledgedBy).toBe('ann');
     await registry.sink([{ labels }], 'rule');
@@ -149,7 +154,7 @@ describe('alert registry acknowledge', () => {
   });
 
   it('acknowledges a whole group in one write, skipping unknown and resolved alerts', async () => {
-    const { registry, repository, clock, eventsOf } = setup();
+    const { registry, repository, clock, eventsOf } = await setup();
     const other = { alertname: 'Other', service: 'api' };
     await registry.sink([{ labels }, { labels: other }, { labels: { alertname: 'Gone' }, endsAtMs: clock.nowMs() }], 'rule');
     await registry.acknowledge(fingerprint, 'ann');
@@ -161,7 +166,7 @@ describe('alert registry acknowledge', () => {
   });
 
   it('refuses unknown and resolved alerts', async () => {
-    const { registry, clock } = setup();
+    const { registry, clock } = await setup();
     await expect(registry.acknowledge('0123456789abcdef', 'ann')).rejects.toBeInstanceOf(NotFoundError);
     await registry.sink([{ labels, endsAtMs: clock.nowMs() }], 'manual');
     await expect(registry.acknowledge(fingerprint, 'ann')).rejects.toBeInstanceOf(ConflictError);
@@ -170,12 +175,11 @@ describe('alert registry acknowledge', () => {
 
 describe('alert registry restore and list', () => {
   it('restores stored alerts, hands them on, and announces those that ended while down', async () => {
-    const first = setup();
+    const first = await setup();
     await first.registry.sink([{ labels }, { labels: { alertname: 'Other' } }], 'rule');
     await first.registry.sink([{ labels: { alertname: 'Other' }, endsAtMs: first.clock.nowMs() }], 'rule');
-    const second = setup();
+    const second = await setup({}, first.storeFile);
     second.clock.setMs(first.clock.nowMs() + 10 * minute);
-    for (const alert of first.repository.rows.values()) second.repository.rows.set(alert.fingerprint, alert);
     await second.registry.restore();
     expect(second.changes[0]).toHaveLength(2);
     await second.registry.sweep();
@@ -183,7 +187,7 @@ describe('alert registry restore and list', () => {
   });
 
   it('filters by state, matchers, silence and receiver', async () => {
-    const { registry, clock } = setup();
+    const { registry, clock } = await setup();
     await registry.sink([{ labels }, { labels: { alertname: 'Disk', service: 'db' } }, { labels: { alertname: 'Old', service: 'api' }, endsAtMs: clock.nowMs() }], 'manual');
     registry.setStatusProvider((alert) => ({
       receivers: alert.labels.service === 'db' ? ['dba'] : ['ops'], silencedBy: alert.labels.alertname === 'Disk' ? ['s1'] : [], inhibitedBy: [], mutedByTimeInterval: false,

@@ -5,8 +5,9 @@ import type { AlertmanagerConfig } from '../../core/alerting/alertmanager-config
 import { parseMatchers } from '../../core/alerting/matcher-parser.js';
 import type { Notification } from '../../core/alerting/notification.js';
 import type { IntegrationTarget } from '../../core/alerting/notification-builder.js';
-import { createInMemoryAlertRepository, createInMemoryNotificationLogRepository, createInMemorySilenceRepository } from '../../../test/support/in-memory-alerting.js';
 import { createManualTimers } from '../../../test/support/manual-timers.js';
+import type { TestStoreFile } from '../../../test/support/outbox-harness.js';
+import { useTestStoreFiles, withFailureSwitch } from '../../../test/support/real-store.js';
 import { createEventBus } from '../event-bus.js';
 import { createAlertRegistry } from './alert-registry.js';
 import { createDispatcher, type DispatcherOptions } from './dispatcher.js';
@@ -34,24 +35,28 @@ receivers: [{ name: ops }]
 
 interface SetupOptions extends Partial<Omit<DispatcherOptions, 'config'>> {
   yaml?: string;
-  alertRepository?: ReturnType<typeof createInMemoryAlertRepository>;
+  /** A store file an earlier process used (a restart); a fresh one by default. */
+  storeFile?: TestStoreFile;
   startMs?: number;
   sendResolved?: boolean;
 }
 
+const newStoreFile = useTestStoreFiles();
 const stops: Array<() => Promise<void>> = [];
 afterEach(async () => {
   for (const stop of stops.splice(0)) await stop();
 });
 
-function setup(options: SetupOptions = {}) {
+async function setup(options: SetupOptions = {}) {
   const timers = createManualTimers(options.startMs);
   const clock = timers.clock;
   const bus = createEventBus({ clock });
-  const alertRepository = options.alertRepository ?? createInMemoryAlertRepository();
+  const storeFile = options.storeFile ?? (await newStoreFile());
+  const store = await storeFile.open();
+  const alertRepository = store.alerts;
   const registry = createAlertRegistry({ repository: alertRepository, bus, clock, timers });
-  const silences = createSilenceService({ repository: createInMemorySilenceRepository(), bus, clock, timers });
-  const notificationLog = createInMemoryNotificationLogRepository();
+  const silences = createSilenceService({ repository: store.silences, bus, clock, timers });
+  const notificationLog = withFailureSwitch(store.notificationLog, ['upsert', 'deleteOlderThan']);
   const outbox: Notification[] = [];
   const integrationsOf = (receiver: string): IntegrationTarget[] => [{ ref: { receiver, key: 'webhook_configs', index: 0 }, sendResolved: options.sendResolved ?? true, maxAlerts: 0 }];
   const dispatcher = createDispatcher({
@@ -81,12 +86,12 @@ function setup(options: SetupOptions = {}) {
   const fire = (labels: Record<string, string>, extra: { endsAtMs?: number } = {}) => registry.sink([{ labels, ...extra }], 'manual');
   const resolve = (labels: Record<string, string>) => registry.sink([{ labels, endsAtMs: clock.nowMs() }], 'manual');
   const sent = () => outbox.map((notification) => `${notification.integration.receiver} ${notification.status}${notification.acknowledged ? ' acked' : ''} ${notification.alerts.map((alert) => alert.labels.alertname ?? '').join(',')}`);
-  return { timers, clock, registry, alertRepository, silences, dispatcher, notificationLog, outbox, sent, fire, resolve };
+  return { timers, clock, storeFile, registry, alertRepository, silences, dispatcher, notificationLog, outbox, sent, fire, resolve };
 }
 
 describe('dispatcher timing', () => {
   it('first flush exactly group_wait after the group was created, with every alert of the group', async () => {
-    const { timers, fire, sent, outbox } = setup();
+    const { timers, fire, sent, outbox } = await setup();
     await fire({ alertname: 'HighLatency', service: 'api' });
     await timers.advanceMs(10 * second);
     await fire({ alertname: 'ErrorRate', service: 'api' });
@@ -99,7 +104,7 @@ describe('dispatcher timing', () => {
   });
 
   it('an alert joining after the first flush waits for group_interval exactly', async () => {
-    const { timers, fire, sent } = setup();
+    const { timers, fire, sent } = await setup();
     const end = { endsAtMs: timers.clock.nowMs() + hour };
     await fire({ alertname: 'A', service: 'api' }, end);
     await timers.advanceMs(30 * second);
@@ -112,7 +117,7 @@ describe('dispatcher timing', () => {
   });
 
   it('repeats exactly after repeat_interval and not before, while the alert keeps firing', async () => {
-    const { timers, fire, sent, registry } = setup();
+    const { timers, fire, sent, registry } = await setup();
     await fire({ alertname: 'A', service: 'api' }, { endsAtMs: timers.clock.nowMs() + 3 * hour });
     await timers.advanceMs(30 * second);
     expect(sent()).toHaveLength(1);
@@ -124,7 +129,7 @@ describe('dispatcher timing', () => {
   });
 
   it('an alert that started more than group_wait ago flushes a new group at once (restart, reload)', async () => {
-    const { timers, fire, sent, registry } = setup();
+    const { timers, fire, sent, registry } = await setup();
     await fire({ alertname: 'Fresh', service: 'web' });
     await registry.sink([{ labels: { alertname: 'Old', service: 'api' }, startsAtMs: timers.clock.nowMs() - hour }], 'prometheus');
     await timers.advanceMs(0);
@@ -136,7 +141,7 @@ describe('dispatcher timing', () => {
 
 describe('dispatcher resolve and groups', () => {
   it('sends the resolve at the next flush and removes the group', async () => {
-    const { timers, fire, resolve, sent, dispatcher } = setup();
+    const { timers, fire, resolve, sent, dispatcher } = await setup();
     await fire({ alertname: 'A', service: 'api' });
     await timers.advanceMs(30 * second);
     expect(dispatcher.groups()).toHaveLength(1);
@@ -149,18 +154,18 @@ describe('dispatcher resolve and groups', () => {
   });
 
   it('without send_resolved the resolve is not sent, but logged, and the group goes', async () => {
-    const { timers, fire, resolve, sent, dispatcher, notificationLog } = setup({ sendResolved: false });
+    const { timers, fire, resolve, sent, dispatcher, notificationLog } = await setup({ sendResolved: false });
     await fire({ alertname: 'A', service: 'api' });
     await timers.advanceMs(30 * second);
     await resolve({ alertname: 'A', service: 'api' });
     await timers.advanceMs(5 * minute);
     expect(sent()).toEqual(['ops firing A']);
-    expect([...notificationLog.rows.values()][0]).toMatchObject({ firingFingerprints: [], resolvedFingerprints: [alertFingerprint({ alertname: 'A', service: 'api' })] });
+    expect((await notificationLog.all())[0]).toMatchObject({ firingFingerprints: [], resolvedFingerprints: [alertFingerprint({ alertname: 'A', service: 'api' })] });
     expect(dispatcher.groups()).toEqual([]);
   });
 
   it('a resolve by timeout is sent too', async () => {
-    const { timers, fire, sent, registry } = setup();
+    const { timers, fire, sent, registry } = await setup();
     registry.start();
     stops.push(() => registry.stop());
     await fire({ alertname: 'A', service: 'api' });
@@ -174,7 +179,7 @@ describe('dispatcher resolve and groups', () => {
 route: { receiver: ops, group_by: [alertname], group_wait: 30s, group_interval: 5m, repeat_interval: 4h }
 receivers: [{ name: ops }]
 `;
-    const { timers, fire, sent, outbox } = setup({ yaml, correlateBy: ['service'] });
+    const { timers, fire, sent, outbox } = await setup({ yaml, correlateBy: ['service'] });
     await fire({ alertname: 'HighLatency', service: 'checkout' });
     await fire({ alertname: 'ErrorRate', service: 'checkout' });
     await fire({ alertname: 'ErrorRate' });
@@ -184,22 +189,22 @@ receivers: [{ name: ops }]
   });
 
   it('deletes notification log entries past the retention when groups go', async () => {
-    const { timers, fire, resolve, notificationLog } = setup({ logRetentionMs: 24 * hour });
+    const { timers, fire, resolve, notificationLog } = await setup({ logRetentionMs: 24 * hour });
     await fire({ alertname: 'A', service: 'api' });
     await timers.advanceMs(30 * second);
     await resolve({ alertname: 'A', service: 'api' });
     await timers.advanceMs(5 * minute);
-    expect(notificationLog.rows.size).toBe(1);
+    expect(await notificationLog.all()).toHaveLength(1);
     await timers.advanceMs(25 * hour);
     await fire({ alertname: 'B', service: 'web' });
     await timers.advanceMs(30 * second);
     await resolve({ alertname: 'B', service: 'web' });
     await timers.advanceMs(5 * minute);
-    expect([...notificationLog.rows.values()].map((entry) => entry.groupKey)).toEqual(['{}:{service="web"}']);
+    expect((await notificationLog.all()).map((entry) => entry.groupKey)).toEqual(['{}:{service="web"}']);
   });
 
   it('routes to every matching receiver, each with its own group', async () => {
-    const { timers, fire, outbox, registry, dispatcher } = setup({
+    const { timers, fire, outbox, registry, dispatcher } = await setup({
       yaml: `
 route:
   receiver: ops
@@ -227,7 +232,7 @@ receivers: [{ name: ops }, { name: dba }, { name: pager }]
 
 describe('dispatcher dedup', () => {
   it('a sender re-posting the same alert gives one notification', async () => {
-    const { timers, fire, sent } = setup();
+    const { timers, fire, sent } = await setup();
     for (let i = 0; i < 20; i += 1) {
       await fire({ alertname: 'A', service: 'api' });
       await timers.advanceMs(15 * second);
@@ -240,7 +245,7 @@ describe('dispatcher dedup', () => {
 route: { receiver: ops, group_by: [service], group_wait: 10s, group_interval: 1m, repeat_interval: 4h }
 receivers: [{ name: ops }]
 `;
-    const { timers, fire, resolve, sent, dispatcher } = setup({ yaml, dedupWindowMs: 5 * minute });
+    const { timers, fire, resolve, sent, dispatcher } = await setup({ yaml, dedupWindowMs: 5 * minute });
     const labels = { alertname: 'A', service: 'api' };
     await fire(labels);
     await timers.advanceMs(10 * second);
@@ -260,7 +265,7 @@ receivers: [{ name: ops }]
 
 describe('dispatcher muting', () => {
   it('a silence mutes, and once it expires the next flush notifies', async () => {
-    const { timers, fire, sent, silences, dispatcher, registry } = setup();
+    const { timers, fire, sent, silences, dispatcher, registry } = await setup();
     await silences.create({ matchers: parseMatchers('service="api"'), endsAtMs: timers.clock.nowMs() + 10 * minute, createdBy: 'ann', comment: 'deploy' });
     await fire({ alertname: 'A', service: 'api' }, { endsAtMs: timers.clock.nowMs() + 2 * hour });
     await timers.advanceMs(30 * second);
@@ -282,7 +287,7 @@ inhibit_rules:
     target_matchers: [severity="warning"]
     equal: [service]
 `;
-    const { timers, fire, resolve, sent, dispatcher } = setup({ yaml });
+    const { timers, fire, resolve, sent, dispatcher } = await setup({ yaml });
     const end = { endsAtMs: timers.clock.nowMs() + hour };
     await fire({ alertname: 'Down', severity: 'critical', service: 'api' }, end);
     await fire({ alertname: 'Slow', severity: 'warning', service: 'api' }, end);
@@ -318,7 +323,7 @@ time_intervals:
     time_intervals: [{ weekdays: [saturday, sunday] }]
 `;
     const saturdayNoon = Date.UTC(2026, 0, 3, 12);
-    const { timers, fire, sent, dispatcher } = setup({ yaml, startMs: saturdayNoon });
+    const { timers, fire, sent, dispatcher } = await setup({ yaml, startMs: saturdayNoon });
     const longEnd = { endsAtMs: saturdayNoon + 72 * hour };
     await fire({ alertname: 'Slow', priority: 'P4' }, longEnd);
     await fire({ alertname: 'Errors', priority: 'P3' }, longEnd);
@@ -337,7 +342,7 @@ time_intervals:
 route: { receiver: ops, group_by: [alertname], group_wait: 30s, group_interval: 5m, repeat_interval: 24h }
 receivers: [{ name: ops }]
 `;
-    const { timers, fire, sent, dispatcher } = setup({ yaml, throttle: { perReceiver: { maxPerHour: 2, cooldownMs: 0 } } });
+    const { timers, fire, sent, dispatcher } = await setup({ yaml, throttle: { perReceiver: { maxPerHour: 2, cooldownMs: 0 } } });
     const longEnd = { endsAtMs: timers.clock.nowMs() + 3 * hour };
     await fire({ alertname: 'A' }, longEnd);
     await fire({ alertname: 'B' }, longEnd);
@@ -355,7 +360,7 @@ receivers: [{ name: ops }]
 
 describe('dispatcher acknowledgement', () => {
   it('says acknowledged once, then stops repeating until something new fires', async () => {
-    const { timers, fire, sent, registry } = setup();
+    const { timers, fire, sent, registry } = await setup();
     const end = { endsAtMs: timers.clock.nowMs() + 6 * hour };
     await fire({ alertname: 'A', service: 'api' }, end);
     await timers.advanceMs(30 * second);
@@ -372,7 +377,7 @@ describe('dispatcher acknowledgement', () => {
 
 describe('dispatcher reconfigure and failures', () => {
   it('keeps alerts across a reload, rebuilds groups, and does not notify a receiver twice', async () => {
-    const { timers, fire, sent, dispatcher } = setup();
+    const { timers, fire, sent, dispatcher } = await setup();
     await fire({ alertname: 'A', service: 'api', team: 'db' }, { endsAtMs: timers.clock.nowMs() + 2 * hour });
     await timers.advanceMs(30 * second);
     dispatcher.reconfigure(readConfig(basicYaml));
@@ -394,7 +399,7 @@ receivers: [{ name: ops }, { name: dba }]
     let fail = true;
     const keys: string[] = [];
     const errors: unknown[] = [];
-    const { timers, fire } = setup({
+    const { timers, fire } = await setup({
       enqueue: (notifications) => {
         if (fail) return Promise.reject(new Error('outbox down'));
         keys.push(...notifications.map((notification) => notification.idempotencyKey));
@@ -413,13 +418,13 @@ receivers: [{ name: ops }, { name: dba }]
 
 describe('dispatcher restart', () => {
   it('after a restart the notification log keeps a receiver from hearing the same thing twice', async () => {
-    const before = setup();
+    const before = await setup();
     const labels = { alertname: 'A', service: 'api' };
     await before.fire(labels, { endsAtMs: before.clock.nowMs() + 2 * hour });
     await before.timers.advanceMs(30 * second);
     expect(before.sent()).toEqual(['ops firing A']);
     await before.dispatcher.stop();
-    const after = setup({ startMs: before.clock.nowMs() + minute, notificationLog: before.notificationLog, alertRepository: before.alertRepository });
+    const after = await setup({ startMs: before.clock.nowMs() + minute, storeFile: before.storeFile });
     await after.registry.restore();
     await after.timers.advanceMs(0);
     expect(after.dispatcher.groups()).toHaveLength(1);
@@ -431,7 +436,7 @@ describe('dispatcher restart', () => {
   });
 
   it('an acknowledgement told before a restart is not told again, and repeats stay stopped', async () => {
-    const before = setup();
+    const before = await setup();
     const labels = { alertname: 'A', service: 'api' };
     await before.fire(labels, { endsAtMs: before.clock.nowMs() + 6 * hour });
     await before.timers.advanceMs(30 * second);
@@ -439,14 +444,14 @@ describe('dispatcher restart', () => {
     await before.timers.advanceMs(5 * minute);
     expect(before.sent()).toEqual(['ops firing A', 'ops firing acked A']);
     await before.dispatcher.stop();
-    const after = setup({ startMs: before.clock.nowMs() + minute, notificationLog: before.notificationLog, alertRepository: before.alertRepository });
+    const after = await setup({ startMs: before.clock.nowMs() + minute, storeFile: before.storeFile });
     await after.registry.restore();
     await after.timers.advanceMs(3 * hour);
     expect(after.sent()).toEqual([]);
   });
 
   it('a flush retried after its log write failed gives the outbox the same idempotency key', async () => {
-    const { timers, fire, outbox, notificationLog } = setup({ onError: () => undefined });
+    const { timers, fire, outbox, notificationLog } = await setup({ onError: () => undefined });
     notificationLog.failWrites = true;
     await fire({ alertname: 'A', service: 'api' }, { endsAtMs: timers.clock.nowMs() + hour });
     await timers.advanceMs(30 * second);
@@ -464,7 +469,7 @@ describe('dispatcher integrations', () => {
       { ref: { receiver, key: 'webhook_configs', index: 0 }, sendResolved: true, maxAlerts: 0 },
       { ref: { receiver, key: 'slack_configs', index: 0 }, sendResolved: false, maxAlerts: 1 },
     ];
-    const { timers, fire, resolve, outbox } = setup({ integrationsOf, throttle: { perReceiver: { maxPerHour: 1, cooldownMs: 0 } } });
+    const { timers, fire, resolve, outbox } = await setup({ integrationsOf, throttle: { perReceiver: { maxPerHour: 1, cooldownMs: 0 } } });
     const end = { endsAtMs: timers.clock.nowMs() + hour };
     await fire({ alertname: 'A', service: 'api' }, end);
     await fire({ alertname: 'B', service: 'api' }, end);
