@@ -92,8 +92,13 @@ export function createGroupEscalation(options: GroupEscalationOptions): GroupEsc
     },
     async notify(target, _subject, step, context) {
       if (!('receiver' in target)) throw new Error(`escalation target ${JSON.stringify(target)} needs on-call schedules and people, which are not configured`);
+      // Groups are rebuilt from the restored alerts before escalations are restored (see
+      // alerting.ts start()); a group missing here has really gone, so there is nothing to send.
       const group = options.groups().find((candidate) => candidate.groupKey === context.groupKey);
-      if (group === undefined) return;
+      if (group === undefined) {
+        options.onError?.(new Error(`escalation level ${step.level} of ${context.groupKey}: the group no longer exists; nothing sent`), 'escalating an alert group');
+        return;
+      }
       const nowMs = options.clock.nowMs();
       const firing = group.alerts.filter((alert) => alert.endsAtMs > nowMs);
       const notifications = options.integrationsOf(target.receiver).flatMap((integration) => {
