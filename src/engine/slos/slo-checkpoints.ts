@@ -36,6 +36,12 @@ export interface SloCheckpointerOptions {
    * not written by then keep their previous checkpoint, which is just as correct, only older.
    */
   stopBudgetMs?: number;
+  /**
+   * Lets timers and I/O run between chunks (default: `setImmediate`). SQLite statements run
+   * synchronously and resolve at once, so without it a whole write (seconds at 10,000 SLOs)
+   * would hold the event loop.
+   */
+  yieldBetweenChunks?: () => Promise<void>;
   /** End (ms) of the oldest minute in a batch being committed and not yet in the rings; null if none. */
   oldestPendingMs?: () => number | null;
   onError?: (error: unknown, context: string) => void;
@@ -53,7 +59,7 @@ export interface CheckpointWriteReport {
 }
 
 export interface SloCheckpointer {
-  /** Starts the periodic writes; `soon` writes the first one right away (some SLOs came from rows). */
+  /** Starts the periodic writes; `soon` writes the first one after 90 s (some SLOs came from rows). */
   start(soon: boolean): void;
   /** Stops the periodic writes and writes a last checkpoint (clean stop). */
   stop(): Promise<void>;
@@ -67,6 +73,8 @@ export interface SloCheckpointer {
 }
 
 const sloPerChunk = 250;
+/** The first write after a start that restored SLOs from rows: after the first evaluation, not during the start. */
+const soonMs = 90_000;
 
 export function createSloCheckpointer(options: SloCheckpointerOptions): SloCheckpointer {
   const everyMs = options.everyMs ?? 10 * minuteMs;
@@ -88,9 +96,11 @@ export function createSloCheckpointer(options: SloCheckpointerOptions): SloCheck
     const cutMs = cutAt(nowMs);
     const report: CheckpointWriteReport = { cutMs, written: 0, skipped: 0, deferred: 0, bytes: 0 };
     let chunk: SloCheckpoint[] = [];
+    const pause = options.yieldBetweenChunks ?? (() => new Promise<void>((resolve) => setImmediate(resolve)));
     const flush = async () => {
       if (chunk.length > 0) await options.store.sloCheckpoints.upsert(chunk);
       chunk = [];
+      await pause();
     };
     const runtimes = [...options.runtimes()];
     for (const [index, runtime] of runtimes.entries()) {
@@ -138,7 +148,7 @@ export function createSloCheckpointer(options: SloCheckpointerOptions): SloCheck
     writeNow,
     start(soon) {
       running = true;
-      arm(soon ? 0 : everyMs);
+      arm(soon ? soonMs : everyMs);
     },
     async stop() {
       const wasRunning = running;
