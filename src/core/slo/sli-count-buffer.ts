@@ -230,8 +230,14 @@ export class SliCountBuffer {
     if (snapshot.headMinute < 0) return true;
     const head = snapshot.headMinute;
     if (snapshot.hourGood.length !== this.hourSlots || snapshot.firstMinute > head || snapshot.minuteGood.length !== head - snapshot.firstMinute + 1) return false;
-    const compact = snapshot.minuteTotal.every((value) => Number.isInteger(value) && value >= 0 && value <= maximumCompactCountPerHour);
-    if (!compact) this.widen();
+    const totals = snapshot.minuteTotal;
+    for (let i = 0; i < totals.length; i++) {
+      const value = totals[i]!;
+      if (!(value >= 0 && value <= maximumCompactCountPerHour && Math.floor(value) === value)) {
+        this.widen();
+        break;
+      }
+    }
     const headHour = hourOfMinute(head);
     for (let i = 0; i < this.hourSlots; i++) {
       const slot = (headHour - this.hourSlots + 1 + i) % this.hourSlots;
@@ -243,17 +249,23 @@ export class SliCountBuffer {
       if (hour - 1 < headHour - this.hourSlots + 1) return 0;
       return prefix[hour % this.hourSlots]! - prefix[(hour - 1) % this.hourSlots]!;
     };
-    for (let m = head - this.minuteSlots + 1; m <= head; m++) {
+    const oldest = head - this.minuteSlots + 1;
+    for (let m = oldest; m < snapshot.firstMinute; m++) {
       const slot = m % this.minuteSlots;
-      if (m >= snapshot.firstMinute) {
-        this.minuteGood[slot] = snapshot.minuteGood[m - snapshot.firstMinute]!;
-        this.minuteTotal[slot] = snapshot.minuteTotal[m - snapshot.firstMinute]!;
-      } else {
-        const hourEnd = m % minutesPerHour === 0;
-        this.minuteGood[slot] = hourEnd ? hourCount(m, this.hourGood) : 0;
-        this.minuteTotal[slot] = hourEnd ? hourCount(m, this.hourTotal) : 0;
-      }
+      const hourEnd = m % minutesPerHour === 0;
+      this.minuteGood[slot] = hourEnd ? hourCount(m, this.hourGood) : 0;
+      this.minuteTotal[slot] = hourEnd ? hourCount(m, this.hourTotal) : 0;
     }
+    // The snapshot's minutes, in at most two runs of ring slots (before and after the wrap).
+    const from = Math.max(oldest, snapshot.firstMinute);
+    const offset = from - snapshot.firstMinute;
+    const count = head - from + 1;
+    const firstSlot = from % this.minuteSlots;
+    const beforeWrap = Math.min(count, this.minuteSlots - firstSlot);
+    this.minuteGood.set(snapshot.minuteGood.subarray(offset, offset + beforeWrap), firstSlot);
+    this.minuteTotal.set(snapshot.minuteTotal.subarray(offset, offset + beforeWrap), firstSlot);
+    this.minuteGood.set(snapshot.minuteGood.subarray(offset + beforeWrap, offset + count), 0);
+    this.minuteTotal.set(snapshot.minuteTotal.subarray(offset + beforeWrap, offset + count), 0);
     this.headMinute = head;
     return true;
   }

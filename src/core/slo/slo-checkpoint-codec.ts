@@ -62,6 +62,12 @@ class ByteReader {
   constructor(private readonly bytes: Uint8Array) {}
 
   varint(): number {
+    // Most values are one byte: no loop, no float arithmetic.
+    const first = this.bytes[this.offset];
+    if (first !== undefined && first < 0x80) {
+      this.offset++;
+      return first;
+    }
     let value = 0;
     let scale = 1;
     for (;;) {

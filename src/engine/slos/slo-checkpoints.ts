@@ -31,6 +31,17 @@ export interface SloCheckpointerOptions {
   everyMs?: number;
   /** Extra distance of the cut behind now - lateness, for commits in flight (default 2 min). */
   marginMs?: number;
+  /**
+   * Time the checkpoint at stop may take (default 5 s, within the server's 10 s shutdown): SLOs
+   * not written by then keep their previous checkpoint, which is just as correct, only older.
+   */
+  stopBudgetMs?: number;
+  /**
+   * Lets timers and I/O run between chunks (default: `setImmediate`). SQLite statements run
+   * synchronously and resolve at once, so without it a whole write (seconds at 10,000 SLOs)
+   * would hold the event loop.
+   */
+  yieldBetweenChunks?: () => Promise<void>;
   /** End (ms) of the oldest minute in a batch being committed and not yet in the rings; null if none. */
   oldestPendingMs?: () => number | null;
   onError?: (error: unknown, context: string) => void;
@@ -42,21 +53,28 @@ export interface CheckpointWriteReport {
   written: number;
   /** SLOs without a checkpoint (time-slice budgeting, or a cut older than their minute ring). */
   skipped: number;
+  /** SLOs left with their previous checkpoint because the stop's time budget ran out. */
+  deferred: number;
   bytes: number;
 }
 
 export interface SloCheckpointer {
-  /** Starts the periodic writes; `soon` writes the first one right away (some SLOs came from rows). */
+  /** Starts the periodic writes; `soon` writes the first one after 90 s (some SLOs came from rows). */
   start(soon: boolean): void;
   /** Stops the periodic writes and writes a last checkpoint (clean stop). */
   stop(): Promise<void>;
-  /** Writes a checkpoint of every SLO now (one at a time: a call during a write waits for it). */
-  writeNow(): Promise<CheckpointWriteReport>;
+  /**
+   * Writes a checkpoint of every SLO now (one at a time: a call during a write waits for it);
+   * with a deadline (clock ms), no further chunk is started after it.
+   */
+  writeNow(deadlineMs?: number): Promise<CheckpointWriteReport>;
   /** The cut a write now would use (ms). */
   cutAt(nowMs: number): number;
 }
 
 const sloPerChunk = 250;
+/** The first write after a start that restored SLOs from rows: after the first evaluation, not during the start. */
+const soonMs = 90_000;
 
 export function createSloCheckpointer(options: SloCheckpointerOptions): SloCheckpointer {
   const everyMs = options.everyMs ?? 10 * minuteMs;
@@ -73,16 +91,23 @@ export function createSloCheckpointer(options: SloCheckpointerOptions): SloCheck
     return cutMs;
   }
 
-  async function write(): Promise<CheckpointWriteReport> {
+  async function write(deadlineMs = Infinity): Promise<CheckpointWriteReport> {
     const nowMs = options.clock.nowMs();
     const cutMs = cutAt(nowMs);
-    const report: CheckpointWriteReport = { cutMs, written: 0, skipped: 0, bytes: 0 };
+    const report: CheckpointWriteReport = { cutMs, written: 0, skipped: 0, deferred: 0, bytes: 0 };
     let chunk: SloCheckpoint[] = [];
+    const pause = options.yieldBetweenChunks ?? (() => new Promise<void>((resolve) => setImmediate(resolve)));
     const flush = async () => {
       if (chunk.length > 0) await options.store.sloCheckpoints.upsert(chunk);
       chunk = [];
+      await pause();
     };
-    for (const runtime of [...options.runtimes()]) {
+    const runtimes = [...options.runtimes()];
+    for (const [index, runtime] of runtimes.entries()) {
+      if (chunk.length === 0 && options.clock.nowMs() > deadlineMs) {
+        report.deferred = runtimes.length - index;
+        break;
+      }
       const snapshot = runtime.counts.snapshot(cutMs);
       if (snapshot === null) {
         report.skipped++;
@@ -99,8 +124,8 @@ export function createSloCheckpointer(options: SloCheckpointerOptions): SloCheck
     return report;
   }
 
-  function writeNow(): Promise<CheckpointWriteReport> {
-    const next = (writing ?? Promise.resolve(null)).catch(() => null).then(() => write());
+  function writeNow(deadlineMs?: number): Promise<CheckpointWriteReport> {
+    const next = (writing ?? Promise.resolve(null)).catch(() => null).then(() => write(deadlineMs));
     const current = next.finally(() => {
       if (writing === current) writing = null;
     });
@@ -123,14 +148,14 @@ export function createSloCheckpointer(options: SloCheckpointerOptions): SloCheck
     writeNow,
     start(soon) {
       running = true;
-      arm(soon ? 0 : everyMs);
+      arm(soon ? soonMs : everyMs);
     },
     async stop() {
       const wasRunning = running;
       running = false;
       timer?.cancel();
       timer = null;
-      if (wasRunning) await writeNow();
+      if (wasRunning) await writeNow(options.clock.nowMs() + (options.stopBudgetMs ?? 5000));
       else if (writing !== null) await writing.catch(() => undefined);
     },
   };

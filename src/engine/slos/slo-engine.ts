@@ -117,7 +117,7 @@ export function createSloEngine(options: SloEngineOptions): SloEngine {
       evaluator.start();
       poller?.start();
       retention.start();
-      // SLOs restored from rows (a first start, a changed window) get a checkpoint right away.
+      // SLOs restored from rows (a first start, a changed window) get a checkpoint soon (90 s).
       checkpointer.start(restored.fromRows > 0);
     },
     async stop() {

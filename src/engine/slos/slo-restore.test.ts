@@ -103,7 +103,9 @@ describe.each(backends)('SLO restart from checkpoints on $name', ({ open }) => {
     expect(await first.restoreAll(entries)).toMatchObject({ fromCheckpoint: 0, fromRows: 4 });
     const checkpointer = createSloCheckpointer({ store, clock: timers.clock, timers, runtimes: () => first.runtimes.values(), latenessMs: 60 * minute });
     const written = await checkpointer.writeNow();
-    expect(written).toMatchObject({ cutMs: t0 - 62 * minute, written: 3, skipped: 1 });
+    expect(written).toMatchObject({ cutMs: t0 - 62 * minute, written: 3, skipped: 1, deferred: 0 });
+    // Past its deadline a write starts no further chunk: those SLOs keep their older checkpoint.
+    expect(await checkpointer.writeNow(t0)).toMatchObject({ written: 0, deferred: 4 });
 
     // After the checkpoint: late counts for minutes after its cut, and 40 more minutes.
     await store.sloCounts.add(randomCounts(random, t0 - 55 * minute, t0 - 20 * minute));
