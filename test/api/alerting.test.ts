@@ -171,3 +171,54 @@ describe.each(storeKinds)('alerting through the API (%s store)', (kind) => {
     expect((await t.request('/api/v2/alerts', { method: 'POST', token: t.tokens.viewer, json: [{ labels: { alertname: 'X' } }] })).status).toBe(403);
   });
 });
+
+describe('a receiver that keeps failing (sqlite store)', () => {
+  let servers: LocalServers;
+  let failing: NotificationReceiver;
+  let fallback: NotificationReceiver;
+  let t: TestApp;
+
+  beforeAll(async () => {
+    servers = createLocalServers();
+    failing = await startNotificationReceiver(servers, 'webhook');
+    fallback = await startNotificationReceiver(servers, 'webhook');
+    failing.reply(...Array.from({ length: 50 }, () => ({ status: 503 })));
+    t = await startTestApp('sqlite', {
+      yaml: `
+alerting:
+  notifications: { initial_backoff: 50ms, max_backoff: 100ms, breaker_failures: 3, breaker_open_for: 1h, fallback_receiver: ops-fallback }
+  route:
+    receiver: team
+    group_wait: 0s
+    group_interval: 1s
+    routes:
+      - matchers: ['alertname="ReceiverFailing"']
+        receiver: ops-fallback
+  receivers:
+    - name: team
+      webhook_configs: [{ url: "${failing.url}" }]
+    - name: ops-fallback
+      webhook_configs: [{ url: "${fallback.url}" }]
+`,
+    });
+  });
+  afterAll(async () => {
+    await t.close();
+    await servers.closeAll();
+  });
+
+  it('raises ReceiverFailing once its breaker opens and tells the fallback receiver; the notification stays pending', async () => {
+    await t.request('/api/v1/alerts', { method: 'POST', token: t.tokens.responder, json: { labels: { alertname: 'QueueBacklog', service: 'worker' } } });
+    const meta = await until(async () => {
+      const page = (await (await t.request('/api/v1/alerts?filter={alertname="ReceiverFailing"}')).json()) as { items: AlertJson[] };
+      return page.items.length > 0 ? page.items[0] : undefined;
+    });
+    expect(meta).toMatchObject({ state: 'firing', labels: { alertname: 'ReceiverFailing', receiver: 'team' }, receivers: ['ops-fallback'] });
+    await fallback.waitForRequests(1);
+    const told = fallback.requests.map((request) => (request.parsed as { alerts: Array<{ labels: Record<string, string> }> }).alerts.map((alert) => alert.labels.alertname)).flat();
+    expect(told).toContain('ReceiverFailing');
+    expect(failing.requests.length).toBeGreaterThanOrEqual(3);
+    const pending = (await (await t.request('/api/v1/notifications?status=pending&receiver=team')).json()) as { items: Array<{ attempts: number }> };
+    expect(pending.items).toHaveLength(1);
+  });
+});
