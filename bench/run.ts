@@ -25,6 +25,10 @@ const benchmarks: Record<string, BenchmarkEntry> = {
     description: '10,000 HTTP monitors at 10 s on SQLite and PostgreSQL against a local target: checks/s, lag, CPU, RSS, writes; a bare undici loop as reference',
     load: () => import('./monitors.js'),
   },
+  alerts: {
+    description: 'Alerting: 5,000 alerts/s on /api/v2/alerts through 100 routes and 50 silences, webhook fan-out, rule-to-webhook latency, RSS',
+    load: () => import('./alerts.js'),
+  },
   slo: {
     description: '10,000 SLOs: evaluation step, in-process and HTTP ingestion, RSS, restart with 30 days of counts, and Prometheus evaluating the same Sloth-style rules',
     load: () => import('./slo.js'),
