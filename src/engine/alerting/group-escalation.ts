@@ -59,6 +59,7 @@ export function policyForAlerts(alerts: readonly Alert[], mapping: Readonly<Reco
 export function createGroupEscalation(options: GroupEscalationOptions): GroupEscalation {
   const subjectOf = (groupKey: string): EscalationSubject => ({ kind: 'alert-group', id: groupKey });
   let syncing: Promise<void> = Promise.resolve();
+  let queued = false;
 
   const syncOnce = async (): Promise<void> => {
     const nowMs = options.clock.nowMs();
@@ -87,7 +88,17 @@ export function createGroupEscalation(options: GroupEscalationOptions): GroupEsc
 
   return {
     sync() {
-      syncing = syncing.then(syncOnce).catch((error: unknown) => options.onError?.(error, 'syncing alert group escalations'));
+      // Without severity policies and running escalations there is nothing to look at; and a
+      // sync already waiting to run covers every change made before it runs (one pass, not N).
+      if (Object.keys(options.severityPolicies()).length === 0 && options.runner.active().length === 0) return syncing;
+      if (queued) return syncing;
+      queued = true;
+      syncing = syncing
+        .then(() => {
+          queued = false;
+          return syncOnce();
+        })
+        .catch((error: unknown) => options.onError?.(error, 'syncing alert group escalations'));
       return syncing;
     },
     async notify(target, _subject, step, context) {

@@ -123,6 +123,12 @@ export function createOutboxDelivery(options: OutboxDeliveryOptions): OutboxDeli
   };
   const breakers = createReceiverBreakers(options.breaker);
   const inFlight = new Map<number, { controller: AbortController; done: Promise<void> }>();
+  /**
+   * Ids whose send finished while a `due` query was running. That query may have read the row
+   * before the outcome committed (PostgreSQL serves it from another connection), so it can
+   * return an item that was just sent: without this set it would be sent twice.
+   */
+  const finishedDuringQuery = new Set<Set<number>>();
   const counters = { sent: 0, deadLettered: 0, retriedByHand: 0, failed: Object.fromEntries(failureReasons.map((reason) => [reason, 0])) as Record<DeliveryFailureReason, number> };
   const stopping = new Error('outbox delivery stopping');
   const writeOutcome = createOutcomeWriter(outbox, options.transaction);
@@ -175,11 +181,18 @@ export function createOutboxDelivery(options: OutboxDeliveryOptions): OutboxDeli
     const free = concurrency - inFlight.size;
     if (free > 0) {
       // In-flight items are still pending and come back from `due`: ask for enough to fill the free slots anyway.
-      const items = await outbox.due(nowMs, free + inFlight.size, breakers.refusing(nowMs));
+      const finished = new Set<number>();
+      finishedDuringQuery.add(finished);
+      let items: OutboxItem[];
+      try {
+        items = await outbox.due(nowMs, free + inFlight.size, breakers.refusing(nowMs));
+      } finally {
+        finishedDuringQuery.delete(finished);
+      }
       let started = 0;
       for (const item of items) {
         if (!running || started >= free) break;
-        if (inFlight.has(item.id)) continue;
+        if (inFlight.has(item.id) || finished.has(item.id)) continue;
         const notifier = options.notifierFor(item.notification.integration);
         if (notifier !== undefined && !breakers.admit(item.notification.integration.receiver, nowMs)) continue;
         launch(item, notifier);
@@ -213,6 +226,7 @@ export function createOutboxDelivery(options: OutboxDeliveryOptions): OutboxDeli
       .catch(reportError)
       .finally(() => {
         inFlight.delete(item.id);
+        for (const finished of finishedDuringQuery) finished.add(item.id);
         requestPump();
       });
     inFlight.set(item.id, { controller, done });
