@@ -212,7 +212,7 @@ alerting:
     const meta = await until(async () => {
       const page = (await (await t.request('/api/v1/alerts?filter={alertname="ReceiverFailing"}')).json()) as { items: AlertJson[] };
       return page.items.length > 0 ? page.items[0] : undefined;
-    });
+    }, 40_000);
     expect(meta).toMatchObject({ state: 'firing', labels: { alertname: 'ReceiverFailing', receiver: 'team' }, receivers: ['ops-fallback'] });
     await fallback.waitForRequests(1);
     const told = fallback.requests.map((request) => (request.parsed as { alerts: Array<{ labels: Record<string, string> }> }).alerts.map((alert) => alert.labels.alertname)).flat();
@@ -220,5 +220,5 @@ alerting:
     expect(failing.requests.length).toBeGreaterThanOrEqual(3);
     const pending = (await (await t.request('/api/v1/notifications?status=pending&receiver=team')).json()) as { items: Array<{ attempts: number }> };
     expect(pending.items).toHaveLength(1);
-  });
+  }, 60_000);
 });
