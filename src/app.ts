@@ -133,6 +133,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     prometheus: createPrometheusSliSource({ timeoutMs: loaded.runtime.sloEngine.prometheus.queryTimeoutMs }),
     prometheusPolling: { delayMs: loaded.runtime.sloEngine.prometheus.delayMs, concurrency: loaded.runtime.sloEngine.prometheus.concurrency, ...options.prometheusPolling },
     onSourceFailure: (slo) => sourceMetrics.failed(slo),
+    onRestored: (report, durationMs) => logger.info({ ...report, durationMs }, 'SLO counts restored'),
     onSourceHealthChange: (slo, health) => {
       if (health.lastError === null) logger.info({ slo }, 'PromQL SLI source recovered');
       else logger.warn({ slo, error: health.lastError }, 'PromQL SLI source failing; missed minutes are asked again while within the lateness');
