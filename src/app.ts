@@ -19,6 +19,7 @@ import { createStore } from './adapters/store/create-store.js';
 import type { QueryTimingListener, Store } from './adapters/store/store.js';
 import { ConfigError, formatConfigProblem, type ConfigProblem } from './config/config-problem.js';
 import { loadConfig, type LoadedConfig } from './config/load-config.js';
+import { alertingConfigText } from './config/alerting-config-text.js';
 import type { ConfigOverrides, RuntimeConfig } from './config/runtime-config.js';
 import { configActor, type Actor } from './engine/actor.js';
 import { createEventBus, type EventBus } from './engine/event-bus.js';
@@ -204,7 +205,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     alerting: {
       ...alerting.api,
       receivers: () => alerting.alerting.receivers(),
-      configText: () => JSON.stringify(loaded.raw.alerting, null, 2),
+      configText: () => alertingConfigText(loaded.raw),
       ackLinks: alerting.alerting.ackLinks,
     },
     reloader: { reload },

@@ -141,6 +141,8 @@ describe.each(storeKinds)('alerting through the API (%s store)', (kind) => {
       return item.status === 'sent' ? item : undefined;
     });
     expect(sent.status).toBe('sent');
+    const detail = (await (await t.request(`/api/v1/notifications/${dead[0]?.id ?? 0}`)).json()) as { notification: { alerts: Array<{ ackUrl: string | null }> } };
+    expect(detail.notification.alerts.map((alert) => alert.ackUrl)).toEqual(['<hidden>']);
   });
 
   it.each([

@@ -64,7 +64,9 @@ export function registerNotificationRoutes(app: FastifyInstance, deps: { notific
   api.get('/api/v1/notifications/:id', { schema: { tags, summary: 'One notification with its payload', params: IdParams } }, async (request) => {
     const item = await outbox.get(request.params.id);
     if (item === undefined) throw new NotFoundError('notification', String(request.params.id));
-    return { ...notificationJson(item), notification: item.notification };
+    // Ack links act without a login: a viewer reading the payload must not get them.
+    const notification = { ...item.notification, alerts: item.notification.alerts.map((alert) => ({ ...alert, ackUrl: alert.ackUrl === null ? null : '<hidden>' })) };
+    return { ...notificationJson(item), notification };
   });
 
   api.post('/api/v1/notifications/:id/retry', { config: { requiredRole: 'responder' }, schema: { tags, summary: 'Send a dead notification again', params: IdParams } }, async (request) => {
