@@ -23,6 +23,7 @@ import { typedEscalationStore } from '../escalation/typed-escalation-store.js';
 import { createAckLinks, type AckLinks } from './ack-links.js';
 import { createAlertRegistry, type AlertRegistry } from './alert-registry.js';
 import { createDispatcher, type Dispatcher } from './dispatcher.js';
+import { createFlushWrites } from './flush-writes.js';
 import { createGroupEscalation, type GroupEscalation, type GroupEscalationContext } from './group-escalation.js';
 import { createOutboxDelivery, type OutboxDelivery } from './outbox-delivery.js';
 import { createRuleEvaluator, type RuleEvaluator, type RuleSampleSources } from './rules/index.js';
@@ -91,8 +92,9 @@ export function createAlerting(options: AlertingOptions): Alerting {
 
   // Built below; the callbacks that use them run only after start().
   const late: { delivery?: OutboxDelivery; groupEscalation?: GroupEscalation } = {};
+  const flushWrites = createFlushWrites({ transaction: (work) => store.transaction(work), outbox: store.outbox, notificationLog: store.notificationLog, clock });
   const enqueue = async (notifications: readonly Notification[]): Promise<void> => {
-    await store.outbox.enqueue(notifications, clock.nowMs());
+    await flushWrites.enqueue(notifications);
     late.delivery?.kick();
   };
 
@@ -100,7 +102,7 @@ export function createAlerting(options: AlertingOptions): Alerting {
     config: settings.alertmanager,
     integrationsOf,
     enqueue,
-    notificationLog: store.notificationLog,
+    notificationLog: flushWrites.notificationLog,
     silences: () => silences.current(),
     clock,
     timers,

@@ -1,0 +1,84 @@
+/**
+ * Group commit for the writes of group flushes. Many groups fall due together (group_wait 0s
+ * and a burst of new alerts, or one group_interval tick for many groups); each flush enqueues
+ * its notifications and then records them in the notification log. Committed one by one,
+ * every write is an fsync on the event loop (better-sqlite3 is synchronous), which capped
+ * fan-out at a few hundred groups a second. Here writes that arrive while a transaction runs
+ * wait and go together in the next one; each caller is answered only after its write committed.
+ * A batch that fails is retried write by write, so one bad write fails only its own caller.
+ */
+import type { NotificationLogEntry, NotificationLogRepository, OutboxRepository } from '../../adapters/store/alerting-repositories.js';
+import type { StoreRepositories } from '../../adapters/store/store.js';
+import type { Notification } from '../../core/alerting/notification.js';
+import type { Clock } from '../../core/clock.js';
+
+type Transaction = <T>(work: (repositories: Pick<StoreRepositories, 'outbox' | 'notificationLog'>) => Promise<T>) => Promise<T>;
+
+interface Pending<T> {
+  item: T;
+  resolve: () => void;
+  reject: (error: unknown) => void;
+}
+
+/** Calls `commit` with everything queued since the last one started; one commit at a time. */
+export function createGroupCommit<T>(commit: (items: readonly T[]) => Promise<void>): (item: T) => Promise<void> {
+  let queue: Array<Pending<T>> = [];
+  let draining = false;
+  const drain = async (): Promise<void> => {
+    draining = true;
+    while (queue.length > 0) {
+      const batch = queue;
+      queue = [];
+      try {
+        await commit(batch.map((entry) => entry.item));
+        for (const entry of batch) entry.resolve();
+      } catch (batchError) {
+        if (batch.length === 1) {
+          batch[0]?.reject(batchError);
+          continue;
+        }
+        for (const entry of batch) {
+          try {
+            await commit([entry.item]);
+            entry.resolve();
+          } catch (error) {
+            entry.reject(error);
+          }
+        }
+      }
+    }
+    draining = false;
+  };
+  return (item) =>
+    new Promise<void>((resolve, reject) => {
+      queue.push({ item, resolve, reject });
+      if (!draining) void drain();
+    });
+}
+
+export interface FlushWrites {
+  enqueue(notifications: readonly Notification[]): Promise<void>;
+  /** The notification log with its upserts group-committed; reads and deletes go straight through. */
+  notificationLog: NotificationLogRepository;
+}
+
+export function createFlushWrites(options: { transaction: Transaction; outbox: OutboxRepository; notificationLog: NotificationLogRepository; clock: Clock }): FlushWrites {
+  const enqueueOne = createGroupCommit<readonly Notification[]>((batches) =>
+    options.transaction((repositories) => repositories.outbox.enqueue(batches.flat(), options.clock.nowMs())),
+  );
+  const upsertOne = createGroupCommit<NotificationLogEntry>((entries) =>
+    options.transaction(async (repositories) => {
+      for (const entry of entries) await repositories.notificationLog.upsert(entry);
+    }),
+  );
+  const log = options.notificationLog;
+  return {
+    enqueue: (notifications) => enqueueOne(notifications),
+    notificationLog: {
+      get: (integration, groupKey) => log.get(integration, groupKey),
+      all: () => log.all(),
+      upsert: (entry) => upsertOne(entry),
+      deleteOlderThan: (beforeMs, limit) => log.deleteOlderThan(beforeMs, limit),
+    },
+  };
+}
