@@ -13,7 +13,7 @@ import type { Timers } from './engine/timers.js';
 import { createAlerting, type Alerting } from './engine/alerting/alerting.js';
 import { createMonitorAlertBridge, type MonitorAlertBridge } from './engine/alerting/monitor-alert-bridge.js';
 import { createSloAlertBridge, type SloAlertBridge } from './engine/alerting/slo-alert-bridge.js';
-import { createLatestMonitorResults, createMetricSampleSource, createPromqlSampleSource, monitorReadingsFrom, sloReadingsFrom, type LatestMonitorResults } from './engine/alerting/rules/index.js';
+import { createMetricSampleSource, createPromqlSampleSource, monitorReadingsFrom, sloReadingsFrom, type LatestMonitorResults } from './engine/alerting/rules/index.js';
 import type { Monitoring } from './engine/monitors/monitoring.js';
 import type { SloEngine } from './engine/slos/slo-engine.js';
 import type { AlertsApi, SilencesApi } from './http/alerting-api.js';
@@ -38,9 +38,6 @@ export interface AlertingWiringOptions {
   slos: () => SloEngine;
   latestResults: LatestMonitorResults;
 }
-
-/** Receives committed monitor results for the rules' latency and host readings. */
-export { createLatestMonitorResults };
 
 export function createAlertingWiring(options: AlertingWiringOptions): AlertingWiring {
   const { store, bus, clock, timers, logger } = options;

@@ -32,7 +32,8 @@ import { createServiceReadModel } from './engine/service-read-model.js';
 import { createTokenService, type TokenService } from './engine/token-service.js';
 import type { ReloadOutcome, ReloadProblem } from './http/routes/reload.js';
 import { buildHttpServer } from './http/server.js';
-import { createAlertingWiring, createLatestMonitorResults, type AlertingWiring } from './alerting-wiring.js';
+import { createAlertingWiring, type AlertingWiring } from './alerting-wiring.js';
+import { createLatestMonitorResults } from './engine/alerting/rules/index.js';
 import { createLogger } from './logger.js';
 import { packageRoot, version } from './version.js';
 

@@ -213,7 +213,7 @@ alerting:                      # docs/alerting.md; Alertmanager's own syntax for
         active_time_intervals: [business-hours]
   receivers:
     - name: team-slack
-      slack_configs: [{ api_url: "https://hooks.slack.com/services/T000/B000/XXXX", channel: "#ops" }]
+      slack_configs: [{ api_url: "https://hooks.slack.com/services/your/webhook/path", channel: "#ops" }]
     - name: pager
       pagerduty_configs: [{ routing_key: 0123456789abcdef0123456789abcdef }]   # or a \${ENV} secret
   inhibit_rules:

@@ -7,13 +7,14 @@
  * idempotency key, so a level re-fired after a crash is recognisable.
  */
 import type { Alert } from '../../core/alerting/alert.js';
-import { buildNotification, type IntegrationTarget } from '../../core/alerting/notification-builder.js';
+import type { IntegrationTarget } from '../../core/alerting/notification-builder.js';
 import type { Notification } from '../../core/alerting/notification.js';
 import type { Clock } from '../../core/clock.js';
 import { policyNameForSeverity, type EscalationTarget } from '../../core/escalation/escalation-policy.js';
 import type { EscalationSubject } from '../../core/escalation/escalation-state.js';
 import type { EscalationRunner, EscalationStep } from '../escalation/escalation-runner.js';
 import type { AggregationGroupView } from './dispatcher.js';
+import { directNotifications } from './direct-notifications.js';
 
 export interface GroupEscalationContext {
   groupKey: string;
@@ -112,19 +113,17 @@ export function createGroupEscalation(options: GroupEscalationOptions): GroupEsc
       }
       const nowMs = options.clock.nowMs();
       const firing = group.alerts.filter((alert) => alert.endsAtMs > nowMs);
-      const notifications = options.integrationsOf(target.receiver).flatMap((integration) => {
-        const built = buildNotification({
-          integration,
-          groupKey: `${context.groupKey}/escalation`,
-          groupLabels: group.labels,
-          firing,
-          resolved: [],
-          nowMs,
-          flushSequence: 0,
-          externalUrl: options.externalUrl,
-          ackUrlFor: options.ackUrlFor,
-        });
-        return built === undefined ? [] : [{ ...built, idempotencyKey: `${step.idempotencyKey}/${integration.ref.receiver}/${integration.ref.key}/${integration.ref.index}` }];
+      const notifications = directNotifications({
+        integrations: options.integrationsOf(target.receiver),
+        groupKey: `${context.groupKey}/escalation`,
+        groupLabels: group.labels,
+        firing,
+        resolved: [],
+        nowMs,
+        flushSequence: 0,
+        externalUrl: options.externalUrl,
+        ackUrlFor: options.ackUrlFor,
+        idempotencyKeyOf: (integration) => `${step.idempotencyKey}/${integration.ref.receiver}/${integration.ref.key}/${integration.ref.index}`,
       });
       if (notifications.length > 0) await options.enqueue(notifications);
 

@@ -6,10 +6,11 @@
  * receiver that is failing.
  */
 import type { AlertSink } from '../../core/alerting/alert.js';
-import { alertFingerprint } from '../../core/alerting/alert.js';
-import { buildNotification, type IntegrationTarget } from '../../core/alerting/notification-builder.js';
+import { alertFromInput } from '../../core/alerting/alert-input.js';
+import type { IntegrationTarget } from '../../core/alerting/notification-builder.js';
 import type { Notification } from '../../core/alerting/notification.js';
 import type { Clock } from '../../core/clock.js';
+import { directNotifications } from './direct-notifications.js';
 
 export interface ReceiverHealthAlertOptions {
   sink: AlertSink;
@@ -36,18 +37,17 @@ export function createReceiverHealthAlerts(options: ReceiverHealthAlertOptions):
       await options.sink([{ labels, annotations, ...(failing ? {} : { endsAtMs: nowMs }) }], 'meta');
       const fallback = options.fallbackReceiver();
       if (fallback === null || fallback === receiver) return;
-      const alert = {
-        fingerprint: alertFingerprint(labels), labels, annotations, startsAtMs: nowMs, endsAtMs: failing ? nowMs + 3_600_000 : nowMs, endsAtFromTimeout: failing,
-        updatedAtMs: nowMs, generatorUrl: `${options.externalUrl()}/api/v1/notifications?receiver=${encodeURIComponent(receiver)}`, source: 'meta' as const,
-        acknowledgedBy: null, acknowledgedAtMs: null,
-      };
-      const groupKey = `{}/meta:{receiver=${JSON.stringify(receiver)}}`;
-      const notifications = options.integrationsOf(fallback).flatMap((integration) => {
-        const built = buildNotification({
-          integration, groupKey, groupLabels: { alertname: 'ReceiverFailing', receiver },
-          firing: failing ? [alert] : [], resolved: failing ? [] : [alert], nowMs, flushSequence: nowMs, externalUrl: options.externalUrl(),
-        });
-        return built === undefined ? [] : [built];
+      const generatorUrl = `${options.externalUrl()}/api/v1/notifications?receiver=${encodeURIComponent(receiver)}`;
+      const alert = alertFromInput({ labels, annotations, generatorUrl, ...(failing ? {} : { endsAtMs: nowMs }) }, 'meta', nowMs, 3_600_000);
+      const notifications = directNotifications({
+        integrations: options.integrationsOf(fallback),
+        groupKey: `{}/meta:{receiver=${JSON.stringify(receiver)}}`,
+        groupLabels: { alertname: 'ReceiverFailing', receiver },
+        firing: failing ? [alert] : [],
+        resolved: failing ? [] : [alert],
+        nowMs,
+        flushSequence: nowMs,
+        externalUrl: options.externalUrl(),
       });
       if (notifications.length > 0) await options.enqueue(notifications);
     },

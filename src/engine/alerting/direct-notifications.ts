@@ -1,0 +1,32 @@
+/**
+ * Notifications sent straight to one receiver, outside the routing tree: escalation levels and
+ * the ReceiverFailing meta-alert to the fallback receiver. One notification per integration of
+ * the receiver, built as a group flush builds them.
+ */
+import type { Alert } from '../../core/alerting/alert.js';
+import type { LabelSet } from '../../core/alerting/label-matcher.js';
+import { buildNotification, type IntegrationTarget } from '../../core/alerting/notification-builder.js';
+import type { Notification } from '../../core/alerting/notification.js';
+
+export interface DirectNotificationInput {
+  integrations: readonly IntegrationTarget[];
+  groupKey: string;
+  groupLabels: LabelSet;
+  firing: readonly Alert[];
+  resolved: readonly Alert[];
+  nowMs: number;
+  flushSequence: number;
+  externalUrl: string;
+  ackUrlFor?: (fingerprint: string) => string | null;
+  /** Replaces the built key per integration (escalation levels carry their own stable key). */
+  idempotencyKeyOf?: (integration: IntegrationTarget) => string;
+}
+
+export function directNotifications(input: DirectNotificationInput): Notification[] {
+  const { integrations, idempotencyKeyOf, ...rest } = input;
+  return integrations.flatMap((integration) => {
+    const built = buildNotification({ ...rest, integration });
+    if (built === undefined) return [];
+    return [idempotencyKeyOf === undefined ? built : { ...built, idempotencyKey: idempotencyKeyOf(integration) }];
+  });
+}
