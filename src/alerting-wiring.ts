@@ -125,6 +125,7 @@ export function createAlertingWiring(options: AlertingWiringOptions): AlertingWi
           await alerting.groupEscalation.sync();
           return alert;
         },
+        groups: () => dispatcher.groups(),
         disposition(alert) {
           const status = dispatcher.alertStatus(alert);
           return { receivers: status.receivers, silencedBy: status.silencedBy, inhibitedBy: status.inhibitedBy, mutedBy: status.mutedByTimeInterval ? ['time_interval'] : [] };

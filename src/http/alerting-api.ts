@@ -30,6 +30,19 @@ export interface AlertsApi {
   /** Throws NotFoundError for an unknown fingerprint. */
   acknowledge(fingerprint: string, actor: Actor): Promise<Alert>;
   disposition(alert: Alert): AlertDisposition;
+  /** Aggregation groups the dispatcher holds now, in route order. */
+  groups(): AlertGroupView[];
+}
+
+/** One aggregation group: the alerts one receiver is told about together. */
+export interface AlertGroupView {
+  groupKey: string;
+  receiver: string;
+  /** The group_by labels' values. */
+  labels: LabelSet;
+  alerts: Alert[];
+  nextFlushAtMs: number;
+  lastFlushAtMs: number | null;
 }
 
 export interface SilenceInput {

@@ -23,6 +23,7 @@ import { registerSloRoutes } from './routes/slos.js';
 import type { AckLinks } from '../engine/alerting/ack-links.js';
 import type { AlertsApi, SilencesApi } from './alerting-api.js';
 import { registerAlertRoutes } from './routes/alerts.js';
+import { registerAlertGroupRoutes } from './routes/alert-groups.js';
 import { registerAckRoutes } from './routes/ack.js';
 import { registerAlertmanagerV2Routes } from './routes/alertmanager-v2.js';
 import { registerNotificationRoutes, type NotificationsApi } from './routes/notifications.js';
@@ -127,6 +128,7 @@ export async function buildHttpServer(options: HttpServerOptions): Promise<Fasti
   await registerSloRoutes(app, { slos: options.slos, store: options.store, clock: options.clock });
   const { alerting } = options;
   registerAlertRoutes(app, { alerts: alerting.alerts, clock: options.clock });
+  registerAlertGroupRoutes(app, { alerts: alerting.alerts, clock: options.clock });
   registerSilenceRoutes(app, { silences: alerting.silences, clock: options.clock });
   registerNotificationRoutes(app, { notifications: alerting.notifications });
   await registerAckRoutes(app, { ackLinks: alerting.ackLinks, alerts: alerting.alerts });

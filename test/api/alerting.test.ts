@@ -93,6 +93,26 @@ describe.each(storeKinds)('alerting through the API (%s store)', (kind) => {
     expect(v2.map((alert) => alert.status.state)).toEqual(['active']);
   });
 
+  it('lists aggregation groups in both shapes, with Alertmanager\'s filters', async () => {
+    await t.request('/api/v2/alerts', { method: 'POST', token: t.tokens.responder, json: [{ labels: { alertname: 'HighErrorRate', service: 'api', severity: 'P2', instance: 'b' } }] });
+    const groups = await until(async () => {
+      const body = (await (await t.request('/api/v1/alerts/groups')).json()) as { items: Array<{ receiver: string; labels: Record<string, string>; alerts: AlertJson[] }> };
+      return body.items[0]?.alerts.length === 2 ? body.items : undefined;
+    });
+    expect(groups).toHaveLength(1);
+    expect(groups[0]).toMatchObject({ receiver: 'hook', labels: { alertname: 'HighErrorRate', service: 'api' } });
+    const v2 = (await (await t.request('/api/v2/alerts/groups')).json()) as Array<{ receiver: { name: string }; labels: Record<string, string>; alerts: Array<{ labels: Record<string, string> }> }>;
+    expect(v2.map((group) => [group.receiver.name, group.labels, group.alerts.length])).toEqual([['hook', { alertname: 'HighErrorRate', service: 'api' }, 2]]);
+    const filtered = (await (await t.request('/api/v2/alerts/groups?filter=instance%3D%22b%22')).json()) as Array<{ alerts: unknown[] }>;
+    expect(filtered.map((group) => group.alerts.length)).toEqual([1]);
+    expect(await (await t.request('/api/v2/alerts/groups?receiver=broken')).json()).toEqual([]);
+    expect(await (await t.request('/api/v2/alerts/groups?active=false')).json()).toEqual([]);
+    const badRegex = await t.request('/api/v2/alerts/groups?receiver=(');
+    expect(badRegex.status).toBe(400);
+    expect(await badRegex.text()).toContain('receiver');
+    await t.request('/api/v2/alerts', { method: 'POST', token: t.tokens.responder, json: [{ labels: { alertname: 'HighErrorRate', service: 'api', severity: 'P2', instance: 'b' }, endsAt: new Date(Date.now() - 1000).toISOString() }] });
+  });
+
   it('silences by matcher, shows the silence on the alert, and expires it', async () => {
     const created = await t.request('/api/v1/silences', { method: 'POST', token: t.tokens.responder, json: { matchers: '{service="api"}', duration: '1h', comment: 'deploying' } });
     expect(created.status).toBe(201);
