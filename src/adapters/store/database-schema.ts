@@ -254,6 +254,16 @@ export interface SloCheckpointsTable {
 }
 
 /** One row per escalated subject; see StoredEscalation. */
+/** The `for` progress of one alerting-rule alert (migration 0011). */
+export interface RuleForStatesTable {
+  /** alertRuleKey(spec): the rule's name and labels. */
+  rule_key: string;
+  fingerprint: string;
+  active_at_ms: EpochMillis;
+  /** The last evaluation that saw the alert pending or firing. */
+  last_seen_at_ms: EpochMillis;
+}
+
 export interface EscalationsTable {
   subject_kind: string;
   subject_id: string;
@@ -288,4 +298,5 @@ export interface Database {
   outbox: OutboxTable;
   slo_checkpoints: SloCheckpointsTable;
   escalations: EscalationsTable;
+  rule_for_states: RuleForStatesTable;
 }

@@ -12,6 +12,7 @@
 import { Migrator, sql, type Kysely } from 'kysely';
 import { createAlertRepository } from './alert-repository.js';
 import { createAuditRepository } from './audit-repository.js';
+import { createRuleForStateRepository } from './rule-for-state-repository.js';
 import { createEscalationStateRepository } from './escalation-state-repository.js';
 import { createIngestKeyRepository } from './ingest-key-repository.js';
 import type { Database } from './database-schema.js';
@@ -62,6 +63,7 @@ export function createRepositories(executor: StoreExecutor): StoreRepositories {
     outbox: createOutboxRepository(executor),
     sloCheckpoints: createSloCheckpointRepository(executor),
     escalations: createEscalationStateRepository(executor),
+    ruleForStates: createRuleForStateRepository(executor),
   };
 }
 

@@ -10,6 +10,7 @@
  * (src/engine/escalation/escalation-state-repository.contract.ts).
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { registerRuleForStateCases } from './rule-for-state-cases.contract.js';
 import { registerEscalationStateCases } from '../../engine/escalation/escalation-state-repository.contract.js';
 import { checkAlertingSurvivesReopen, registerAlertingCases } from './alerting-cases.contract.js';
 import { migrations } from './migrations/index.js';
@@ -84,6 +85,7 @@ export function runStoreContract(name: string, newStore: () => Promise<ContractS
       registerSloHistoryCases(() => store);
       registerAlertingCases(() => store);
       registerEscalationStateCases(() => store.escalations);
+      registerRuleForStateCases(() => store);
 
       it('keeps escalation states across close and reopen', async () => {
         const reopen = harness.reopen;

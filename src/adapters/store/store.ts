@@ -320,6 +320,21 @@ export interface EscalationRepository {
   delete(subject: EscalationSubject): Promise<void>;
 }
 
+/** One alerting-rule alert's progress through `for`, kept across restarts (Prometheus' ALERTS_FOR_STATE). */
+export interface RuleForStateRow {
+  ruleKey: string;
+  fingerprint: string;
+  activeAtMs: number;
+  lastSeenAtMs: number;
+}
+
+export interface RuleForStateRepository {
+  /** Every row, ordered by rule key then fingerprint. */
+  all(): Promise<RuleForStateRow[]>;
+  /** Replaces every row of `ruleKeys` by `rows` (all of which belong to those rules) in one transaction. */
+  replace(ruleKeys: readonly string[], rows: readonly RuleForStateRow[]): Promise<void>;
+}
+
 /** The repositories available inside one transaction. */
 export interface StoreRepositories {
   services: ServiceRepository;
@@ -340,6 +355,7 @@ export interface StoreRepositories {
   outbox: OutboxRepository;
   sloCheckpoints: SloCheckpointRepository;
   escalations: EscalationRepository;
+  ruleForStates: RuleForStateRepository;
 }
 
 export interface MigrationStatus {

@@ -166,6 +166,10 @@ export function createAlerting(options: AlertingOptions): Alerting {
 
   const rules = createRuleEvaluator({
     rules: settings.rules,
+    forState: {
+      all: () => store.ruleForStates.all(),
+      replace: (ruleKeys, rows) => store.ruleForStates.replace(ruleKeys, rows),
+    },
     sources: options.ruleSources,
     sink: registry.sink,
     clock,
@@ -207,6 +211,7 @@ export function createAlerting(options: AlertingOptions): Alerting {
       // Groups form again from the stored alerts; the notification log keeps them from re-sending.
       dispatcher.process(registry.list());
       delivery.start();
+      await rules.restoreForState();
       rules.start();
       retention.start();
     },

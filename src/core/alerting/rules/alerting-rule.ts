@@ -78,6 +78,8 @@ export interface AlertingRule {
   state(): RuleState;
   /** Takes over the alerts of the rule this one replaces (a reload), as Prometheus does. */
   restore(alerts: readonly RuleAlert[]): void;
+  /** Moves a pending alert's activeAt (restoring `for` progress after a restart); false when no pending alert has that fingerprint. */
+  restoreActiveAt(fingerprint: string, activeAtMs: number): boolean;
 }
 
 export function createAlertingRule(spec: AlertRuleSpec, options: AlertingRuleOptions = {}): AlertingRule {
@@ -205,6 +207,12 @@ export function createAlertingRule(spec: AlertRuleSpec, options: AlertingRuleOpt
     },
     restore(alerts) {
       active = new Map(alerts.map((alert) => [alert.fingerprint, { ...alert }]));
+    },
+    restoreActiveAt(fingerprint, activeAtMs) {
+      const alert = active.get(fingerprint);
+      if (alert?.state !== 'pending') return false;
+      active.set(fingerprint, { ...alert, activeAtMs });
+      return true;
     },
   };
 }

@@ -10,7 +10,10 @@
  * evaluation that overruns its interval skips the boundaries it missed.
  *
  * `reconfigure` keeps the alerts and health of every rule whose name and labels are unchanged
- * (Prometheus' reload), so a reload neither resets `for` nor re-sends.
+ * (Prometheus' reload), so a reload neither resets `for` nor re-sends. A restart keeps `for`
+ * progress through `forState`: each group evaluation stores when its pending and firing alerts
+ * became active, and the first evaluation after `restoreForState()` moves the activeAt of the
+ * alerts found active again as Prometheus' RestoreForState does (for-state-restore.ts).
  */
 import type { AlertSink } from '../../../core/alerting/alert.js';
 import type { LabelSet } from '../../../core/alerting/label-matcher.js';
@@ -24,6 +27,7 @@ import {
   type RuleState,
 } from '../../../core/alerting/rules/index.js';
 import type { Clock } from '../../../core/clock.js';
+import { defaultForRestoreSettings, restoredActiveAtMs, type ForRestoreSettings, type StoredForState } from '../../../core/alerting/rules/for-state-restore.js';
 import type { TimerHandle, Timers } from '../../timers.js';
 import { sourceFor, type RuleSampleSources } from './rule-sample-source.js';
 
@@ -46,7 +50,24 @@ export interface RuleStatus {
   alerts: RuleAlert[];
 }
 
+/** One alert's `for` progress as stored between runs. */
+export interface RuleForStateRow extends StoredForState {
+  ruleKey: string;
+  fingerprint: string;
+}
+
+/** Where `for` progress outlives the process (the store). */
+export interface RuleForStateStore {
+  all(): Promise<RuleForStateRow[]>;
+  /** Replaces every row of `ruleKeys` by `rows` atomically. */
+  replace(ruleKeys: readonly string[], rows: readonly RuleForStateRow[]): Promise<void>;
+}
+
 export interface RuleEvaluatorOptions {
+  /** Keeps `for` progress across restarts; without it a restart starts every `for` again. */
+  forState?: RuleForStateStore;
+  /** Outage tolerance and grace period of the restore; Prometheus' defaults (1 h, 10 min). */
+  forRestore?: ForRestoreSettings;
   rules: readonly AlertRuleSpec[];
   sources: RuleSampleSources;
   sink: AlertSink;
@@ -75,6 +96,8 @@ export interface RuleEvaluator {
   rules(): RuleStatus[];
   /** Replaces the rules; alerts and health carry over for rules with the same name and labels. */
   reconfigure(rules: readonly AlertRuleSpec[]): void;
+  /** Loads stored `for` progress, applied at each rule's first evaluation; resolves to the number of alerts loaded. */
+  restoreForState(): Promise<number>;
   /** Evaluates the group of `intervalMs` at `atMs` now (tests, `rules test`); resolves when the sink has the alerts. */
   evaluateGroup(intervalMs: number, atMs: number): Promise<void>;
 }
@@ -102,6 +125,45 @@ export function createRuleEvaluator(options: RuleEvaluatorOptions): RuleEvaluato
   let entries: RuleEntry[] = [];
   const groups = new Map<number, Group>();
   let started = false;
+  /** Stored progress per rule key, consumed by that rule's first evaluation after a restart. */
+  const toRestore = new Map<string, Map<string, StoredForState>>();
+  /** Rule keys whose stored rows may be non-empty, so an idle group writes nothing. */
+  const persisted = new Set<string>();
+
+  function applyRestore(entry: RuleEntry, atMs: number): void {
+    const stored = toRestore.get(entry.key);
+    if (stored === undefined) return;
+    toRestore.delete(entry.key);
+    for (const alert of entry.rule.alerts()) {
+      const state = stored.get(alert.fingerprint);
+      if (state === undefined || alert.state !== 'pending') continue;
+      const activeAtMs = restoredActiveAtMs(state, atMs, entry.rule.spec.forMs, options.forRestore ?? defaultForRestoreSettings);
+      if (activeAtMs !== null) entry.rule.restoreActiveAt(alert.fingerprint, activeAtMs);
+    }
+  }
+
+  async function saveForState(members: readonly RuleEntry[], atMs: number): Promise<void> {
+    if (options.forState === undefined) return;
+    const rows: RuleForStateRow[] = [];
+    const keys: string[] = [];
+    for (const entry of members) {
+      // Not yet evaluated successfully since the restart: its stored rows still await restoring.
+      if (entry.rule.spec.forMs <= 0 || toRestore.has(entry.key)) continue;
+      const active = entry.rule.alerts().filter((alert) => alert.state !== 'resolved');
+      if (active.length === 0 && !persisted.has(entry.key)) continue;
+      keys.push(entry.key);
+      if (active.length === 0) persisted.delete(entry.key);
+      else persisted.add(entry.key);
+      for (const alert of active) rows.push({ ruleKey: entry.key, fingerprint: alert.fingerprint, activeAtMs: alert.activeAtMs, lastSeenAtMs: atMs });
+    }
+    if (keys.length === 0) return;
+    try {
+      await options.forState.replace(keys, rows);
+    } catch (error) {
+      for (const key of keys) persisted.add(key);
+      options.onError?.(error, `storing the for-state of ${keys.length} rules (a restart may start their for again)`);
+    }
+  }
 
   function entryFor(spec: AlertRuleSpec, previous: RuleEntry | undefined): RuleEntry {
     const rule = createAlertingRule(spec, {
@@ -130,6 +192,7 @@ export function createRuleEvaluator(options: RuleEvaluatorOptions): RuleEvaluato
     try {
       const samples = await sourceFor(options.sources, spec.expr).samples(spec.expr, atMs);
       const result = entry.rule.eval(atMs, activeSeries(spec.expr, samples, atMs));
+      applyRestore(entry, atMs);
       entry.lastTemplateError = result.templateErrors[0] ?? null;
       if (entry.lastTemplateError !== null) options.onError?.(new Error(entry.lastTemplateError), `rendering templates of rule ${spec.name}`);
       setHealth(entry, 'ok', null);
@@ -145,6 +208,7 @@ export function createRuleEvaluator(options: RuleEvaluatorOptions): RuleEvaluato
     const startedMs = clock.nowMs();
     const members = entries.filter((entry) => entry.rule.spec.intervalMs === intervalMs);
     await Promise.all(members.map((entry) => evaluateRule(entry, atMs)));
+    await saveForState(members, atMs);
     const alerts = members.flatMap((entry) => entry.rule.alertsToSend(atMs));
     if (alerts.length > 0) {
       try {
@@ -229,6 +293,26 @@ export function createRuleEvaluator(options: RuleEvaluatorOptions): RuleEvaluato
         alerts: entry.rule.alerts(),
       })),
     reconfigure,
+    async restoreForState() {
+      if (options.forState === undefined) return 0;
+      const rows = await options.forState.all();
+      toRestore.clear();
+      for (const row of rows) {
+        persisted.add(row.ruleKey);
+        let byFingerprint = toRestore.get(row.ruleKey);
+        if (byFingerprint === undefined) toRestore.set(row.ruleKey, (byFingerprint = new Map<string, StoredForState>()));
+        byFingerprint.set(row.fingerprint, { activeAtMs: row.activeAtMs, lastSeenAtMs: row.lastSeenAtMs });
+      }
+      // Rows of rules that left the config would otherwise stay forever.
+      const current = new Set(entries.map((entry) => entry.key));
+      const stale = [...toRestore.keys()].filter((key) => !current.has(key));
+      if (stale.length > 0) await options.forState.replace(stale, []);
+      for (const key of stale) {
+        toRestore.delete(key);
+        persisted.delete(key);
+      }
+      return rows.length;
+    },
     evaluateGroup: (intervalMs, atMs) => evaluateGroup(intervalMs, atMs),
   };
 }
