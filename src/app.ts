@@ -94,10 +94,20 @@ export async function openStore(runtime: RuntimeConfig, metrics?: AppMetrics): P
 export async function startApp(options: AppOptions): Promise<RunningApp> {
   const clock = options.clock ?? systemClock;
   const startedAtMs = clock.nowMs();
-  let loaded = await loadConfig(options.configFile, { env: options.env, overrides: options.overrides });
+  // Wall time of each start phase, logged once ready: where a slow start (10,000 SLOs) goes.
+  const phasesMs: Record<string, number> = {};
+  const timed = async <T>(phase: string, work: () => Promise<T>): Promise<T> => {
+    const phaseStartMs = performance.now();
+    try {
+      return await work();
+    } finally {
+      phasesMs[phase] = Math.round(performance.now() - phaseStartMs);
+    }
+  };
+  let loaded = await timed('config', () => loadConfig(options.configFile, { env: options.env, overrides: options.overrides }));
   const logger = options.logger ?? createLogger(loaded.runtime.server.logLevel);
   const metrics = createAppMetrics({ version, store: loaded.runtime.storage.kind, collectDefaults: options.collectDefaultMetrics });
-  const store = await (options.storeFactory ?? openStore)(loaded.runtime, metrics);
+  const store = await timed('store', () => (options.storeFactory ?? openStore)(loaded.runtime, metrics));
   const bus = createEventBus({ clock, onListenerError: (error, event) => logger.error({ err: error, event: event.type }, 'event listener failed') });
   const readModel = createServiceReadModel({
     loadAll: () => store.services.all(),
@@ -163,10 +173,10 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
   const features: Features = { catalog, monitoring, slos };
 
   try {
-    await applyConfig(loaded.runtime, features, configActor);
-    await alerting.start();
-    await monitoring.start();
-    await slos.start();
+    await timed('apply_config', () => applyConfig(loaded.runtime, features, configActor));
+    await timed('alerting', () => alerting.start());
+    await timed('monitoring', () => monitoring.start());
+    await timed('slos', () => slos.start());
   } catch (error) {
     await alerting.stop().catch(() => undefined);
     await slos.stop().catch(() => undefined);
@@ -201,7 +211,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     migrationsApplied: () => ({ ok: true, detail: 'all migrations applied at start' }),
     config: () => ({ ok: true, detail: loaded.summary }),
   });
-  const server = await buildHttpServer({
+  const server = await timed('http', () => buildHttpServer({
     logger, clock, metrics, bus, store, catalog, tokens, health, monitoring, slos,
     alerting: {
       ...alerting.api,
@@ -218,10 +228,10 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     auth: () => loaded.runtime.auth,
     webRoot: options.webRoot ?? path.join(packageRoot, 'web', 'dist'),
     websocketMaxBufferedBytes: options.websocketMaxBufferedBytes,
-  });
+  }));
 
   try {
-    await server.listen({ host: loaded.runtime.server.host, port: loaded.runtime.server.port });
+    await timed('listen', () => server.listen({ host: loaded.runtime.server.host, port: loaded.runtime.server.port }));
   } catch (error) {
     await server.close();
     await alerting.stop();
@@ -230,6 +240,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     await store.close();
     throw error;
   }
+  logger.info({ phasesMs, totalMs: clock.nowMs() - startedAtMs }, 'start phases');
   const address = server.server.address();
   const port = typeof address === 'object' && address !== null ? address.port : loaded.runtime.server.port;
   const host = loaded.runtime.server.host.includes(':') ? `[${loaded.runtime.server.host}]` : loaded.runtime.server.host;
