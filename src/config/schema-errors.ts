@@ -4,6 +4,7 @@
  */
 import { Settings } from 'typebox/system';
 import { Value } from 'typebox/value';
+import { Compile } from 'typebox/compile';
 import type { TLocalizedValidationError } from 'typebox/error';
 import { formatPath, type PathSegment } from '../core/validation/field-path.js';
 import { asJsonSchema, schemaAt } from '../core/validation/json-schema.js';
@@ -24,6 +25,13 @@ const maxSchemaErrors = 10_000;
 const configJsonSchema = asJsonSchema(ConfigSchema);
 
 /**
+ * Compiled on first use. A valid file (the usual case) is accepted by the compiled check alone:
+ * enumerating errors walks every value far more slowly (~1 s for 10,000 SLOs), so that walk
+ * runs only for a file that has problems.
+ */
+let configValidator: ReturnType<typeof Compile<typeof ConfigSchema>> | undefined;
+
+/**
  * Validates `input` (not modified). `substituted` lists paths whose text came from `${...}`:
  * such strings are converted when the schema wants a number or boolean (so `port: ${PORT}` works)
  * and are never echoed in messages, as they may be secrets.
@@ -32,6 +40,8 @@ export function validateAgainstSchema(input: unknown, substituted: readonly Path
   const value: unknown = Value.Default(ConfigSchema, Value.Clone(input));
   const redacted = new Set(substituted.map((path) => formatPath(path)));
   for (const path of substituted) coerceSubstituted(value, path);
+  configValidator ??= Compile(ConfigSchema);
+  if (configValidator.Check(value)) return { value, problems: [] };
   const previousLimit = Settings.Get().maxErrors;
   let errors: TLocalizedValidationError[];
   Settings.Set({ maxErrors: maxSchemaErrors });
