@@ -11,8 +11,9 @@
  * it uses an index instead of a LIKE scan over JSON.
  * - `incidents_started_idx` (started_at_ms desc, id desc) serves the list's newest-first
  *   keyset pages and the time-range and overlap queries.
- * - `incidents_status_idx` serves `open()` (start-up restore); `incidents_severity_idx` the
- *   severity filter.
+ * - `incidents_status_idx` serves `open()` (start-up restore) and the status filter,
+ *   `incidents_severity_idx` the severity filter; both end in (started_at_ms, id) so a filter
+ *   on one value pages in index order without a sort.
  * - `incident_timeline_incident_idx` (incident_id, at_ms, id) is the timeline's read order.
  */
 import { sql, type Kysely } from 'kysely';
@@ -52,8 +53,8 @@ async function createIncidents(db: Kysely<unknown>, dialect: SqlDialectName): Pr
     .addColumn('reopen_count', 'integer', (column) => column.notNull())
     .execute();
   await db.schema.createIndex('incidents_started_idx').on('incidents').columns(['started_at_ms desc', 'id desc']).execute();
-  await db.schema.createIndex('incidents_status_idx').on('incidents').columns(['status', 'started_at_ms']).execute();
-  await db.schema.createIndex('incidents_severity_idx').on('incidents').columns(['severity', 'started_at_ms']).execute();
+  await db.schema.createIndex('incidents_status_idx').on('incidents').columns(['status', 'started_at_ms', 'id']).execute();
+  await db.schema.createIndex('incidents_severity_idx').on('incidents').columns(['severity', 'started_at_ms', 'id']).execute();
 
   await db.schema
     .createTable('incident_services')
