@@ -14,6 +14,9 @@
  * - `incidents_status_idx` serves `open()` (start-up restore) and the status filter,
  *   `incidents_severity_idx` the severity filter; both end in (started_at_ms, id) so a filter
  *   on one value pages in index order without a sort.
+ * - `overlapping` (reports over a window) reads open incidents through `incidents_status_idx`
+ *   and resolved ones through `incidents_resolved_idx` (resolved after the window's start), so
+ *   a report on last week does not walk years of older incidents.
  * - `incident_timeline_incident_idx` (incident_id, at_ms, id) is the timeline's read order.
  */
 import { sql, type Kysely } from 'kysely';
@@ -54,6 +57,7 @@ async function createIncidents(db: Kysely<unknown>, dialect: SqlDialectName): Pr
     .execute();
   await db.schema.createIndex('incidents_started_idx').on('incidents').columns(['started_at_ms desc', 'id desc']).execute();
   await db.schema.createIndex('incidents_status_idx').on('incidents').columns(['status', 'started_at_ms', 'id']).execute();
+  await db.schema.createIndex('incidents_resolved_idx').on('incidents').column('resolved_at_ms').execute();
   await db.schema.createIndex('incidents_severity_idx').on('incidents').columns(['severity', 'started_at_ms', 'id']).execute();
 
   await db.schema
