@@ -10,6 +10,7 @@ import type { Monitor, MonitorKind, MonitorResult, MonitorRuntimeState } from '.
 import type { UptimeBucket } from '../../core/monitors/uptime.js';
 import type { Criticality, Service } from '../../core/services/service.js';
 import type { AlertRepository, NotificationLogRepository, OutboxRepository, SilenceRepository } from './alerting-repositories.js';
+import type { IncidentRepository, IncidentTimelineRepository } from './incident-repositories.js';
 
 export interface ServiceListQuery {
   team?: string;
@@ -356,6 +357,8 @@ export interface StoreRepositories {
   sloCheckpoints: SloCheckpointRepository;
   escalations: EscalationRepository;
   ruleForStates: RuleForStateRepository;
+  incidents: IncidentRepository;
+  incidentTimeline: IncidentTimelineRepository;
 }
 
 export interface MigrationStatus {
