@@ -265,6 +265,19 @@ export interface EscalationsTable {
   updated_at_ms: EpochMillis;
 }
 
+/** One row per runbook run; see RunbookRun (src/core/runbooks/runbook-run.ts). */
+export interface RunbookRunsTable {
+  id: string;
+  incident_id: string;
+  runbook: string;
+  status: string;
+  /** JSON RunbookRun: the plan snapshot and every step's state. */
+  run_json: string;
+  started_at_ms: EpochMillis;
+  updated_at_ms: EpochMillis;
+  finished_at_ms: NullableEpochMillis;
+}
+
 export interface Database {
   services: ServicesTable;
   service_tags: ServiceTagsTable;
@@ -288,4 +301,5 @@ export interface Database {
   outbox: OutboxTable;
   slo_checkpoints: SloCheckpointsTable;
   escalations: EscalationsTable;
+  runbook_runs: RunbookRunsTable;
 }

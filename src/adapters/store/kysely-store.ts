@@ -30,6 +30,7 @@ import { createSloCountRepository } from './slo-count-repository.js';
 import { createSloHistoryRepository } from './slo-history-repository.js';
 import { createSloRepository } from './slo-repository.js';
 import { createSloStateRepository } from './slo-state-repository.js';
+import { createRunbookRunRepository } from './runbook-run-repository.js';
 import type { MigrationStatus, Store, StoreRepositories } from './store.js';
 import { createTokenRepository } from './token-repository.js';
 
@@ -62,6 +63,7 @@ export function createRepositories(executor: StoreExecutor): StoreRepositories {
     outbox: createOutboxRepository(executor),
     sloCheckpoints: createSloCheckpointRepository(executor),
     escalations: createEscalationStateRepository(executor),
+    runbookRuns: createRunbookRunRepository(executor),
   };
 }
 

@@ -14,6 +14,7 @@ import { registerEscalationStateCases } from '../../engine/escalation/escalation
 import { checkAlertingSurvivesReopen, registerAlertingCases } from './alerting-cases.contract.js';
 import { migrations } from './migrations/index.js';
 import { registerMonitorCases } from './monitor-cases.contract.js';
+import { registerRunbookRunCases } from './runbook-run-cases.contract.js';
 import { registerMonitorResultCases, registerMonitorRollupCases, registerMonitorStateCases } from './monitor-data-cases.contract.js';
 import { registerListCases, registerServiceCases } from './service-cases.contract.js';
 import { registerAuditCases, registerTokenCases, registerTransactionCases } from './record-cases.contract.js';
@@ -84,6 +85,7 @@ export function runStoreContract(name: string, newStore: () => Promise<ContractS
       registerSloHistoryCases(() => store);
       registerAlertingCases(() => store);
       registerEscalationStateCases(() => store.escalations);
+      registerRunbookRunCases(() => store);
 
       it('keeps escalation states across close and reopen', async () => {
         const reopen = harness.reopen;
