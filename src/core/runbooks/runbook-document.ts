@@ -206,7 +206,7 @@ function readStep(value: unknown, index: number, problems: Problems): RunbookSte
     return undefined;
   }
   const kind = kinds[0] ?? 'checklist';
-  const titleText = text(value.title, [...path, 'title'], problems, { required: kind !== 'checklist', maxLength: 200 });
+  const titleText = template(text(value.title, [...path, 'title'], problems, { required: kind !== 'checklist', maxLength: 200 }), [...path, 'title'], problems);
   const kindPath: PathSegment[] = [...path, kind];
   switch (kind) {
     case 'checklist': {

@@ -34,6 +34,13 @@ export function planRunbook(runbook: Runbook, incident: Incident, allowCommands:
   };
   const steps = runbook.steps.map((step, index): RunbookStep => {
     const at = `steps[${index}]`;
+    // Titles may use templates too (a bare checklist line is its own title).
+    return resolveStep({ ...step, title: render(step.title, `${at}.title`) }, index);
+  });
+  return { runbook: runbook.name, steps, problems };
+
+  function resolveStep(step: RunbookStep, index: number): RunbookStep {
+    const at = `steps[${index}]`;
     switch (step.kind) {
       case 'checklist':
         return { ...step, text: render(step.text, `${at}.checklist`) };
@@ -55,6 +62,5 @@ export function planRunbook(runbook: Runbook, incident: Incident, allowCommands:
         return { ...step, argv: step.argv.map((argument, position) => (position === 0 ? argument : render(argument, `${at}.command.argv[${position}]`))) };
       }
     }
-  });
-  return { runbook: runbook.name, steps, problems };
+  }
 }

@@ -70,10 +70,6 @@ export interface RunbookService {
 
 const systemActor = 'sre-monitor';
 
-function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
 function stepLabel(run: RunbookRun, index: number): string {
   return `step ${index + 1}/${run.steps.length} '${run.steps[index]?.title ?? ''}'`;
 }
@@ -196,7 +192,7 @@ export function createRunbookService(options: RunbookServiceOptions): RunbookSer
         const delayMs = Math.max(0, Math.min(step.intervalMs, startedAtMs + step.timeoutMs - options.clock.nowMs()));
         polls.set(runId, timers.after(delayMs, () => {
           polls.delete(runId);
-          enqueue(runId);
+          void enqueue(runId);
         }));
         return;
       }

@@ -34,14 +34,14 @@ const maxResponseBytes = 64 * 1024;
 
 async function readLimited(response: Response): Promise<string> {
   if (response.body === null) return '';
-  const reader = response.body.getReader();
+  const reader: ReadableStreamDefaultReader<Uint8Array> = response.body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
   while (size < maxResponseBytes) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    chunks.push(value);
-    size += value.byteLength;
+    const chunk = await reader.read();
+    if (chunk.done) break;
+    chunks.push(chunk.value);
+    size += chunk.value.byteLength;
   }
   await reader.cancel().catch(() => undefined);
   return new TextDecoder().decode(Buffer.concat(chunks).subarray(0, maxResponseBytes));
@@ -85,8 +85,13 @@ export const execFileCommandRunner: CommandRunner = {
           resolve({ ok: true, output: `exit 0${output === '' ? '' : `\n${output}`}` });
           return;
         }
-        const failure = error as NodeJS.ErrnoException & { killed?: boolean; signal?: string | null; code?: number | string };
-        const why = failure.killed === true && failure.signal !== null ? `timed out after ${timeoutMs} ms (killed with ${failure.signal ?? 'a signal'})` : typeof failure.code === 'number' ? `exit ${failure.code}` : failure.message;
+        const failure = error as { killed?: boolean; signal?: string | null; code?: unknown; message: string };
+        const why =
+          failure.killed === true && typeof failure.signal === 'string'
+            ? `timed out after ${timeoutMs} ms (killed with ${failure.signal})`
+            : typeof failure.code === 'number'
+              ? `exit ${failure.code}`
+              : failure.message;
         resolve({ ok: false, output: `${why}${output === '' ? '' : `\n${output}`}` });
       });
     });
