@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { useTempTrees } from '../../test/support/temp-tree.js';
 import { ConfigError, formatConfigProblem } from './config-problem.js';
@@ -91,5 +92,16 @@ describe('splitFrontMatter', () => {
     ['---\na: 1\n', null],
   ])('%j', (text, expected) => {
     expect(splitFrontMatter(text)).toEqual(expected);
+  });
+});
+
+describe('examples/runbooks.yaml', () => {
+  it('loads the built-in runbooks and the example Markdown runbook, with its command allowed', async () => {
+    const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
+    const loaded = await loadConfig('examples/runbooks.yaml', { cwd: repoRoot, env: {} });
+    const example = loaded.runtime.runbooks.runbooks.find((runbook) => runbook.name === 'backend-api-outage');
+    expect(example?.steps.map((step) => step.kind)).toEqual(['checklist', 'http', 'command', 'wait_verify', 'checklist']);
+    expect(loaded.runtime.runbooks.runbooks).toHaveLength(6);
+    expect(loaded.runtime.runbooks.allowCommands).toEqual(['/usr/bin/systemctl']);
   });
 });
