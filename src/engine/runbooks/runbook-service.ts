@@ -151,7 +151,8 @@ export function createRunbookService(options: RunbookServiceOptions): RunbookSer
         if (!commandAllowed(step.argv[0] ?? '', options.allowCommands())) return { ok: false, output: `${step.argv[0] ?? ''} is no longer on the command allow-list` };
         return commands.run(step.argv, step.timeoutMs);
       case 'wait_verify': {
-        const outcome = await checkWaitTarget(step.target, options.status);
+        // A failing look (the SLO engine busy, the store away) is one more miss, not the end of the wait.
+        const outcome: StepOutcome = await checkWaitTarget(step.target, options.status).catch((error: unknown) => ({ ok: false, output: `check failed: ${error instanceof Error ? error.message : String(error)}` }));
         const startedAtMs = run.stepStates[run.currentStep]?.startedAtMs ?? options.clock.nowMs();
         if (!outcome.ok && outcome.final !== true && options.clock.nowMs() >= startedAtMs + step.timeoutMs) return { ok: false, output: `timed out after ${step.timeoutMs / 1000}s: ${outcome.output}` };
         return outcome;
