@@ -164,6 +164,40 @@ describe('runbook service', () => {
     expect(run?.stepStates[0]?.output).toBe(`exit 0\n${incidentId}; rm -rf /\n`);
   });
 
+  it('fails the run when an allow-listed command exits non-zero, with its output', async () => {
+    const node = process.execPath;
+    const { service } = await harness([runbook({ steps: [{ title: 'Fail', command: { argv: [node, '-e', 'console.error("no such unit"); process.exit(3)'] } }] })], { allow: [node] });
+    await service.start(incidentId, { runbook: 'outage', dryRun: false }, 'alice');
+    await service.idle();
+    const [run] = await service.runs(incidentId);
+    expect([run?.status, run?.stepStates[0]?.output]).toEqual(['failed', 'exit 3\nno such unit\n']);
+  });
+
+  it('keeps polling a wait_verify step after a restart, with its deadline from the original start', async () => {
+    const file = await newStoreFile();
+    const store = await file.open();
+    const timers = createManualTimers(Date.UTC(2026, 0, 1, 10, 5));
+    const books = [runbook({ steps: [{ title: 'Back up', wait_verify: { monitor: 'checkout-http', timeout: '5m', interval: '1m' } }] })];
+    const first = await harness(books, { store, timers });
+    await first.service.start(incidentId, { runbook: 'outage', dryRun: false }, 'alice');
+    await timers.advanceMs(60_000);
+    await first.service.stop();
+    await store.close();
+
+    const reopened = await file.open();
+    const second = await harness(books, { store: reopened, timers, incidents: first.incidents });
+    await second.service.resume();
+    await second.service.idle();
+    expect((await reopened.runbookRuns.get('run-1'))?.stepStates[0]?.status).toBe('running');
+    await timers.advanceMs(180_000);
+    await second.service.idle();
+    expect((await reopened.runbookRuns.get('run-1'))?.status).toBe('running');
+    await timers.advanceMs(60_000);
+    await second.service.idle();
+    const run = await reopened.runbookRuns.get('run-1');
+    expect([run?.status, run?.finishedAtMs]).toEqual(['failed', Date.UTC(2026, 0, 1, 10, 10)]);
+  });
+
   it.each([
     ['an unexpected status', 500, {}, 'HTTP 500 (expected 2xx)'],
     ['a status outside expect_status', 200, { expect_status: [201] }, 'HTTP 200 (expected 201)'],
