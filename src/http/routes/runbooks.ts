@@ -189,16 +189,16 @@ export function registerRunbookRoutes(app: FastifyInstance, deps: RunbookRouteDe
 
   api.post(
     '/api/v1/incidents/:id/runbooks/:run/steps/:index/confirm',
-    { config: { requiredRole: 'responder' }, schema: { tags, summary: 'Confirm (or skip) the checklist step waiting for a person', params: StepParams, body: Type.Optional(ConfirmBody) } },
+    { config: { requiredRole: 'responder' }, schema: { tags, summary: 'Confirm (or skip) the checklist step waiting for a person', params: StepParams, body: ConfirmBody } },
     async (request) => {
-      const body = request.body ?? {};
+      const { body } = request;
       return runbookRunJson(await runbooks.confirm(request.params.id, request.params.run, request.params.index, { note: body.note ?? null, skip: body.skip ?? false }, request.actor.name));
     },
   );
 
   api.post(
     '/api/v1/incidents/:id/runbooks/:run/abort',
-    { config: { requiredRole: 'responder' }, schema: { tags, summary: 'Stop a run; later steps do not run', params: RunParams, body: Type.Optional(AbortBody) } },
-    async (request) => runbookRunJson(await runbooks.abort(request.params.id, request.params.run, request.body?.reason ?? null, request.actor.name)),
+    { config: { requiredRole: 'responder' }, schema: { tags, summary: 'Stop a run; later steps do not run', params: RunParams, body: AbortBody } },
+    async (request) => runbookRunJson(await runbooks.abort(request.params.id, request.params.run, request.body.reason ?? null, request.actor.name)),
   );
 }
