@@ -181,6 +181,18 @@ describe('runbook routes', () => {
     expect(incidents.entries()).toEqual([]);
   });
 
+  it('skips a checklist step and aborts a run as a responder', async () => {
+    await call(`/api/v1/incidents/${incidentId}/runbooks`, { token: tokens.responder, json: { runbook: 'security' } });
+    await service.idle();
+    const viewerAbort = await call(`/api/v1/incidents/${incidentId}/runbooks/run-1/abort`, { token: tokens.viewer, json: {} });
+    expect(viewerAbort.status).toBe(403);
+    const aborted = await call(`/api/v1/incidents/${incidentId}/runbooks/run-1/abort`, { token: tokens.responder, json: { reason: 'false alarm' } });
+    expect(aborted.body).toMatchObject({ status: 'aborted', reason: 'false alarm', steps: [{ status: 'waiting_confirmation' }] });
+    const late = await call(`/api/v1/incidents/${incidentId}/runbooks/run-1/steps/0/confirm`, { token: tokens.responder, json: { skip: true } });
+    expect([late.status, late.body.detail]).toEqual([409, 'run run-1 is aborted; cannot confirm step 1']);
+    expect(incidents.entries().at(-1)?.message).toBe("runbook 'Security' aborted: false alarm");
+  });
+
   it('answers 404 for runs of an unknown incident', async () => {
     const response = await call('/api/v1/incidents/INC-2099-0101-001/runbooks', { token: tokens.viewer });
     expect(response.status).toBe(404);
