@@ -265,6 +265,28 @@ alerting:                      # docs/alerting.md; Alertmanager's own syntax for
   retention: 7d
   monitor_alerts: { enabled: true, severity: P2 }
   slo_alerts: true
+
+runbooks:                      # docs/runbooks.md
+  builtin: true                # outage, performance, database, API failures, security
+  dirs: []                     # e.g. [runbooks/]: Markdown files with YAML front matter
+  allow_commands: []           # e.g. [/usr/bin/systemctl]; empty: no command step may run
+  items:
+    - name: checkout-restart
+      title: Restart checkout
+      estimated: 10m
+      match: { services: [checkout], labels: ['team="payments"'], severities: [P1, P2] }
+      steps:
+        - Tell #payments you are restarting checkout for {{ $incident.id }}
+        - title: Open a status page incident
+          http:
+            method: POST
+            url: https://status.example.com/api/incidents
+            headers: { Content-Type: application/json }
+            body: '{"name": {{ printf "%q" $incident.title }}}'
+            expect_status: [201]
+            timeout: 10s
+        - title: Checkout answers again
+          wait_verify: { monitor: checkout-http, timeout: 10m, interval: 30s }
 `;
 
 const intro = `# Configuration reference

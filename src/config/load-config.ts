@@ -10,6 +10,7 @@ import { loadAlertingConfig } from './alerting-config.js';
 import { ConfigError, formatPath, type ConfigProblem } from './config-problem.js';
 import { displayName, loadConfigSources, type ConfigSources } from './merge-includes.js';
 import { loadOpenSloFiles } from './openslo-files.js';
+import { loadRunbooks } from './runbook-files.js';
 import { toRuntimeConfig, type ConfigOverrides, type RuntimeConfig } from './runtime-config.js';
 import type { RawConfig } from './schema.js';
 import { validateAgainstSchema, type PathProblem } from './schema-errors.js';
@@ -47,10 +48,13 @@ export async function loadConfig(file: string, options: LoadConfigOptions = {}):
   problems.push(...openSlo.problems);
   const alerting = problems.length === 0 ? await loadAlertingConfig(raw, sources.tree, cwd) : { files: [], problems: [] };
   problems.push(...alerting.problems);
-  const extraFiles = [...openSlo.files, ...alerting.files];
+  const runbooks = problems.length === 0 ? await loadRunbooks(raw, sources.tree, cwd) : { runbooks: [], files: [], problems: [] };
+  problems.push(...runbooks.problems);
+  const extraFiles = [...openSlo.files, ...alerting.files, ...runbooks.files];
   if (problems.length > 0) throw new ConfigError(sortProblems(problems, [...sources.displayNames, ...extraFiles.map((name) => displayName(name, cwd))]));
 
   const runtime = toRuntimeConfig(raw, options.overrides, cwd, openSlo.specs, alerting.alertmanager);
+  runtime.runbooks.runbooks = runbooks.runbooks;
   return {
     file: path.resolve(cwd, file),
     files: [...sources.files, ...extraFiles, ...sources.secretFiles],

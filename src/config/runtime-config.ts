@@ -17,6 +17,7 @@ import { alertRuleSpecsFromDocuments, type AlertRuleSpec } from '../core/alertin
 import { escalationConfigFromDocument, type EscalationConfig } from '../core/escalation/escalation-document.js';
 import { defaultAlertmanagerValue } from './alerting-config.js';
 import type { RawConfig } from './schema.js';
+import type { Runbook } from '../core/runbooks/runbook.js';
 
 export type StorageSettings =
   | { kind: 'sqlite'; path: string }
@@ -53,6 +54,17 @@ export interface RuntimeConfig {
   /** Config-owned SLOs: the `slos:` entries, then those of the `openslo.files` documents. */
   slos: SloSpec[];
   alerting: AlertingSettings;
+  runbooks: RunbookSettings;
+}
+
+export interface RunbookSettings {
+  builtin: boolean;
+  /** As written (relative to the file naming them); loadConfig reads them. */
+  dirs: string[];
+  /** Absolute program paths `command` steps may run; empty: none. */
+  allowCommands: string[];
+  /** Built-in, file and inline runbooks; filled by loadConfig, which reads the files. */
+  runbooks: Runbook[];
 }
 
 export interface AlertingSettings {
@@ -160,6 +172,7 @@ export function toRuntimeConfig(
     monitors: raw.monitors.map((entry) => ({ spec: monitorSpecFromDocument(entry).spec, paused: entry.paused ?? false })),
     slos: [...(raw.slos ?? []).map((entry) => sloSpecFromDocument(entry).spec), ...openSloSpecs],
     alerting: toAlertingSettings(raw, overrides, alertmanager),
+    runbooks: { builtin: raw.runbooks.builtin, dirs: raw.runbooks.dirs, allowCommands: raw.runbooks.allow_commands, runbooks: [] },
   };
 }
 

@@ -332,6 +332,19 @@ export interface IncidentDayCountersTable {
   last_number: number;
 }
 
+/** One row per runbook run; see RunbookRun (src/core/runbooks/runbook-run.ts). */
+export interface RunbookRunsTable {
+  id: string;
+  incident_id: string;
+  runbook: string;
+  status: string;
+  /** JSON RunbookRun: the plan snapshot and every step's state. */
+  run_json: string;
+  started_at_ms: EpochMillis;
+  updated_at_ms: EpochMillis;
+  finished_at_ms: NullableEpochMillis;
+}
+
 export interface Database {
   services: ServicesTable;
   service_tags: ServiceTagsTable;
@@ -360,4 +373,5 @@ export interface Database {
   incident_services: IncidentServicesTable;
   incident_timeline: IncidentTimelineTable;
   incident_day_counters: IncidentDayCountersTable;
+  runbook_runs: RunbookRunsTable;
 }

@@ -33,6 +33,7 @@ import { createSloCountRepository } from './slo-count-repository.js';
 import { createSloHistoryRepository } from './slo-history-repository.js';
 import { createSloRepository } from './slo-repository.js';
 import { createSloStateRepository } from './slo-state-repository.js';
+import { createRunbookRunRepository } from './runbook-run-repository.js';
 import type { MigrationStatus, Store, StoreRepositories } from './store.js';
 import { createTokenRepository } from './token-repository.js';
 
@@ -68,6 +69,7 @@ export function createRepositories(executor: StoreExecutor): StoreRepositories {
     ruleForStates: createRuleForStateRepository(executor),
     incidents: createIncidentRepository(executor),
     incidentTimeline: createIncidentTimelineRepository(executor),
+    runbookRuns: createRunbookRunRepository(executor),
   };
 }
 

@@ -17,6 +17,7 @@ import { checkAlertingSurvivesReopen, registerAlertingCases } from './alerting-c
 import { checkIncidentsSurviveReopen, registerIncidentCases } from './incident-cases.contract.js';
 import { migrations } from './migrations/index.js';
 import { registerMonitorCases } from './monitor-cases.contract.js';
+import { registerRunbookRunCases } from './runbook-run-cases.contract.js';
 import { registerMonitorResultCases, registerMonitorRollupCases, registerMonitorStateCases } from './monitor-data-cases.contract.js';
 import { registerListCases, registerServiceCases } from './service-cases.contract.js';
 import { registerAuditCases, registerTokenCases, registerTransactionCases } from './record-cases.contract.js';
@@ -88,6 +89,7 @@ export function runStoreContract(name: string, newStore: () => Promise<ContractS
       registerAlertingCases(() => store);
       registerEscalationStateCases(() => store.escalations);
       registerRuleForStateCases(() => store);
+      registerRunbookRunCases(() => store);
 
       it('keeps escalation states across close and reopen', async () => {
         const reopen = harness.reopen;

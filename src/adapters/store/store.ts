@@ -9,6 +9,7 @@ import type { EscalationState, EscalationSubject } from '../../core/escalation/e
 import type { Monitor, MonitorKind, MonitorResult, MonitorRuntimeState } from '../../core/monitors/monitor.js';
 import type { UptimeBucket } from '../../core/monitors/uptime.js';
 import type { Criticality, Service } from '../../core/services/service.js';
+import type { RunbookRun } from '../../core/runbooks/runbook-run.js';
 import type { AlertRepository, NotificationLogRepository, OutboxRepository, SilenceRepository } from './alerting-repositories.js';
 import type { IncidentRepository, IncidentTimelineRepository } from './incident-repositories.js';
 
@@ -336,6 +337,19 @@ export interface RuleForStateRepository {
   replace(ruleKeys: readonly string[], rows: readonly RuleForStateRow[]): Promise<void>;
 }
 
+/** Runbook runs by id; the run is stored whole (src/core/runbooks/runbook-run.ts). */
+export interface RunbookRunRepository {
+  /** Rejects when a run with the same id exists. */
+  insert(run: RunbookRun): Promise<void>;
+  /** Replaces the stored run with the same id; rejects with NotFoundError when there is none. */
+  update(run: RunbookRun): Promise<void>;
+  get(id: string): Promise<RunbookRun | undefined>;
+  /** An incident's runs, oldest first. */
+  listByIncident(incidentId: string): Promise<RunbookRun[]>;
+  /** Runs not finished yet (running or waiting for a person), oldest first. */
+  listUnfinished(): Promise<RunbookRun[]>;
+}
+
 /** The repositories available inside one transaction. */
 export interface StoreRepositories {
   services: ServiceRepository;
@@ -359,6 +373,7 @@ export interface StoreRepositories {
   ruleForStates: RuleForStateRepository;
   incidents: IncidentRepository;
   incidentTimeline: IncidentTimelineRepository;
+  runbookRuns: RunbookRunRepository;
 }
 
 export interface MigrationStatus {

@@ -12,6 +12,7 @@ import { alertingMigration } from './0004-alerting.js';
 import { sloCheckpointsMigration } from './0005-slo-checkpoints.js';
 import { escalationsMigration } from './0006-escalations.js';
 import { incidentsMigration } from './0007-incidents.js';
+import { runbookRunsMigration } from './0008-runbook-runs.js';
 import { ruleForStateMigration } from './0011-rule-for-state.js';
 import type { SqlDialectName, StoreMigration } from './store-migration.js';
 
@@ -25,6 +26,7 @@ export const migrations: Readonly<Record<string, StoreMigration>> = {
   '0005-slo-checkpoints': sloCheckpointsMigration,
   '0006-escalations': escalationsMigration,
   '0007-incidents': incidentsMigration,
+  '0008-runbook-runs': runbookRunsMigration,
   '0011-rule-for-state': ruleForStateMigration,
 };
 

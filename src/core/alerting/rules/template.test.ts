@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { goSprintf, renderTemplate, templateProblem, type TemplateData } from './template.js';
+import { compileScopedTemplate, goSprintf, renderTemplate, templateProblem, type TemplateData } from './template.js';
 
 const data: TemplateData = {
   labels: { monitor: 'checkout-http', service: 'checkout', 'odd-name': 'x' },
@@ -75,5 +75,27 @@ describe('printf', () => {
     ['x', [1], 'x%!(EXTRA 1)'],
   ] as const)('%s with %j is %s', (format, args, text) => {
     expect(goSprintf(format, args)).toBe(text);
+  });
+});
+
+describe('compileScopedTemplate', () => {
+  const scope = { variables: ['incident', 'labels'], dotRoots: { Incident: 'incident', Labels: 'labels' } };
+
+  it('renders its own variables and lists every reference', () => {
+    const compiled = compileScopedTemplate('{{ $incident.id }} {{ .Labels.team | toUpper }} {{ .Incident.title }}', scope);
+    expect(compiled.references).toEqual([
+      { variable: 'incident', fields: ['id'] },
+      { variable: 'labels', fields: ['team'] },
+      { variable: 'incident', fields: ['title'] },
+    ]);
+    expect(compiled.render({ incident: { id: 'INC-1', title: 'Down' }, labels: { team: 'db' } })).toEqual({ text: 'INC-1 DB Down', error: null });
+  });
+
+  it.each([
+    ['{{ $labelz.a }}', 'undefined variable "$labelz" (use $incident or $labels)'],
+    ['{{ .Value }}', "can't evaluate field Value (use .Incident or .Labels)"],
+    ['{{ . }}', '{{ . }} is not supported; use .Incident or .Labels'],
+  ])('rejects %s naming the scope', (source, message) => {
+    expect(() => compileScopedTemplate(source, scope)).toThrow(message);
   });
 });

@@ -41,7 +41,7 @@ type Node =
 type Operand =
   | { kind: 'literal'; value: Value }
   | { kind: 'variable'; name: string; fields: string[] }
-  | { kind: 'dot'; fields: string[] }
+  | { kind: 'dot'; fields: string[]; variable: string }
   | { kind: 'function'; name: string }
   | { kind: 'group'; pipeline: Command[] };
 
@@ -72,8 +72,40 @@ const functions: Record<string, TemplateFunction> = {
   },
 };
 
-const dotRoots = ['Labels', 'Value', 'ExternalLabels', 'ExternalURL'];
-const variables = new Set(['labels', 'value', 'externalLabels', 'externalURL']);
+/**
+ * The names a template may use: `$name` variables, and `.Root` fields that read a variable.
+ * Alert templates use `alertTemplateScope`; other features (runbook step bodies) bring their own.
+ */
+export interface TemplateScope {
+  variables: readonly string[];
+  /** `.Root` -> the variable it reads. */
+  dotRoots: Readonly<Record<string, string>>;
+}
+
+/** A value a scoped template reads: a string, a number, or a flat map of strings. */
+export type TemplateValue = Value;
+
+/** A `$name.field` or `.Root.field` reference found in a template, by variable name. */
+export interface TemplateReference {
+  variable: string;
+  fields: readonly string[];
+}
+
+const alertTemplateScope: TemplateScope = {
+  variables: ['labels', 'value', 'externalLabels', 'externalURL'],
+  dotRoots: { Labels: 'labels', Value: 'value', ExternalLabels: 'externalLabels', ExternalURL: 'externalURL' },
+};
+
+type Values = Readonly<Record<string, Value>>;
+
+function alertValues(data: TemplateData): Values {
+  return { labels: data.labels, value: data.value, externalLabels: data.externalLabels ?? {}, externalURL: data.externalUrl ?? '' };
+}
+
+/** `a, b or c`, for messages listing what a template may use. */
+function listChoices(names: readonly string[]): string {
+  return names.length <= 1 ? names.join('') : `${names.slice(0, -1).join(', ')} or ${names[names.length - 1] ?? ''}`;
+}
 
 /** A parsed template; render it once per alert. */
 export interface CompiledTemplate {
@@ -83,18 +115,39 @@ export interface CompiledTemplate {
 
 /** Parses `source`; throws `TemplateError` naming what is wrong. */
 export function compileTemplate(source: string): CompiledTemplate {
-  const nodes = parseNodes(source);
+  const compiled = compileScopedTemplate(source, alertTemplateScope);
+  return { source, render: (data) => compiled.render(alertValues(data)) };
+}
+
+/** A template parsed against a scope; render it with a value per variable of the scope. */
+export interface CompiledScopedTemplate {
+  source: string;
+  /** Every variable reference, so a caller can reject fields its values never have. */
+  references: readonly TemplateReference[];
+  render(values: Readonly<Record<string, TemplateValue>>): RenderResult;
+}
+
+/** Parses `source` allowing only the names of `scope`; throws `TemplateError` naming what is wrong. */
+export function compileScopedTemplate(source: string, scope: TemplateScope): CompiledScopedTemplate {
+  const references: TemplateReference[] = [];
+  const nodes = parseNodes(source, { scope, references });
   return {
     source,
-    render(data) {
+    references,
+    render(values) {
       try {
-        const parts = nodes.map((node) => (node.kind === 'text' ? node.text : printValue(runPipeline(node.pipeline, data))));
+        const parts = nodes.map((node) => (node.kind === 'text' ? node.text : printValue(runPipeline(node.pipeline, values))));
         return { text: parts.join(''), error: null };
       } catch (error) {
         return { text: source, error: `template ${JSON.stringify(shorten(source))}: ${errorMessage(error)}` };
       }
     },
   };
+}
+
+interface ParseContext {
+  scope: TemplateScope;
+  references: TemplateReference[];
 }
 
 /** The problem with a template, or null when it compiles. */
@@ -125,7 +178,7 @@ function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-function parseNodes(source: string): Node[] {
+function parseNodes(source: string, context: ParseContext): Node[] {
   const nodes: Node[] = [];
   let position = 0;
   let trimNext = false;
@@ -151,7 +204,7 @@ function parseNodes(source: string): Node[] {
     }
     if (text !== '') nodes.push({ kind: 'text', text });
     const trimmed = inner.trim();
-    if (!(trimmed.startsWith('/*') && trimmed.endsWith('*/'))) nodes.push({ kind: 'action', pipeline: parseAction(trimmed) });
+    if (!(trimmed.startsWith('/*') && trimmed.endsWith('*/'))) nodes.push({ kind: 'action', pipeline: parseAction(trimmed, context) });
     position = close + 2;
   }
   return nodes;
@@ -192,19 +245,19 @@ function tokenize(text: string): Token[] {
   return tokens;
 }
 
-function parseAction(text: string): Command[] {
+function parseAction(text: string, context: ParseContext): Command[] {
   if (text === '') throw new TemplateError('empty action {{ }}');
   const keyword = /^(if|else|end|range|with|define|template|block|break|continue)\b/.exec(text);
   if (keyword !== null) throw new TemplateError(`{{ ${keyword[1]} }} is not supported (only values, functions and pipelines)`);
   if (/:?=/.test(text.replace(/"(?:[^"\\]|\\.)*"|`[^`]*`/g, ''))) throw new TemplateError('variable declarations are not supported');
   const tokens = tokenize(text);
-  const state = { tokens, index: 0 };
+  const state = { tokens, index: 0, context };
   const pipeline = parsePipeline(state);
   if (state.index < tokens.length) throw new TemplateError(`unexpected ')' in action {{ ${text} }}`);
   return pipeline;
 }
 
-function parsePipeline(state: { tokens: Token[]; index: number }): Command[] {
+function parsePipeline(state: { tokens: Token[]; index: number; context: ParseContext }): Command[] {
   const commands: Command[] = [];
   let command: Command = [];
   for (; state.index < state.tokens.length; state.index += 1) {
@@ -223,25 +276,30 @@ function parsePipeline(state: { tokens: Token[]; index: number }): Command[] {
       command.push({ kind: 'group', pipeline: group });
       continue;
     }
-    command.push(operandOf(token));
+    command.push(operandOf(token, state.context));
   }
   if (command.length === 0) throw new TemplateError(commands.length === 0 ? 'empty pipeline' : 'missing command after |');
   commands.push(command);
   return commands;
 }
 
-function operandOf(token: Token & { kind: 'word' | 'string' | 'number' }): Operand {
+function operandOf(token: Token & { kind: 'word' | 'string' | 'number' }, context: ParseContext): Operand {
   if (token.kind === 'string' || token.kind === 'number') return { kind: 'literal', value: token.value };
   const text = token.text;
-  if (text === '.') throw new TemplateError('{{ . }} is not supported; use .Labels, .Value, .ExternalLabels or .ExternalURL');
+  const { scope } = context;
+  const roots = listChoices(Object.keys(scope.dotRoots).map((root) => `.${root}`));
+  if (text === '.') throw new TemplateError(`{{ . }} is not supported; use ${roots}`);
   if (text.startsWith('.')) {
     const fields = text.slice(1).split('.');
-    if (!dotRoots.includes(fields[0] ?? '')) throw new TemplateError(`can't evaluate field ${fields[0] ?? ''} (use .Labels, .Value, .ExternalLabels or .ExternalURL)`);
-    return { kind: 'dot', fields };
+    const variable = Object.hasOwn(scope.dotRoots, fields[0] ?? '') ? scope.dotRoots[fields[0] ?? ''] : undefined;
+    if (variable === undefined) throw new TemplateError(`can't evaluate field ${fields[0] ?? ''} (use ${roots})`);
+    context.references.push({ variable, fields: fields.slice(1) });
+    return { kind: 'dot', fields, variable };
   }
   if (text.startsWith('$')) {
     const [name = '', ...fields] = text.slice(1).split('.');
-    if (!variables.has(name)) throw new TemplateError(`undefined variable "$${name}" (use $labels, $value, $externalLabels or $externalURL)`);
+    if (!scope.variables.includes(name)) throw new TemplateError(`undefined variable "$${name}" (use ${listChoices(scope.variables.map((variable) => `$${variable}`))})`);
+    context.references.push({ variable: name, fields });
     return { kind: 'variable', name, fields };
   }
   if (text === 'true' || text === 'false') return { kind: 'literal', value: text === 'true' };
@@ -250,7 +308,7 @@ function operandOf(token: Token & { kind: 'word' | 'string' | 'number' }): Opera
   return { kind: 'function', name: text };
 }
 
-function runPipeline(pipeline: readonly Command[], data: TemplateData, input: Value | typeof noInput = noInput): Value {
+function runPipeline(pipeline: readonly Command[], data: Values, input: Value | typeof noInput = noInput): Value {
   let carried: Value | typeof noInput = input;
   for (const command of pipeline) carried = runCommand(command, data, carried);
   return carried === noInput ? undefined : carried;
@@ -258,7 +316,7 @@ function runPipeline(pipeline: readonly Command[], data: TemplateData, input: Va
 
 const noInput = Symbol('no input');
 
-function runCommand(command: Command, data: TemplateData, piped: Value | typeof noInput): Value {
+function runCommand(command: Command, data: Values, piped: Value | typeof noInput): Value {
   const [head, ...rest] = command;
   if (head === undefined) throw new TemplateError('empty command');
   if (head.kind === 'function') {
@@ -272,7 +330,7 @@ function runCommand(command: Command, data: TemplateData, piped: Value | typeof 
   return operandValue(head, data);
 }
 
-function operandValue(operand: Operand, data: TemplateData): Value {
+function operandValue(operand: Operand, data: Values): Value {
   switch (operand.kind) {
     case 'literal':
       return operand.value;
@@ -281,23 +339,10 @@ function operandValue(operand: Operand, data: TemplateData): Value {
     case 'function':
       return runCommand([operand], data, noInput);
     case 'variable':
-      return fieldsOf(variableValue(operand.name, data), operand.fields, `$${operand.name}`);
+      return fieldsOf(data[operand.name], operand.fields, `$${operand.name}`);
     case 'dot':
-      return dotValue(operand.fields, data);
+      return fieldsOf(data[operand.variable], operand.fields.slice(1), `.${operand.fields[0] ?? ''}`);
   }
-}
-
-function variableValue(name: string, data: TemplateData): Value {
-  if (name === 'labels') return data.labels;
-  if (name === 'value') return data.value;
-  if (name === 'externalLabels') return data.externalLabels ?? {};
-  return data.externalUrl ?? '';
-}
-
-function dotValue(fields: string[], data: TemplateData): Value {
-  const [first = '', ...rest] = fields;
-  const roots: Record<string, Value> = { Labels: data.labels, Value: data.value, ExternalLabels: data.externalLabels ?? {}, ExternalURL: data.externalUrl ?? '' };
-  return fieldsOf(roots[first], rest, `.${first}`);
 }
 
 /** Label lookups; a missing label is "" (Prometheus renders alert templates with missingkey=zero). */
