@@ -24,6 +24,17 @@ export interface TemplateData {
   value: number;
   externalLabels?: LabelSet;
   externalUrl?: string;
+  /** Values of the extra `.Name` roots a `TemplateScope` declares (incident templates: `.ID`, `.Title` ...). */
+  fields?: Readonly<Record<string, string>>;
+}
+
+/**
+ * Extra `.Name` roots beyond the alert ones, for other features' templates (incident status
+ * updates) that reuse this renderer. A root not declared fails at compile time, so a config
+ * naming an unknown variable is rejected when loaded, not when the template first renders.
+ */
+export interface TemplateScope {
+  fields: readonly string[];
 }
 
 export interface RenderResult {
@@ -82,8 +93,8 @@ export interface CompiledTemplate {
 }
 
 /** Parses `source`; throws `TemplateError` naming what is wrong. */
-export function compileTemplate(source: string): CompiledTemplate {
-  const nodes = parseNodes(source);
+export function compileTemplate(source: string, scope?: TemplateScope): CompiledTemplate {
+  const nodes = parseNodes(source, scope);
   return {
     source,
     render(data) {
@@ -98,9 +109,9 @@ export function compileTemplate(source: string): CompiledTemplate {
 }
 
 /** The problem with a template, or null when it compiles. */
-export function templateProblem(source: string): string | null {
+export function templateProblem(source: string, scope?: TemplateScope): string | null {
   try {
-    compileTemplate(source);
+    compileTemplate(source, scope);
     return null;
   } catch (error) {
     return errorMessage(error);
@@ -125,7 +136,7 @@ function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-function parseNodes(source: string): Node[] {
+function parseNodes(source: string, scope: TemplateScope | undefined): Node[] {
   const nodes: Node[] = [];
   let position = 0;
   let trimNext = false;
@@ -151,7 +162,7 @@ function parseNodes(source: string): Node[] {
     }
     if (text !== '') nodes.push({ kind: 'text', text });
     const trimmed = inner.trim();
-    if (!(trimmed.startsWith('/*') && trimmed.endsWith('*/'))) nodes.push({ kind: 'action', pipeline: parseAction(trimmed) });
+    if (!(trimmed.startsWith('/*') && trimmed.endsWith('*/'))) nodes.push({ kind: 'action', pipeline: parseAction(trimmed, scope) });
     position = close + 2;
   }
   return nodes;
@@ -192,19 +203,19 @@ function tokenize(text: string): Token[] {
   return tokens;
 }
 
-function parseAction(text: string): Command[] {
+function parseAction(text: string, scope: TemplateScope | undefined): Command[] {
   if (text === '') throw new TemplateError('empty action {{ }}');
   const keyword = /^(if|else|end|range|with|define|template|block|break|continue)\b/.exec(text);
   if (keyword !== null) throw new TemplateError(`{{ ${keyword[1]} }} is not supported (only values, functions and pipelines)`);
   if (/:?=/.test(text.replace(/"(?:[^"\\]|\\.)*"|`[^`]*`/g, ''))) throw new TemplateError('variable declarations are not supported');
   const tokens = tokenize(text);
   const state = { tokens, index: 0 };
-  const pipeline = parsePipeline(state);
+  const pipeline = parsePipeline(state, scope);
   if (state.index < tokens.length) throw new TemplateError(`unexpected ')' in action {{ ${text} }}`);
   return pipeline;
 }
 
-function parsePipeline(state: { tokens: Token[]; index: number }): Command[] {
+function parsePipeline(state: { tokens: Token[]; index: number }, scope: TemplateScope | undefined): Command[] {
   const commands: Command[] = [];
   let command: Command = [];
   for (; state.index < state.tokens.length; state.index += 1) {
@@ -218,25 +229,26 @@ function parsePipeline(state: { tokens: Token[]; index: number }): Command[] {
     }
     if (token.kind === 'open') {
       state.index += 1;
-      const group = parsePipeline(state);
+      const group = parsePipeline(state, scope);
       if (state.tokens[state.index]?.kind !== 'close') throw new TemplateError('unclosed (');
       command.push({ kind: 'group', pipeline: group });
       continue;
     }
-    command.push(operandOf(token));
+    command.push(operandOf(token, scope));
   }
   if (command.length === 0) throw new TemplateError(commands.length === 0 ? 'empty pipeline' : 'missing command after |');
   commands.push(command);
   return commands;
 }
 
-function operandOf(token: Token & { kind: 'word' | 'string' | 'number' }): Operand {
+function operandOf(token: Token & { kind: 'word' | 'string' | 'number' }, scope: TemplateScope | undefined): Operand {
   if (token.kind === 'string' || token.kind === 'number') return { kind: 'literal', value: token.value };
   const text = token.text;
   if (text === '.') throw new TemplateError('{{ . }} is not supported; use .Labels, .Value, .ExternalLabels or .ExternalURL');
   if (text.startsWith('.')) {
     const fields = text.slice(1).split('.');
-    if (!dotRoots.includes(fields[0] ?? '')) throw new TemplateError(`can't evaluate field ${fields[0] ?? ''} (use .Labels, .Value, .ExternalLabels or .ExternalURL)`);
+    const roots = [...dotRoots, ...(scope?.fields ?? [])];
+    if (!roots.includes(fields[0] ?? '')) throw new TemplateError(`can't evaluate field ${fields[0] ?? ''} (use ${roots.map((root) => `.${root}`).join(', ')})`);
     return { kind: 'dot', fields };
   }
   if (text.startsWith('$')) {
@@ -296,6 +308,8 @@ function variableValue(name: string, data: TemplateData): Value {
 
 function dotValue(fields: string[], data: TemplateData): Value {
   const [first = '', ...rest] = fields;
+  const extra = data.fields?.[first];
+  if (extra !== undefined) return fieldsOf(extra, rest, `.${first}`);
   const roots: Record<string, Value> = { Labels: data.labels, Value: data.value, ExternalLabels: data.externalLabels ?? {}, ExternalURL: data.externalUrl ?? '' };
   return fieldsOf(roots[first], rest, `.${first}`);
 }
