@@ -17,6 +17,7 @@ import { alertRuleSpecsFromDocuments, type AlertRuleSpec } from '../core/alertin
 import { escalationConfigFromDocument, type EscalationConfig } from '../core/escalation/escalation-document.js';
 import { defaultAlertmanagerValue } from './alerting-config.js';
 import type { RawConfig } from './schema.js';
+import { incidentSettingsFromDocument, type IncidentSettings } from './incidents-section.js';
 
 export type StorageSettings =
   | { kind: 'sqlite'; path: string }
@@ -53,6 +54,7 @@ export interface RuntimeConfig {
   /** Config-owned SLOs: the `slos:` entries, then those of the `openslo.files` documents. */
   slos: SloSpec[];
   alerting: AlertingSettings;
+  incidents: IncidentSettings;
 }
 
 export interface AlertingSettings {
@@ -160,6 +162,7 @@ export function toRuntimeConfig(
     monitors: raw.monitors.map((entry) => ({ spec: monitorSpecFromDocument(entry).spec, paused: entry.paused ?? false })),
     slos: [...(raw.slos ?? []).map((entry) => sloSpecFromDocument(entry).spec), ...openSloSpecs],
     alerting: toAlertingSettings(raw, overrides, alertmanager),
+    incidents: incidentSettingsFromDocument(raw.incidents),
   };
 }
 
