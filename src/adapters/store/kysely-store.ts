@@ -13,6 +13,8 @@ import { Migrator, sql, type Kysely } from 'kysely';
 import { createAlertRepository } from './alert-repository.js';
 import { createAuditRepository } from './audit-repository.js';
 import { createEscalationStateRepository } from './escalation-state-repository.js';
+import { createIncidentRepository } from './incident-repository.js';
+import { createIncidentTimelineRepository } from './incident-timeline-repository.js';
 import { createIngestKeyRepository } from './ingest-key-repository.js';
 import type { Database } from './database-schema.js';
 import type { StoreExecutor } from './executor.js';
@@ -62,6 +64,8 @@ export function createRepositories(executor: StoreExecutor): StoreRepositories {
     outbox: createOutboxRepository(executor),
     sloCheckpoints: createSloCheckpointRepository(executor),
     escalations: createEscalationStateRepository(executor),
+    incidents: createIncidentRepository(executor),
+    incidentTimeline: createIncidentTimelineRepository(executor),
   };
 }
 
