@@ -4,7 +4,7 @@
  * 3339 UTC. An invalid transition (resolving a resolved incident) is 409, bad input 400 naming
  * the field; neither touches the timeline.
  */
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
 import { NotFoundError, ValidationError } from '../../core/errors.js';
@@ -161,6 +161,12 @@ function decodeIncidentCursor(cursor: string | undefined): { startedAtMs: number
   return { startedAtMs, id: key.slice(separator + 1) };
 }
 
+/** Resolve and reopen need no body: a POST without one counts as `{}`. */
+function emptyBodyAsObject(request: FastifyRequest, _reply: unknown, done: () => void): void {
+  if (request.body === undefined || request.body === null) request.body = {};
+  done();
+}
+
 export function registerIncidentRoutes(app: FastifyInstance, deps: { incidents: IncidentsApi; alertLabels?: (fingerprint: string) => Record<string, string> | undefined }): void {
   const api = app.withTypeProvider<TypeBoxTypeProvider>();
   const tags = ['incidents'];
@@ -232,13 +238,13 @@ export function registerIncidentRoutes(app: FastifyInstance, deps: { incidents: 
     incidentJson(await incidents.acknowledge(request.params.id, request.actor.name)),
   );
 
-  api.post('/api/v1/incidents/:id/resolve', { config: act, schema: { tags, summary: 'Resolve (sends the resolution notice to the channels)', params: Id, body: Type.Optional(ResolveBody) } }, async (request) => {
-    const body = request.body ?? {};
+  api.post('/api/v1/incidents/:id/resolve', { config: act, preValidation: emptyBodyAsObject, schema: { tags, summary: 'Resolve (sends the resolution notice to the channels)', params: Id, body: ResolveBody } }, async (request) => {
+    const { body } = request;
     return incidentJson(await incidents.resolve(request.params.id, request.actor.name, { resolution: body.resolution, rootCause: body.root_cause, announce: body.announce }));
   });
 
-  api.post('/api/v1/incidents/:id/reopen', { config: act, schema: { tags, summary: 'Reopen a resolved incident (back to investigating)', params: Id, body: Type.Optional(ReopenBody) } }, async (request) =>
-    incidentJson(await incidents.reopen(request.params.id, request.actor.name, request.body?.reason)),
+  api.post('/api/v1/incidents/:id/reopen', { config: act, preValidation: emptyBodyAsObject, schema: { tags, summary: 'Reopen a resolved incident (back to investigating)', params: Id, body: ReopenBody } }, async (request) =>
+    incidentJson(await incidents.reopen(request.params.id, request.actor.name, request.body.reason)),
   );
 
   api.post('/api/v1/incidents/:id/notes', { config: act, schema: { tags, summary: 'Add a note to the timeline', params: Id, body: NoteBody } }, async (request, reply) =>
