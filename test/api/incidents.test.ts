@@ -5,12 +5,15 @@
  * pagination, metrics, and bad input answered 4xx with the timeline untouched.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readFile, writeFile } from 'node:fs/promises';
+import WebSocket from 'ws';
 import { createManualClock } from '../../src/core/clock.js';
 import { dayKey } from '../../src/core/incidents/incident-id.js';
 import { createAckLinks } from '../../src/engine/alerting/ack-links.js';
 import { createLocalServers, type LocalServers } from '../support/local-servers.js';
 import { startNotificationReceiver, type NotificationReceiver } from '../support/notification-receivers.js';
 import { startSmtpCapture, type SmtpCapture } from '../support/smtp-capture.js';
+import { collectEvents } from '../support/ws-client.js';
 import { storeKinds, startTestApp, type TestApp } from '../support/test-app.js';
 
 const ackSecret = 'incident-ack-secret-0123456789-0123456789';
@@ -245,5 +248,31 @@ describe.each(storeKinds)('incidents through the API (%s store)', (kind) => {
       expect(`${method} ${suffix} ${response.status}`).toBe(`${method} ${suffix} ${expected}`);
     }
     expect((await get(incident.id)).timeline).toEqual(before);
+  });
+  it('streams incident events on /ws', async () => {
+    const socket = new WebSocket(`${t.url.replace('http', 'ws')}/ws?types=incident.*`, { headers: { authorization: `Bearer ${t.tokens.viewer}` } });
+    try {
+      const events = await collectEvents(socket);
+      const incident = (await (await post('/api/v1/incidents', { title: 'streamed', severity: 'P5', announce: false })).json()) as IncidentJson;
+      expect((await events.next((event) => event.type === 'incident.created' && event.data.id === incident.id)).data).toMatchObject({ title: 'streamed', severity: 'P5', status: 'investigating', actor: 'test-responder' });
+      expect((await events.next((event) => event.type === 'incident.timeline' && event.data.incidentId === incident.id)).data).toMatchObject({ kind: 'created' });
+      await post(`/api/v1/incidents/${incident.id}/acknowledge`);
+      expect((await events.next((event) => event.type === 'incident.acknowledged')).data).toMatchObject({ id: incident.id, acknowledgedBy: 'test-responder' });
+    } finally {
+      socket.close();
+    }
+  });
+
+  it('refuses a reload whose status template names an unknown variable; the running templates stay', async () => {
+    const original = await readFile(t.configFile, 'utf8');
+    await writeFile(t.configFile, original.replace('  channels: [status]', '  channels: [status]\n  templates: { update: "{{ .ID }} {{ .Impact }}" }'));
+    const response = await t.request('/api/v1/-/reload', { method: 'POST', token: t.tokens.admin });
+    expect(response.status).toBe(422);
+    const problem = (await response.json()) as { errors: Array<{ field: string; message: string }> };
+    expect(problem.errors).toEqual([expect.objectContaining({ field: 'incidents.templates.update', message: expect.stringContaining("can't evaluate field Impact") as unknown })]);
+    await writeFile(t.configFile, original);
+    const incident = (await (await post('/api/v1/incidents', { title: 'after reload', severity: 'P5', announce: false })).json()) as IncidentJson;
+    const update = (await (await post(`/api/v1/incidents/${incident.id}/updates`, { message: 'still fine', channels: [] })).json()) as { text: string };
+    expect(update.text).toContain('INCIDENT UPDATE');
   });
 });

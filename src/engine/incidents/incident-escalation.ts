@@ -1,12 +1,12 @@
 /**
  * Escalation of incidents with the one escalation mechanism (src/engine/escalation): an incident
- * opening starts the policy its severity names (`incidents.severities[].escalation_policy`, else
- * `alerting.severity_policies`); acknowledging or resolving it stops it; a severity change of an
- * unacknowledged incident switches to the new severity's policy. Each level that fires is an
- * `escalated` timeline entry, and its targets get the incident notice (with signed acknowledge
- * and resolve links) through the outbox. Receivers are notified directly; people and schedules
- * go through `resolveTargetReceivers` (on-call schedules), and without it are reported through
- * `onError` instead of crashing the chain.
+ * opening (or reopening, when nobody acknowledged it) starts the policy its severity names
+ * (`incidents.severities[].escalation_policy`, else `alerting.severity_policies`); acknowledging
+ * or resolving it stops it; a severity change of an unacknowledged incident switches to the new
+ * severity's policy. Each level that fires is an `escalated` timeline entry, and its targets get
+ * the incident notice (with signed acknowledge and resolve links) through the outbox. Receivers
+ * are notified directly; people and schedules go through `resolveTargetReceivers` (on-call
+ * schedules), and without it are reported through `onError` instead of crashing the chain.
  */
 import { describeTarget, type EscalationTarget } from '../../core/escalation/escalation-policy.js';
 import type { EscalationSubject } from '../../core/escalation/escalation-state.js';
@@ -58,6 +58,8 @@ export function createIncidentEscalation(options: IncidentEscalationOptions): In
 
   return {
     opened: start,
+    // A reopened incident nobody acknowledged escalates again from level 1.
+    reopened: start,
     async acknowledged(incident) {
       await options.runner.acknowledge(subjectOf(incident), incident.acknowledgedBy ?? 'unknown');
     },

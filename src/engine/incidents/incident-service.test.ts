@@ -152,6 +152,24 @@ describe('incident escalation on a fake clock', () => {
     expect(h.sent.filter((s) => s.notice.kind === 'status_update').map((s) => s.notice.text.split('\n')[0])).toEqual(['🚨 INCIDENT ALERT 🚨', '✅ INCIDENT RESOLVED ✅']);
   });
 
+  it('raising the severity of an unacknowledged incident starts the new severity\'s policy', async () => {
+    const incident = await h.service.create({ title: 'Getting worse', severity: 'P3' }, 'alice');
+    expect(h.runner.get({ kind: 'incident', id: incident.id })).toBeUndefined();
+    await h.timers.advanceMs(minute);
+    await h.service.patch(incident.id, { severity: 'P1' }, 'bob');
+    expect(escalationsTo(h, 'team').map((s) => s.atMs)).toEqual([t0 + minute]);
+    await h.timers.advanceMs(15 * minute);
+    expect(escalationsTo(h, 'pager').map((s) => s.atMs)).toEqual([t0 + 16 * minute]);
+  });
+
+  it('reopening an incident nobody acknowledged escalates again', async () => {
+    const incident = await h.service.create({ title: 'Flapping', severity: 'P1' }, 'alice');
+    await h.service.resolve(incident.id, 'bob', { announce: false });
+    await h.timers.advanceMs(minute);
+    await h.service.reopen(incident.id, 'carol');
+    expect(escalationsTo(h, 'team').map((s) => s.atMs)).toEqual([t0, t0 + minute]);
+  });
+
   it('a severity without a policy does not escalate', async () => {
     await h.service.create({ title: 'Slow page', severity: 'P4' }, 'alice');
     await h.timers.advanceMs(60 * minute);
