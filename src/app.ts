@@ -33,6 +33,7 @@ import { createTokenService, type TokenService } from './engine/token-service.js
 import type { ReloadOutcome, ReloadProblem } from './http/routes/reload.js';
 import { buildHttpServer } from './http/server.js';
 import { createAlertingWiring, type AlertingWiring } from './alerting-wiring.js';
+import { createIncidentsWiring, type IncidentsWiring } from './incidents-wiring.js';
 import { createLatestMonitorResults } from './engine/alerting/rules/index.js';
 import { createLogger } from './logger.js';
 import { packageRoot, version } from './version.js';
@@ -65,6 +66,7 @@ export interface RunningApp {
   monitoring: Monitoring;
   slos: SloEngine;
   alerting: AlertingWiring;
+  incidents: IncidentsWiring;
   tokens: TokenService;
   metrics: AppMetrics;
   server: FastifyInstance;
@@ -170,14 +172,23 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     delivery: () => alerting.alerting.delivery.stats(),
     suppressed: () => alerting.alerting.dispatcher.suppressedCounts().total,
   });
+  const incidents = createIncidentsWiring({
+    store, bus, clock, logger,
+    timers: options.timers ?? systemTimers,
+    settings: loaded.runtime.incidents,
+    alerting: alerting.alerting,
+    metrics: metrics.registry,
+  });
   const features: Features = { catalog, monitoring, slos };
 
   try {
     await timed('apply_config', () => applyConfig(loaded.runtime, features, configActor));
     await timed('alerting', () => alerting.start());
+    await timed('incidents', () => incidents.start());
     await timed('monitoring', () => monitoring.start());
     await timed('slos', () => slos.start());
   } catch (error) {
+    await incidents.stop().catch(() => undefined);
     await alerting.stop().catch(() => undefined);
     await slos.stop().catch(() => undefined);
     await monitoring.stop().catch(() => undefined);
@@ -191,6 +202,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
       const outcome = await reloadConfig(loaded, options, features, actor);
       if (outcome.ok) {
         await alerting.alerting.reconfigure(outcome.loaded.runtime.alerting);
+        await incidents.reconfigure(outcome.loaded.runtime.incidents);
         loaded = outcome.loaded;
         logger.level = loaded.runtime.server.logLevel;
         await store.audit.append({
@@ -219,6 +231,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
       configText: () => alertingConfigText(loaded.raw),
       ackLinks: alerting.alerting.ackLinks,
     },
+    incidents: incidents.api,
     reloader: { reload },
     version,
     startedAtMs,
@@ -234,6 +247,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     await timed('listen', () => server.listen({ host: loaded.runtime.server.host, port: loaded.runtime.server.port }));
   } catch (error) {
     await server.close();
+    await incidents.stop();
     await alerting.stop();
     await slos.stop();
     await monitoring.stop();
@@ -250,11 +264,12 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     url: `http://${host}:${port}`,
     port,
     config: () => loaded,
-    store, bus, catalog, monitoring, slos, alerting, tokens, metrics, server, logger,
+    store, bus, catalog, monitoring, slos, alerting, incidents, tokens, metrics, server, logger,
     reload,
     stop() {
       stopping ??= (async () => {
         await server.close();
+        await incidents.stop();
         await alerting.stop();
         await slos.stop();
         await monitoring.stop();

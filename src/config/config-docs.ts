@@ -287,6 +287,22 @@ runbooks:                      # docs/runbooks.md
             timeout: 10s
         - title: Checkout answers again
           wait_verify: { monitor: checkout-http, timeout: 10m, interval: 30s }
+incidents:                     # docs/incidents.md
+  severities:                  # default: P1..P5 of seed 000; examples/incidents.yaml has SEV1..SEV4
+    - { name: P1, description: "Critical: complete outage", response_time: 5m, escalation_time: 15m, escalation_policy: critical }
+    - { name: P2, description: "High: major feature down", response_time: 15m, escalation_time: 30m }
+    - { name: P3, description: "Medium: minor feature down", response_time: 1h, escalation_time: 1h }
+  auto_create:                 # alerts with incident="true" (rules: incident: {create: true, severity: P2})
+    enabled: true
+    label: incident
+    severity_label: incident_severity
+    severity: P3               # when the alert names none
+  correlation: { labels: [service], window: 10m }
+  channels: [team-slack]       # receivers told of status updates and escalations
+  templates:                   # seed 004; omit for the defaults
+    initial: "🚨 {{ .ID }} {{ .Severity }} {{ .Title }} ({{ .Services }}) started {{ .StartedAt }}"
+    update: "📊 {{ .ID }} {{ .Status }}: {{ .Message }}"
+    resolution: "✅ {{ .ID }} resolved after {{ .Duration }}: {{ .Message }}"
 `;
 
 const intro = `# Configuration reference

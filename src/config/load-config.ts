@@ -7,7 +7,8 @@
  */
 import path from 'node:path';
 import { loadAlertingConfig } from './alerting-config.js';
-import { ConfigError, formatPath, type ConfigProblem } from './config-problem.js';
+import { incidentConfigProblems } from './incidents-section.js';
+import { ConfigError, formatPath, parsePath, type ConfigProblem } from './config-problem.js';
 import { displayName, loadConfigSources, type ConfigSources } from './merge-includes.js';
 import { loadOpenSloFiles } from './openslo-files.js';
 import { loadRunbooks } from './runbook-files.js';
@@ -50,6 +51,7 @@ export async function loadConfig(file: string, options: LoadConfigOptions = {}):
   problems.push(...alerting.problems);
   const runbooks = problems.length === 0 ? await loadRunbooks(raw, sources.tree, cwd) : { runbooks: [], files: [], problems: [] };
   problems.push(...runbooks.problems);
+  if (problems.length === 0) problems.push(...incidentProblems(raw, sources, alerting.alertmanager?.receivers.map((receiver) => receiver.name)));
   const extraFiles = [...openSlo.files, ...alerting.files, ...runbooks.files];
   if (problems.length > 0) throw new ConfigError(sortProblems(problems, [...sources.displayNames, ...extraFiles.map((name) => displayName(name, cwd))]));
 
@@ -81,6 +83,15 @@ function validateSources(sources: ConfigSources): { raw: RawConfig; problems: Co
     problems.push(...semantic.map(toProblem));
   }
   return { raw, problems };
+}
+
+/** The incidents section's cross-references: receivers, escalation policies, severities, templates. */
+function incidentProblems(raw: RawConfig, sources: ConfigSources, receivers: string[] | undefined): ConfigProblem[] {
+  const escalationPolicies = new Set((raw.alerting.escalation_policies ?? []).map((policy) => policy.name));
+  return incidentConfigProblems(raw.incidents, { receivers: receivers === undefined ? undefined : new Set(receivers), escalationPolicies }).map((problem) => {
+    const segments = parsePath(problem.field);
+    return { ...locate(sources.tree, segments), path: problem.field, message: problem.message };
+  });
 }
 
 /** Main file first, then includes in merge order; by position within a file. */

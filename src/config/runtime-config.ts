@@ -18,6 +18,7 @@ import { escalationConfigFromDocument, type EscalationConfig } from '../core/esc
 import { defaultAlertmanagerValue } from './alerting-config.js';
 import type { RawConfig } from './schema.js';
 import type { Runbook } from '../core/runbooks/runbook.js';
+import { incidentSettingsFromDocument, type IncidentSettings } from './incidents-section.js';
 
 export type StorageSettings =
   | { kind: 'sqlite'; path: string }
@@ -55,6 +56,7 @@ export interface RuntimeConfig {
   slos: SloSpec[];
   alerting: AlertingSettings;
   runbooks: RunbookSettings;
+  incidents: IncidentSettings;
 }
 
 export interface RunbookSettings {
@@ -173,6 +175,7 @@ export function toRuntimeConfig(
     slos: [...(raw.slos ?? []).map((entry) => sloSpecFromDocument(entry).spec), ...openSloSpecs],
     alerting: toAlertingSettings(raw, overrides, alertmanager),
     runbooks: { builtin: raw.runbooks.builtin, dirs: raw.runbooks.dirs, allowCommands: raw.runbooks.allow_commands, runbooks: [] },
+    incidents: incidentSettingsFromDocument(raw.incidents),
   };
 }
 

@@ -10,6 +10,7 @@ import { MonitorDocument } from '../core/monitors/monitor-document.js';
 import { AlertingDocument, SloDocument } from '../core/slo/slo-document.js';
 import { AlertingSection } from './alerting-section.js';
 import { RunbooksSection } from './runbooks-section.js';
+import { IncidentsSection } from './incidents-section.js';
 
 const strict = { additionalProperties: false } as const;
 
@@ -165,6 +166,7 @@ export const ConfigSchema = Type.Object(
     openslo: OpenSloSection,
     alerting: AlertingSection,
     runbooks: RunbooksSection,
+    incidents: IncidentsSection,
   },
   { ...strict, description: 'sre-monitor configuration file.' },
 );

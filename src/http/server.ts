@@ -28,6 +28,7 @@ import { registerAckRoutes } from './routes/ack.js';
 import { registerAlertmanagerV2Routes } from './routes/alertmanager-v2.js';
 import { registerNotificationRoutes, type NotificationsApi } from './routes/notifications.js';
 import { registerSilenceRoutes } from './routes/silences.js';
+import { registerIncidentRoutes, type IncidentsApi } from './routes/incidents.js';
 import type { TokenService } from '../engine/token-service.js';
 import { registerAuth, type AuthSettings } from './auth.js';
 import { createErrorHandler, sendProblem } from './problem.js';
@@ -60,6 +61,8 @@ export interface HttpServerOptions {
     configText: () => string;
     ackLinks: AckLinks | null;
   };
+  /** The incident service (issue 7); without it the incident routes are absent. */
+  incidents?: IncidentsApi;
   tokens: TokenService;
   health: SelfHealth;
   reloader: ConfigReloader;
@@ -131,7 +134,8 @@ export async function buildHttpServer(options: HttpServerOptions): Promise<Fasti
   registerAlertGroupRoutes(app, { alerts: alerting.alerts, clock: options.clock });
   registerSilenceRoutes(app, { silences: alerting.silences, clock: options.clock });
   registerNotificationRoutes(app, { notifications: alerting.notifications });
-  await registerAckRoutes(app, { ackLinks: alerting.ackLinks, alerts: alerting.alerts });
+  await registerAckRoutes(app, { ackLinks: alerting.ackLinks, alerts: alerting.alerts, incidents: options.incidents });
+  if (options.incidents !== undefined) registerIncidentRoutes(app, { incidents: options.incidents, alertLabels: (fingerprint) => alerting.alerts.get(fingerprint)?.labels });
   registerAlertmanagerV2Routes(app, {
     alerts: alerting.alerts, silences: alerting.silences, clock: options.clock, receivers: alerting.receivers, configText: alerting.configText, version: options.version, startedAtMs: options.startedAtMs,
   });

@@ -80,6 +80,32 @@ export interface SilenceEvent {
   comment: string;
 }
 
+/** An incident was opened or changed (`incident.*`). Times are RFC 3339 UTC. */
+export interface IncidentEvent {
+  id: string;
+  title: string;
+  severity: string;
+  status: 'investigating' | 'identified' | 'monitoring' | 'resolved';
+  services: string[];
+  startedAt: string;
+  acknowledgedBy: string | null;
+  acknowledgedAt: string | null;
+  resolvedAt: string | null;
+  /** Who made the change (a person or token name, `ack-link`, or `sre-monitor`). */
+  actor: string;
+}
+
+/** One entry appended to an incident's timeline (`incident.timeline`). */
+export interface IncidentTimelineEvent {
+  incidentId: string;
+  entryId: number;
+  at: string;
+  actor: string;
+  kind: string;
+  message: string;
+  data: Record<string, unknown>;
+}
+
 export interface DomainEventPayloads {
   'service.created': { service: Service };
   'service.updated': { before: Service; after: Service };
@@ -118,6 +144,12 @@ export interface DomainEventPayloads {
   'notification.dead': { id: number; receiver: string; reason: string; error: string };
   'receiver.failing': { receiver: string; error: string };
   'receiver.recovered': { receiver: string; error: string };
+  'incident.created': IncidentEvent;
+  'incident.updated': IncidentEvent;
+  'incident.acknowledged': IncidentEvent;
+  'incident.resolved': IncidentEvent;
+  'incident.reopened': IncidentEvent;
+  'incident.timeline': IncidentTimelineEvent;
 }
 
 export type DomainEventType = keyof DomainEventPayloads;
@@ -169,4 +201,10 @@ export const domainEventTypes: readonly DomainEventType[] = [
   'notification.dead',
   'receiver.failing',
   'receiver.recovered',
+  'incident.created',
+  'incident.updated',
+  'incident.acknowledged',
+  'incident.resolved',
+  'incident.reopened',
+  'incident.timeline',
 ];

@@ -63,6 +63,10 @@ export interface Alerting {
   ackLinks: AckLinks | null;
   settings(): AlertingSettings;
   receivers(): string[];
+  /** A receiver's integrations (for notifications sent outside the routing tree, e.g. incidents). */
+  integrationsOf(receiver: string): readonly BuiltIntegration[];
+  /** Stores notifications in the outbox (durable when it resolves) and wakes delivery. */
+  enqueue(notifications: readonly Notification[]): Promise<void>;
   /** Restores stored alerts and silences, then starts every loop. */
   start(): Promise<void>;
   stop(): Promise<void>;
@@ -124,7 +128,7 @@ export function createAlerting(options: AlertingOptions): Alerting {
     clock,
     timers,
     policies: settings.escalation.policies,
-    store: typedEscalationStore<GroupEscalationContext>(store.escalations),
+    store: typedEscalationStore<GroupEscalationContext>(store.escalations, 'alert-group'),
     notify: (target, subject, step, context) => (late.groupEscalation as GroupEscalation).notify(target, subject, step, context),
     onFired: (subject, firing, context) => bus.publish('alert.escalated', { groupKey: context.groupKey, receiver: context.receiver, policy: firing.policy, level: firing.level, round: firing.round }),
     onError: (error) => onError(error, 'escalating an alert group'),
@@ -202,6 +206,8 @@ export function createAlerting(options: AlertingOptions): Alerting {
     ackLinks,
     settings: () => settings,
     receivers: () => settings.alertmanager.receivers.map((receiver) => receiver.name),
+    integrationsOf,
+    enqueue,
     async start() {
       await silences.load();
       await registry.restore();

@@ -6,10 +6,17 @@
  */
 import type { EscalationRecord, EscalationStateRepository } from './escalation-runner.js';
 
-export function typedEscalationStore<TContext>(repository: EscalationStateRepository<unknown>): EscalationStateRepository<TContext> {
+/**
+ * `subjectKind` keeps runners of different kinds apart on one table: each restores only its own
+ * subjects (an incident runner must not fire, or drop, an alert group's escalation).
+ */
+export function typedEscalationStore<TContext>(repository: EscalationStateRepository<unknown>, subjectKind?: string): EscalationStateRepository<TContext> {
   return {
     save: (record) => repository.save(record),
-    all: async () => (await repository.all()).map((record) => record as EscalationRecord<TContext>),
+    all: async () =>
+      (await repository.all())
+        .filter((record) => subjectKind === undefined || record.state.subject.kind === subjectKind)
+        .map((record) => record as EscalationRecord<TContext>),
     delete: (subject) => repository.delete(subject),
   };
 }
