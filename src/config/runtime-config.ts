@@ -16,6 +16,8 @@ import type { ThrottleLimit, ThrottleSettings } from '../core/alerting/throttle.
 import { alertRuleSpecsFromDocuments, type AlertRuleSpec } from '../core/alerting/rules/rule-spec.js';
 import { escalationConfigFromDocument, type EscalationConfig } from '../core/escalation/escalation-document.js';
 import { defaultAlertmanagerValue } from './alerting-config.js';
+import type { OncallDirectory } from '../core/oncall/oncall-model.js';
+import { oncallDirectoryFromConfig } from './oncall-section.js';
 import type { RawConfig } from './schema.js';
 
 export type StorageSettings =
@@ -53,6 +55,8 @@ export interface RuntimeConfig {
   /** Config-owned SLOs: the `slos:` entries, then those of the `openslo.files` documents. */
   slos: SloSpec[];
   alerting: AlertingSettings;
+  /** People, teams and on-call schedules (docs/oncall.md). */
+  oncall: OncallDirectory;
 }
 
 export interface AlertingSettings {
@@ -160,6 +164,7 @@ export function toRuntimeConfig(
     monitors: raw.monitors.map((entry) => ({ spec: monitorSpecFromDocument(entry).spec, paused: entry.paused ?? false })),
     slos: [...(raw.slos ?? []).map((entry) => sloSpecFromDocument(entry).spec), ...openSloSpecs],
     alerting: toAlertingSettings(raw, overrides, alertmanager),
+    oncall: oncallDirectoryFromConfig(raw),
   };
 }
 
