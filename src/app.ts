@@ -33,6 +33,7 @@ import { createTokenService, type TokenService } from './engine/token-service.js
 import type { ReloadOutcome, ReloadProblem } from './http/routes/reload.js';
 import { buildHttpServer } from './http/server.js';
 import { createAlertingWiring, type AlertingWiring } from './alerting-wiring.js';
+import { createEscalationTargetResolver } from './engine/oncall/escalation-targets.js';
 import { createLatestMonitorResults } from './engine/alerting/rules/index.js';
 import { createLogger } from './logger.js';
 import { packageRoot, version } from './version.js';
@@ -148,12 +149,20 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
       yield { slo: runtime.spec.name, service: runtime.spec.service, sliRatio: status.sli.ratio, budgetRemainingRatio: status.errorBudget.remainingRatio, burnRates: status.burnRates };
     }
   });
+  // Read through getters: a reload changes people and schedules for the next escalation level.
+  const escalationTargets = createEscalationTargetResolver({
+    people: () => loaded.runtime.oncall.people,
+    schedules: () => loaded.runtime.oncall.schedules,
+    clock,
+    onUnresolved: (target, reason, message) => logger.warn({ target, reason }, `escalation target reached nobody: ${message}`),
+  });
   const alerting = createAlertingWiring({
     store, bus, clock, logger, version, latestResults,
     timers: options.timers ?? systemTimers,
     settings: loaded.runtime.alerting,
     monitoring: () => monitoring,
     slos: () => slos,
+    resolveTargetReceivers: escalationTargets.resolveTargetReceivers,
   });
   registerAlertingMetrics(metrics.registry, {
     alerts: () => alerting.alerting.registry.counts(),
