@@ -227,6 +227,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     auth: () => loaded.runtime.auth,
     webRoot: options.webRoot ?? path.join(packageRoot, 'web', 'dist'),
     websocketMaxBufferedBytes: options.websocketMaxBufferedBytes,
+    oncall: () => loaded.runtime.oncall,
   });
 
   try {
