@@ -34,6 +34,7 @@ import type { ReloadOutcome, ReloadProblem } from './http/routes/reload.js';
 import { buildHttpServer } from './http/server.js';
 import { createAlertingWiring, type AlertingWiring } from './alerting-wiring.js';
 import { createEscalationTargetResolver } from './engine/oncall/escalation-targets.js';
+import { createOncallOverrideService } from './engine/oncall/oncall-overrides.js';
 import { createLatestMonitorResults } from './engine/alerting/rules/index.js';
 import { createLogger } from './logger.js';
 import { packageRoot, version } from './version.js';
@@ -150,9 +151,10 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     }
   });
   // Read through getters: a reload changes people and schedules for the next escalation level.
+  const oncallOverrides = createOncallOverrideService({ store, clock, config: () => loaded.runtime.oncall });
   const escalationTargets = createEscalationTargetResolver({
     people: () => loaded.runtime.oncall.people,
-    schedules: () => loaded.runtime.oncall.schedules,
+    schedules: () => oncallOverrides.directory().schedules,
     clock,
     onUnresolved: (target, reason, message) => logger.warn({ target, reason }, `escalation target reached nobody: ${message}`),
   });
@@ -173,6 +175,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
 
   try {
     await applyConfig(loaded.runtime, features, configActor);
+    await oncallOverrides.load();
     await alerting.start();
     await monitoring.start();
     await slos.start();
@@ -227,7 +230,8 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     auth: () => loaded.runtime.auth,
     webRoot: options.webRoot ?? path.join(packageRoot, 'web', 'dist'),
     websocketMaxBufferedBytes: options.websocketMaxBufferedBytes,
-    oncall: () => loaded.runtime.oncall,
+    oncall: () => oncallOverrides.directory(),
+    oncallOverrides,
   });
 
   try {

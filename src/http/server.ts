@@ -27,7 +27,7 @@ import { registerAckRoutes } from './routes/ack.js';
 import { registerAlertmanagerV2Routes } from './routes/alertmanager-v2.js';
 import { registerNotificationRoutes, type NotificationsApi } from './routes/notifications.js';
 import { registerSilenceRoutes } from './routes/silences.js';
-import { registerOncallRoutes } from './routes/oncall.js';
+import { registerOncallRoutes, type OncallOverridesApi } from './routes/oncall.js';
 import { emptyOncallDirectory, type OncallDirectory } from '../core/oncall/oncall-model.js';
 import type { TokenService } from '../engine/token-service.js';
 import { registerAuth, type AuthSettings } from './auth.js';
@@ -75,6 +75,7 @@ export interface HttpServerOptions {
   websocketMaxBufferedBytes?: number;
   /** People, teams and schedules as configured now (read per request, so reloads show). */
   oncall?: () => OncallDirectory;
+  oncallOverrides?: OncallOverridesApi;
 }
 
 const requestIdPattern = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -138,7 +139,7 @@ export async function buildHttpServer(options: HttpServerOptions): Promise<Fasti
     alerts: alerting.alerts, silences: alerting.silences, clock: options.clock, receivers: alerting.receivers, configText: alerting.configText, version: options.version, startedAtMs: options.startedAtMs,
   });
   registerReportRoutes(app, { slos: options.slos, store: options.store, clock: options.clock });
-  registerOncallRoutes(app, { oncall: options.oncall ?? (() => emptyOncallDirectory), clock: options.clock });
+  registerOncallRoutes(app, { oncall: options.oncall ?? (() => emptyOncallDirectory), clock: options.clock, overrides: options.oncallOverrides });
   registerAuditRoutes(app, options.store);
   registerReloadRoute(app, options.reloader);
   registerEventStream(app, { bus: options.bus, clock: options.clock, metrics: options.metrics, maxBufferedBytes: options.websocketMaxBufferedBytes });

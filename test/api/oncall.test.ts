@@ -171,6 +171,45 @@ describe.each(storeKinds)('on-call through the API (%s store)', (kind) => {
     expect(((await response.json()) as { detail: string }).detail).toContain(detail);
   });
 
+  it('creates an override through the API (responder), stores it, answers with it, and deletes it', async () => {
+    const at = `?schedule=primary&at=${encodeURIComponent('2026-02-01T12:00:00Z')}`;
+    expect((await oncall(at)).items[0]?.on_call.person).toBe('bob');
+    const body = { person: 'carol', start: '2026-02-01T00:00:00Z', end: '2026-02-02T00:00:00Z' };
+    expect((await t.request('/api/v1/schedules/primary/overrides', { method: 'POST', token: t.tokens.viewer, json: body })).status).toBe(403);
+    const created = await t.request('/api/v1/schedules/primary/overrides', { method: 'POST', token: t.tokens.responder, json: body });
+    expect(created.status).toBe(201);
+    const override = (await created.json()) as { id: string; source: string; person: string; start: string; end: string; created_by: string };
+    expect(override).toMatchObject({ source: 'api', schedule: 'primary', person: 'carol', start: '2026-02-01T00:00:00.000Z', end: '2026-02-02T00:00:00.000Z', created_by: 'test-responder' });
+    expect(created.headers.get('location')).toBe(`/api/v1/schedules/primary/overrides/${override.id}`);
+    expect((await oncall(at)).items[0]?.on_call).toMatchObject({ person: 'carol', source: 'override', since: '2026-02-01T00:00:00.000Z', until: '2026-02-02T00:00:00.000Z' });
+    expect(await t.app.store.oncallOverrides.all()).toMatchObject([{ id: override.id, schedule: 'primary', person: 'carol' }]);
+    const listed = (await (await t.request('/api/v1/schedules/primary')).json()) as { overrides: Array<{ id: string | null; source: string }> };
+    expect(listed.overrides.map((entry) => [entry.source, entry.id])).toEqual([['config', null], ['api', override.id]]);
+
+    const problem = async (path: string, json: unknown) => {
+      const response = await t.request(path, { method: 'POST', token: t.tokens.responder, json });
+      return [response.status, ((await response.json()) as { detail: string }).detail];
+    };
+    expect(await problem('/api/v1/schedules/primary/overrides', { ...body, person: 'alice', start: '2026-02-01T23:00:00Z', end: '2026-02-03T00:00:00Z' })).toEqual([
+      409, `overlaps override ${override.id} (carol, 2026-02-01T00:00:00.000Z to 2026-02-02T00:00:00.000Z); overrides of one schedule must not overlap`,
+    ]);
+    expect(await problem('/api/v1/schedules/primary/overrides', { person: 'carol', start: '2026-01-10T12:00:00Z', end: '2026-01-10T13:00:00Z' })).toEqual([
+      409, 'overlaps an override in the config file (carol, 2026-01-10T00:00:00.000Z to 2026-01-11T00:00:00.000Z); overrides of one schedule must not overlap',
+    ]);
+    expect(await problem('/api/v1/schedules/primary/overrides', { person: 'zed', start: '2026-03-01T00:00:00Z', end: '2026-03-02T00:00:00Z' })).toEqual([400, "person: person 'zed' does not exist (known: alice, bob, carol)"]);
+    expect(await problem('/api/v1/schedules/primary/overrides', { person: 'bob', start: '2026-03-02T00:00:00Z', end: '2026-03-01T00:00:00Z' })).toEqual([400, 'end: must be after start']);
+    expect(await problem('/api/v1/schedules/primary/overrides', { person: 'bob', start: 'tomorrow', end: '2026-03-01T00:00:00Z' })).toEqual([400, 'start: must be an RFC 3339 time like 2026-01-05T09:00:00Z, got "tomorrow"']);
+    expect(await problem('/api/v1/schedules/nights/overrides', body)).toEqual([404, "schedule 'nights' does not exist"]);
+
+    const deleted = await t.request(`/api/v1/schedules/primary/overrides/${override.id}`, { method: 'DELETE', token: t.tokens.responder });
+    expect(deleted.status).toBe(200);
+    expect((await oncall(at)).items[0]?.on_call.person).toBe('bob');
+    expect((await t.request(`/api/v1/schedules/primary/overrides/${override.id}`, { method: 'DELETE', token: t.tokens.responder })).status).toBe(404);
+    expect(await t.app.store.oncallOverrides.all()).toEqual([]);
+    const audit = (await (await t.request('/api/v1/audit?object_type=oncall_override', { token: t.tokens.admin })).json()) as { items: Array<{ action: string }> };
+    expect(audit.items.map((entry) => entry.action)).toEqual(['oncall_override.delete', 'oncall_override.create']);
+  });
+
   it('escalates an unacknowledged P1 to the schedule: the person on call when the level fires is notified', async () => {
     const posted = await t.request('/api/v2/alerts', { method: 'POST', token: t.tokens.responder, json: [{ labels: { alertname: 'CheckoutDown', severity: 'P1' } }] });
     expect(posted.status).toBe(200);

@@ -265,6 +265,17 @@ export interface EscalationsTable {
   updated_at_ms: EpochMillis;
 }
 
+/** An on-call override created through the API; see StoredOncallOverride. */
+export interface OncallOverridesTable {
+  id: string;
+  schedule: string;
+  person: string;
+  start_ms: EpochMillis;
+  end_ms: EpochMillis;
+  created_by: string;
+  created_at_ms: EpochMillis;
+}
+
 export interface Database {
   services: ServicesTable;
   service_tags: ServiceTagsTable;
@@ -288,4 +299,5 @@ export interface Database {
   outbox: OutboxTable;
   slo_checkpoints: SloCheckpointsTable;
   escalations: EscalationsTable;
+  oncall_overrides: OncallOverridesTable;
 }

@@ -13,6 +13,7 @@ import { Migrator, sql, type Kysely } from 'kysely';
 import { createAlertRepository } from './alert-repository.js';
 import { createAuditRepository } from './audit-repository.js';
 import { createEscalationStateRepository } from './escalation-state-repository.js';
+import { createOncallOverrideRepository } from './oncall-override-repository.js';
 import { createIngestKeyRepository } from './ingest-key-repository.js';
 import type { Database } from './database-schema.js';
 import type { StoreExecutor } from './executor.js';
@@ -62,6 +63,7 @@ export function createRepositories(executor: StoreExecutor): StoreRepositories {
     outbox: createOutboxRepository(executor),
     sloCheckpoints: createSloCheckpointRepository(executor),
     escalations: createEscalationStateRepository(executor),
+    oncallOverrides: createOncallOverrideRepository(executor),
   };
 }
 

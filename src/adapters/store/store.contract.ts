@@ -13,6 +13,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { registerEscalationStateCases } from '../../engine/escalation/escalation-state-repository.contract.js';
 import { checkAlertingSurvivesReopen, registerAlertingCases } from './alerting-cases.contract.js';
 import { migrations } from './migrations/index.js';
+import { registerOncallOverrideCases } from './oncall-override-cases.contract.js';
 import { registerMonitorCases } from './monitor-cases.contract.js';
 import { registerMonitorResultCases, registerMonitorRollupCases, registerMonitorStateCases } from './monitor-data-cases.contract.js';
 import { registerListCases, registerServiceCases } from './service-cases.contract.js';
@@ -84,6 +85,7 @@ export function runStoreContract(name: string, newStore: () => Promise<ContractS
       registerSloHistoryCases(() => store);
       registerAlertingCases(() => store);
       registerEscalationStateCases(() => store.escalations);
+      registerOncallOverrideCases(() => store);
 
       it('keeps escalation states across close and reopen', async () => {
         const reopen = harness.reopen;

@@ -320,6 +320,26 @@ export interface EscalationRepository {
   delete(subject: EscalationSubject): Promise<void>;
 }
 
+/** An on-call override created through the API (config-file overrides are not stored). */
+export interface StoredOncallOverride {
+  id: string;
+  schedule: string;
+  person: string;
+  startMs: number;
+  endMs: number;
+  createdBy: string;
+  createdAtMs: number;
+}
+
+export interface OncallOverrideRepository {
+  /** Rejects on a duplicate id. */
+  insert(override: StoredOncallOverride): Promise<void>;
+  /** Every override, by schedule, then start, then id. */
+  all(): Promise<StoredOncallOverride[]>;
+  /** True when a row was deleted. */
+  delete(id: string): Promise<boolean>;
+}
+
 /** The repositories available inside one transaction. */
 export interface StoreRepositories {
   services: ServiceRepository;
@@ -340,6 +360,7 @@ export interface StoreRepositories {
   outbox: OutboxRepository;
   sloCheckpoints: SloCheckpointRepository;
   escalations: EscalationRepository;
+  oncallOverrides: OncallOverrideRepository;
 }
 
 export interface MigrationStatus {

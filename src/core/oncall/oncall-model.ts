@@ -73,6 +73,9 @@ export interface ScheduleOverride {
   person: string;
   startMs: number;
   endMs: number;
+  /** Set for overrides created through the API (stored); absent for those in the config file. */
+  id?: string;
+  createdBy?: string;
 }
 
 /**

@@ -1,8 +1,9 @@
 /**
  * On-call: `GET /api/v1/oncall` (who is on call in each schedule at an instant, per layer and
  * after overrides, with since/until), `/api/v1/schedules` with their shifts over a range (at
- * most 90 days), `/api/v1/people` and `/api/v1/teams`. Read-only (viewer): people, teams and
- * schedules live in the config file. Times are RFC 3339 UTC.
+ * most 90 days), `/api/v1/people` and `/api/v1/teams` (viewer): people, teams and schedules
+ * live in the config file. Overrides can also be created and deleted through the API
+ * (responder); those are stored. Times are RFC 3339 UTC.
  */
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
@@ -12,6 +13,23 @@ import { NotFoundError, ValidationError } from '../../core/errors.js';
 import { formatClockTime, formatLocalDate } from '../../core/oncall/local-time.js';
 import { weekdayNames, type OncallDirectory, type OncallSchedule, type Person } from '../../core/oncall/oncall-model.js';
 import { rotationShifts, whoIsOnCall, type OnCallAnswer, type OnCallSource } from '../../core/oncall/schedule-timeline.js';
+import type { Actor } from '../../engine/actor.js';
+
+/** A stored override as the routes see it (src/engine/oncall/oncall-overrides.ts). */
+export interface ApiOncallOverride {
+  id: string;
+  schedule: string;
+  person: string;
+  startMs: number;
+  endMs: number;
+  createdBy: string;
+}
+
+/** Creating and deleting overrides; absent when the server has no store for them. */
+export interface OncallOverridesApi {
+  create(input: { schedule: string; person: string; startMs: number; endMs: number }, actor: Actor): Promise<ApiOncallOverride>;
+  remove(schedule: string, id: string, actor: Actor): Promise<ApiOncallOverride>;
+}
 
 const dayMs = 86_400_000;
 /** Longest range `shifts` answers; a quarter is what a schedule view shows. */
@@ -29,6 +47,15 @@ const OncallQuery = Type.Object(
   { additionalProperties: false },
 );
 const NameParams = Type.Object({ name: Type.String({ minLength: 1, maxLength: 200 }) });
+const OverrideParams = Type.Object({ name: Type.String({ minLength: 1, maxLength: 200 }), id: Type.String({ minLength: 1, maxLength: 100 }) });
+const NewOverride = Type.Object(
+  {
+    person: Type.String({ minLength: 1, maxLength: 200, description: 'Who takes over (a configured person).' }),
+    start: Type.String({ maxLength: 64, description: 'RFC 3339 instant.' }),
+    end: Type.String({ maxLength: 64, description: 'RFC 3339 instant, after start.' }),
+  },
+  { additionalProperties: false },
+);
 const ShiftsQuery = Type.Object({ from: Instant('Start of the range; default now.'), to: Instant('End of the range; default from + 14 days; at most 90 days after from.') }, { additionalProperties: false });
 
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
@@ -86,11 +113,22 @@ export function scheduleJson(schedule: OncallSchedule, teams: readonly string[])
         end_time: formatClockTime(restriction.endMinute),
       })),
     })),
-    overrides: schedule.overrides.map((override) => ({ person: override.person, start: iso(override.startMs), end: iso(override.endMs) })),
+    overrides: schedule.overrides.map((override) => ({
+      id: override.id ?? null,
+      source: override.id === undefined ? 'config' : 'api',
+      person: override.person,
+      start: iso(override.startMs),
+      end: iso(override.endMs),
+      created_by: override.createdBy ?? null,
+    })),
   };
 }
 
-export function registerOncallRoutes(app: FastifyInstance, deps: { oncall: () => OncallDirectory; clock: Clock }): void {
+function overrideJson(override: ApiOncallOverride) {
+  return { id: override.id, source: 'api', schedule: override.schedule, person: override.person, start: iso(override.startMs), end: iso(override.endMs), created_by: override.createdBy };
+}
+
+export function registerOncallRoutes(app: FastifyInstance, deps: { oncall: () => OncallDirectory; clock: Clock; overrides?: OncallOverridesApi }): void {
   const api = app.withTypeProvider<TypeBoxTypeProvider>();
   const read = { requiredRole: 'viewer' as const };
   const scheduleNamed = (name: string): OncallSchedule => {
@@ -136,6 +174,21 @@ export function registerOncallRoutes(app: FastifyInstance, deps: { oncall: () =>
       overrides: shifts.overrides.map((override) => ({ person: override.person, ...span(override) })),
     });
   });
+
+  const { overrides } = deps;
+  if (overrides !== undefined) {
+    const write = { requiredRole: 'responder' as const };
+    api.post('/api/v1/schedules/:name/overrides', { config: write, schema: { tags: ['oncall'], summary: 'Create an override (stored; must not overlap another)', params: NameParams, body: NewOverride } }, async (request, reply) => {
+      const schedule = scheduleNamed(request.params.name);
+      const startMs = parseInstant('start', request.body.start) ?? 0;
+      const endMs = parseInstant('end', request.body.end) ?? 0;
+      const created = await overrides.create({ schedule: schedule.name, person: request.body.person, startMs, endMs }, request.actor);
+      return reply.code(201).header('location', `/api/v1/schedules/${encodeURIComponent(schedule.name)}/overrides/${encodeURIComponent(created.id)}`).send(overrideJson(created));
+    });
+    api.delete('/api/v1/schedules/:name/overrides/:id', { config: write, schema: { tags: ['oncall'], summary: 'Delete an override created through the API', params: OverrideParams } }, async (request) =>
+      overrideJson(await overrides.remove(scheduleNamed(request.params.name).name, request.params.id, request.actor)),
+    );
+  }
 
   api.get('/api/v1/people', { config: read, schema: { tags: ['oncall'], summary: 'People who can be on call' } }, () => {
     const directory = deps.oncall();
