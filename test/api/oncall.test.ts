@@ -228,4 +228,13 @@ describe.each(storeKinds)('on-call through the API (%s store)', (kind) => {
     // The channel had the group notification and level 0, nothing from the schedule level.
     expect(receivers.channel.requests).toHaveLength(2);
   });
+
+  it('a config reload changes the answer at the next request', async () => {
+    const at = `?schedule=primary&at=${encodeURIComponent('2026-01-13T17:00:00Z')}`;
+    expect((await oncall(at)).items[0]?.on_call.person).toBe('bob');
+    await t.writeConfig(config({ channel: receivers.channel.url, alice: receivers.alice.url, bob: receivers.bob.url }).replace('members: [alice, bob] }', 'members: [bob, alice] }'));
+    const reloaded = await t.request('/api/v1/-/reload', { method: 'POST', token: t.tokens.admin });
+    expect(reloaded.status).toBe(200);
+    expect((await oncall(at)).items[0]?.on_call.person).toBe('alice');
+  });
 });
