@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import { buildReceiverNotifiers } from './adapters/notifiers/index.js';
 import type { Store } from './adapters/store/store.js';
 import type { Clock } from './core/clock.js';
+import type { EscalationTarget } from './core/escalation/escalation-policy.js';
 import type { AlertingSettings } from './config/runtime-config.js';
 import type { EventBus } from './engine/event-bus.js';
 import type { Timers } from './engine/timers.js';
@@ -37,6 +38,8 @@ export interface AlertingWiringOptions {
   monitoring: () => Monitoring;
   slos: () => SloEngine;
   latestResults: LatestMonitorResults;
+  /** Receivers of `{person}` / `{schedule}` escalation targets (src/engine/oncall/escalation-targets.ts). */
+  resolveTargetReceivers?: (target: EscalationTarget, atMs: number) => string[];
 }
 
 export function createAlertingWiring(options: AlertingWiringOptions): AlertingWiring {
@@ -49,6 +52,7 @@ export function createAlertingWiring(options: AlertingWiringOptions): AlertingWi
     timers,
     settings: options.settings,
     onError,
+    resolveTargetReceivers: options.resolveTargetReceivers,
     onRuleHealth: (rule, health, lastError) => (health === 'err' ? logger.warn({ rule, error: lastError }, 'alert rule failing') : logger.info({ rule }, `alert rule ${health}`)),
     buildNotifiers: (config) =>
       buildReceiverNotifiers(config.receivers, {

@@ -34,6 +34,8 @@ import type { ReloadOutcome, ReloadProblem } from './http/routes/reload.js';
 import { buildHttpServer } from './http/server.js';
 import { createAlertingWiring, type AlertingWiring } from './alerting-wiring.js';
 import { createIncidentsWiring, type IncidentsWiring } from './incidents-wiring.js';
+import { createEscalationTargetResolver } from './engine/oncall/escalation-targets.js';
+import { createOncallOverrideService } from './engine/oncall/oncall-overrides.js';
 import { createLatestMonitorResults } from './engine/alerting/rules/index.js';
 import { createLogger } from './logger.js';
 import { packageRoot, version } from './version.js';
@@ -160,12 +162,21 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
       yield { slo: runtime.spec.name, service: runtime.spec.service, sliRatio: status.sli.ratio, budgetRemainingRatio: status.errorBudget.remainingRatio, burnRates: status.burnRates };
     }
   });
+  // Read through getters: a reload changes people and schedules for the next escalation level.
+  const oncallOverrides = createOncallOverrideService({ store, clock, config: () => loaded.runtime.oncall });
+  const escalationTargets = createEscalationTargetResolver({
+    people: () => loaded.runtime.oncall.people,
+    schedules: () => oncallOverrides.directory().schedules,
+    clock,
+    onUnresolved: (target, reason, message) => logger.warn({ target, reason }, `escalation target reached nobody: ${message}`),
+  });
   const alerting = createAlertingWiring({
     store, bus, clock, logger, version, latestResults,
     timers: options.timers ?? systemTimers,
     settings: loaded.runtime.alerting,
     monitoring: () => monitoring,
     slos: () => slos,
+    resolveTargetReceivers: escalationTargets.resolveTargetReceivers,
   });
   registerAlertingMetrics(metrics.registry, {
     alerts: () => alerting.alerting.registry.counts(),
@@ -178,11 +189,13 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     settings: loaded.runtime.incidents,
     alerting: alerting.alerting,
     metrics: metrics.registry,
+    resolveTargetReceivers: escalationTargets.resolveTargetReceivers,
   });
   const features: Features = { catalog, monitoring, slos };
 
   try {
     await timed('apply_config', () => applyConfig(loaded.runtime, features, configActor));
+    await timed('oncall', () => oncallOverrides.load());
     await timed('alerting', () => alerting.start());
     await timed('incidents', () => incidents.start());
     await timed('monitoring', () => monitoring.start());
@@ -241,6 +254,8 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     auth: () => loaded.runtime.auth,
     webRoot: options.webRoot ?? path.join(packageRoot, 'web', 'dist'),
     websocketMaxBufferedBytes: options.websocketMaxBufferedBytes,
+    oncall: () => oncallOverrides.directory(),
+    oncallOverrides,
   }));
 
   try {

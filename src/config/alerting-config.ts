@@ -19,6 +19,8 @@ import { inlineAlertmanagerKeys } from './alerting-section.js';
 import { displayName } from './merge-includes.js';
 import type { RawConfig } from './schema.js';
 import { locate, type SourceNode } from './source-tree.js';
+import { oncallNotifyProblems } from './oncall-checks.js';
+import { oncallTargetNames } from './oncall-section.js';
 import { describeFileError } from './yaml-source.js';
 
 export interface AlertingConfigFiles {
@@ -55,7 +57,8 @@ function settingProblems(raw: RawConfig, tree: SourceNode, alertmanager: Alertma
   for (const name of Object.keys(raw.alerting.throttle.receivers)) {
     if (!receivers.has(name)) at(['alerting', 'throttle', 'receivers', name], `no receiver named ${JSON.stringify(name)}; ${known}`);
   }
-  const targets = checkEscalationTargets(escalation.config.policies, { receivers, people: new Set(), schedules: new Set() }, ['alerting']);
+  const targets = checkEscalationTargets(escalation.config.policies, { receivers, ...oncallTargetNames(raw) }, ['alerting']);
+  for (const problem of oncallNotifyProblems(raw, receivers)) at(problem.path, problem.message);
   for (const problem of targets) at(parsePath(problem.field), problem.message);
   return problems;
 }

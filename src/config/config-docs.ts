@@ -303,6 +303,34 @@ incidents:                     # docs/incidents.md
     initial: "🚨 {{ .ID }} {{ .Severity }} {{ .Title }} ({{ .Services }}) started {{ .StartedAt }}"
     update: "📊 {{ .ID }} {{ .Status }}: {{ .Message }}"
     resolution: "✅ {{ .ID }} resolved after {{ .Duration }}: {{ .Message }}"
+people:                        # docs/oncall.md; notify: receivers above that reach the person
+  - name: alice
+    full_name: Alice Example
+    email: alice@example.com
+    phone: "+49 30 1234567"
+    chat: "@alice"
+    time_zone: Europe/Berlin
+    notify: [pager]
+  - { name: bob, time_zone: America/New_York, notify: [team-slack] }
+
+teams:
+  - { name: platform, members: [alice, bob], schedules: [primary] }
+
+schedules:                     # seed 001: primary weekly, secondary every two weeks
+  - name: primary
+    description: Platform primary on-call
+    time_zone: Europe/Berlin   # starts, hand-offs and restrictions are local; DST is followed
+    layers:                    # lowest first; a higher layer wins where it has someone
+      - { name: weekly, rotation: weekly, start: "2026-01-05T09:00", members: [alice, bob] }
+      - name: business-hours
+        rotation: custom
+        shift_length: 2w
+        start: "2026-01-05"
+        handoff_time: "09:00"
+        members: [bob]
+        restrictions: [{ days: [mon, tue, wed, thu, fri], start_time: "09:00", end_time: "17:00" }]
+    overrides:                 # RFC 3339; win over every layer; must not overlap
+      - { person: bob, start: "2026-01-10T08:00:00Z", end: "2026-01-11T08:00:00Z" }
 `;
 
 const intro = `# Configuration reference

@@ -16,6 +16,8 @@ import type { ThrottleLimit, ThrottleSettings } from '../core/alerting/throttle.
 import { alertRuleSpecsFromDocuments, type AlertRuleSpec } from '../core/alerting/rules/rule-spec.js';
 import { escalationConfigFromDocument, type EscalationConfig } from '../core/escalation/escalation-document.js';
 import { defaultAlertmanagerValue } from './alerting-config.js';
+import type { OncallDirectory } from '../core/oncall/oncall-model.js';
+import { oncallDirectoryFromConfig } from './oncall-section.js';
 import type { RawConfig } from './schema.js';
 import type { Runbook } from '../core/runbooks/runbook.js';
 import { incidentSettingsFromDocument, type IncidentSettings } from './incidents-section.js';
@@ -57,6 +59,8 @@ export interface RuntimeConfig {
   alerting: AlertingSettings;
   runbooks: RunbookSettings;
   incidents: IncidentSettings;
+  /** People, teams and on-call schedules (docs/oncall.md). */
+  oncall: OncallDirectory;
 }
 
 export interface RunbookSettings {
@@ -176,6 +180,7 @@ export function toRuntimeConfig(
     alerting: toAlertingSettings(raw, overrides, alertmanager),
     runbooks: { builtin: raw.runbooks.builtin, dirs: raw.runbooks.dirs, allowCommands: raw.runbooks.allow_commands, runbooks: [] },
     incidents: incidentSettingsFromDocument(raw.incidents),
+    oncall: oncallDirectoryFromConfig(raw),
   };
 }
 

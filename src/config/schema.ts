@@ -11,6 +11,7 @@ import { AlertingDocument, SloDocument } from '../core/slo/slo-document.js';
 import { AlertingSection } from './alerting-section.js';
 import { RunbooksSection } from './runbooks-section.js';
 import { IncidentsSection } from './incidents-section.js';
+import { oncallConfigFields } from './oncall-section.js';
 
 const strict = { additionalProperties: false } as const;
 
@@ -167,6 +168,7 @@ export const ConfigSchema = Type.Object(
     alerting: AlertingSection,
     runbooks: RunbooksSection,
     incidents: IncidentsSection,
+    ...oncallConfigFields,
   },
   { ...strict, description: 'sre-monitor configuration file.' },
 );

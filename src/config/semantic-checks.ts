@@ -6,6 +6,7 @@
 import { formatDurationMs, parseDurationMs } from '../core/duration.js';
 import { checkDependencyGraph } from '../core/services/dependency-graph.js';
 import { monitorProblems } from './monitor-checks.js';
+import { oncallProblems } from './oncall-checks.js';
 import { sloProblems } from './slo-checks.js';
 import { parsePath, type PathSegment } from './config-problem.js';
 import type { RawConfig } from './schema.js';
@@ -32,6 +33,8 @@ export function semanticProblems(raw: RawConfig, options: SemanticCheckOptions):
   if (!options.failedSections.has('slos')) {
     problems.push(...sloProblems(raw, options.where, { monitorsChecked: !options.failedSections.has('monitors') }));
   }
+  // People, teams and schedules refer to each other: checked together once all three are well-formed.
+  if (!['people', 'teams', 'schedules'].some((section) => options.failedSections.has(section))) problems.push(...oncallProblems(raw));
   return problems;
 }
 

@@ -29,6 +29,8 @@ import { registerAlertmanagerV2Routes } from './routes/alertmanager-v2.js';
 import { registerNotificationRoutes, type NotificationsApi } from './routes/notifications.js';
 import { registerSilenceRoutes } from './routes/silences.js';
 import { registerIncidentRoutes, type IncidentsApi } from './routes/incidents.js';
+import { registerOncallRoutes, type OncallOverridesApi } from './routes/oncall.js';
+import { emptyOncallDirectory, type OncallDirectory } from '../core/oncall/oncall-model.js';
 import type { TokenService } from '../engine/token-service.js';
 import { registerAuth, type AuthSettings } from './auth.js';
 import { createErrorHandler, sendProblem } from './problem.js';
@@ -75,6 +77,9 @@ export interface HttpServerOptions {
   /** Built dashboard (web/dist); served at / when present. */
   webRoot?: string;
   websocketMaxBufferedBytes?: number;
+  /** People, teams and schedules as configured now (read per request, so reloads show). */
+  oncall?: () => OncallDirectory;
+  oncallOverrides?: OncallOverridesApi;
 }
 
 const requestIdPattern = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -140,6 +145,7 @@ export async function buildHttpServer(options: HttpServerOptions): Promise<Fasti
     alerts: alerting.alerts, silences: alerting.silences, clock: options.clock, receivers: alerting.receivers, configText: alerting.configText, version: options.version, startedAtMs: options.startedAtMs,
   });
   registerReportRoutes(app, { slos: options.slos, store: options.store, clock: options.clock });
+  registerOncallRoutes(app, { oncall: options.oncall ?? (() => emptyOncallDirectory), clock: options.clock, overrides: options.oncallOverrides });
   registerAuditRoutes(app, options.store);
   registerReloadRoute(app, options.reloader);
   registerEventStream(app, { bus: options.bus, clock: options.clock, metrics: options.metrics, maxBufferedBytes: options.websocketMaxBufferedBytes });

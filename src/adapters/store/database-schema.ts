@@ -345,6 +345,17 @@ export interface RunbookRunsTable {
   finished_at_ms: NullableEpochMillis;
 }
 
+/** An on-call override created through the API; see StoredOncallOverride. */
+export interface OncallOverridesTable {
+  id: string;
+  schedule: string;
+  person: string;
+  start_ms: EpochMillis;
+  end_ms: EpochMillis;
+  created_by: string;
+  created_at_ms: EpochMillis;
+}
+
 export interface Database {
   services: ServicesTable;
   service_tags: ServiceTagsTable;
@@ -374,4 +385,5 @@ export interface Database {
   incident_timeline: IncidentTimelineTable;
   incident_day_counters: IncidentDayCountersTable;
   runbook_runs: RunbookRunsTable;
+  oncall_overrides: OncallOverridesTable;
 }

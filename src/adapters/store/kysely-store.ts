@@ -16,6 +16,7 @@ import { createRuleForStateRepository } from './rule-for-state-repository.js';
 import { createEscalationStateRepository } from './escalation-state-repository.js';
 import { createIncidentRepository } from './incident-repository.js';
 import { createIncidentTimelineRepository } from './incident-timeline-repository.js';
+import { createOncallOverrideRepository } from './oncall-override-repository.js';
 import { createIngestKeyRepository } from './ingest-key-repository.js';
 import type { Database } from './database-schema.js';
 import type { StoreExecutor } from './executor.js';
@@ -70,6 +71,7 @@ export function createRepositories(executor: StoreExecutor): StoreRepositories {
     incidents: createIncidentRepository(executor),
     incidentTimeline: createIncidentTimelineRepository(executor),
     runbookRuns: createRunbookRunRepository(executor),
+    oncallOverrides: createOncallOverrideRepository(executor),
   };
 }
 

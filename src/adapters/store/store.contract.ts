@@ -16,6 +16,7 @@ import { registerEscalationStateCases } from '../../engine/escalation/escalation
 import { checkAlertingSurvivesReopen, registerAlertingCases } from './alerting-cases.contract.js';
 import { checkIncidentsSurviveReopen, registerIncidentCases } from './incident-cases.contract.js';
 import { migrations } from './migrations/index.js';
+import { registerOncallOverrideCases } from './oncall-override-cases.contract.js';
 import { registerMonitorCases } from './monitor-cases.contract.js';
 import { registerRunbookRunCases } from './runbook-run-cases.contract.js';
 import { registerMonitorResultCases, registerMonitorRollupCases, registerMonitorStateCases } from './monitor-data-cases.contract.js';
@@ -90,6 +91,7 @@ export function runStoreContract(name: string, newStore: () => Promise<ContractS
       registerEscalationStateCases(() => store.escalations);
       registerRuleForStateCases(() => store);
       registerRunbookRunCases(() => store);
+      registerOncallOverrideCases(() => store);
 
       it('keeps escalation states across close and reopen', async () => {
         const reopen = harness.reopen;

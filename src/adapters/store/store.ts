@@ -350,6 +350,26 @@ export interface RunbookRunRepository {
   listUnfinished(): Promise<RunbookRun[]>;
 }
 
+/** An on-call override created through the API (config-file overrides are not stored). */
+export interface StoredOncallOverride {
+  id: string;
+  schedule: string;
+  person: string;
+  startMs: number;
+  endMs: number;
+  createdBy: string;
+  createdAtMs: number;
+}
+
+export interface OncallOverrideRepository {
+  /** Rejects on a duplicate id. */
+  insert(override: StoredOncallOverride): Promise<void>;
+  /** Every override, by schedule, then start, then id. */
+  all(): Promise<StoredOncallOverride[]>;
+  /** True when a row was deleted. */
+  delete(id: string): Promise<boolean>;
+}
+
 /** The repositories available inside one transaction. */
 export interface StoreRepositories {
   services: ServiceRepository;
@@ -374,6 +394,7 @@ export interface StoreRepositories {
   incidents: IncidentRepository;
   incidentTimeline: IncidentTimelineRepository;
   runbookRuns: RunbookRunRepository;
+  oncallOverrides: OncallOverrideRepository;
 }
 
 export interface MigrationStatus {

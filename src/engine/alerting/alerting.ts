@@ -11,6 +11,7 @@ import type { AlertmanagerConfig } from '../../core/alerting/alertmanager-config
 import type { ConfigPathProblem } from '../../core/alerting/config-reader.js';
 import type { IntegrationRef, Notification, Notifier } from '../../core/alerting/notification.js';
 import type { Clock } from '../../core/clock.js';
+import type { EscalationTarget } from '../../core/escalation/escalation-policy.js';
 import { ValidationError } from '../../core/errors.js';
 import { formatPath } from '../../core/validation/field-path.js';
 import type { Store } from '../../adapters/store/store.js';
@@ -50,6 +51,8 @@ export interface AlertingOptions {
   ruleSources: RuleSampleSources;
   onError: (error: unknown, context: string) => void;
   onRuleHealth?: (rule: string, health: string, lastError: string | null) => void;
+  /** Receivers of `{person}` / `{schedule}` escalation targets (src/engine/oncall/escalation-targets.ts). */
+  resolveTargetReceivers?: (target: EscalationTarget, atMs: number) => string[];
 }
 
 export interface Alerting {
@@ -143,6 +146,7 @@ export function createAlerting(options: AlertingOptions): Alerting {
     externalUrl: settings.externalUrl,
     ackUrlFor,
     onError,
+    resolveTargetReceivers: options.resolveTargetReceivers,
   });
 
   const receiverHealth = createReceiverHealthAlerts({ sink: registry.sink, clock, integrationsOf, enqueue, fallbackReceiver: () => settings.notifications.fallbackReceiver, externalUrl: () => settings.externalUrl });

@@ -32,6 +32,11 @@ export interface GroupEscalationOptions {
   externalUrl: string;
   ackUrlFor?: (fingerprint: string) => string | null;
   onError?: (error: unknown, context: string) => void;
+  /**
+   * Receivers of a `{person}` or `{schedule}` target at the instant its level fires
+   * (src/engine/oncall/escalation-targets.ts); without it such targets are an error.
+   */
+  resolveTargetReceivers?: (target: EscalationTarget, atMs: number) => string[];
 }
 
 export interface GroupEscalation {
@@ -103,7 +108,11 @@ export function createGroupEscalation(options: GroupEscalationOptions): GroupEsc
       return syncing;
     },
     async notify(target, _subject, step, context) {
-      if (!('receiver' in target)) throw new Error(`escalation target ${JSON.stringify(target)} needs on-call schedules and people, which are not configured`);
+      const nowMs = options.clock.nowMs();
+      const receivers = 'receiver' in target ? [target.receiver] : options.resolveTargetReceivers?.(target, nowMs);
+      if (receivers === undefined) throw new Error(`escalation target ${JSON.stringify(target)} needs on-call schedules and people, which are not configured`);
+      // Nobody reachable (no one on call): the resolver has said why; the chain goes on.
+      if (receivers.length === 0) return;
       // Groups are rebuilt from the restored alerts before escalations are restored (see
       // alerting.ts start()); a group missing here has really gone, so there is nothing to send.
       const group = options.groups().find((candidate) => candidate.groupKey === context.groupKey);
@@ -111,20 +120,21 @@ export function createGroupEscalation(options: GroupEscalationOptions): GroupEsc
         options.onError?.(new Error(`escalation level ${step.level} of ${context.groupKey}: the group no longer exists; nothing sent`), 'escalating an alert group');
         return;
       }
-      const nowMs = options.clock.nowMs();
       const firing = group.alerts.filter((alert) => alert.endsAtMs > nowMs);
-      const notifications = directNotifications({
-        integrations: options.integrationsOf(target.receiver),
-        groupKey: `${context.groupKey}/escalation`,
-        groupLabels: group.labels,
-        firing,
-        resolved: [],
-        nowMs,
-        flushSequence: 0,
-        externalUrl: options.externalUrl,
-        ackUrlFor: options.ackUrlFor,
-        idempotencyKeyOf: (integration) => `${step.idempotencyKey}/${integration.ref.receiver}/${integration.ref.key}/${integration.ref.index}`,
-      });
+      const notifications = receivers.flatMap((receiver) =>
+        directNotifications({
+          integrations: options.integrationsOf(receiver),
+          groupKey: `${context.groupKey}/escalation`,
+          groupLabels: group.labels,
+          firing,
+          resolved: [],
+          nowMs,
+          flushSequence: 0,
+          externalUrl: options.externalUrl,
+          ackUrlFor: options.ackUrlFor,
+          idempotencyKeyOf: (integration) => `${step.idempotencyKey}/${integration.ref.receiver}/${integration.ref.key}/${integration.ref.index}`,
+        }),
+      );
       if (notifications.length > 0) await options.enqueue(notifications);
 
     },
