@@ -34,6 +34,8 @@ import type { ReloadOutcome, ReloadProblem } from './http/routes/reload.js';
 import { buildHttpServer } from './http/server.js';
 import { createAlertingWiring, type AlertingWiring } from './alerting-wiring.js';
 import { createIncidentsWiring, type IncidentsWiring } from './incidents-wiring.js';
+import { createRunbookService, type RunbookService } from './engine/runbooks/runbook-service.js';
+import { createRunbookStatusSources } from './engine/runbooks/status-sources.js';
 import { createEscalationTargetResolver } from './engine/oncall/escalation-targets.js';
 import { createOncallOverrideService } from './engine/oncall/oncall-overrides.js';
 import { createLatestMonitorResults } from './engine/alerting/rules/index.js';
@@ -69,6 +71,7 @@ export interface RunningApp {
   slos: SloEngine;
   alerting: AlertingWiring;
   incidents: IncidentsWiring;
+  runbooks: RunbookService;
   tokens: TokenService;
   metrics: AppMetrics;
   server: FastifyInstance;
@@ -191,6 +194,17 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     metrics: metrics.registry,
     resolveTargetReceivers: escalationTargets.resolveTargetReceivers,
   });
+  const runbooks = createRunbookService({
+    runbooks: () => loaded.runtime.runbooks.runbooks,
+    allowCommands: () => loaded.runtime.runbooks.allowCommands,
+    incidents: incidents.service,
+    timeline: incidents.service,
+    runs: store.runbookRuns,
+    status: createRunbookStatusSources({ monitors: monitoring.service, slos: slos.service }),
+    clock,
+    timers: options.timers ?? systemTimers,
+    onError: (error, context) => logger.warn({ err: error }, `runbook: ${context}`),
+  });
   const features: Features = { catalog, monitoring, slos };
 
   try {
@@ -198,9 +212,11 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     await timed('oncall', () => oncallOverrides.load());
     await timed('alerting', () => alerting.start());
     await timed('incidents', () => incidents.start());
+    await timed('runbooks', () => runbooks.resume());
     await timed('monitoring', () => monitoring.start());
     await timed('slos', () => slos.start());
   } catch (error) {
+    await runbooks.stop().catch(() => undefined);
     await incidents.stop().catch(() => undefined);
     await alerting.stop().catch(() => undefined);
     await slos.stop().catch(() => undefined);
@@ -245,6 +261,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
       ackLinks: alerting.alerting.ackLinks,
     },
     incidents: incidents.api,
+    runbooks,
     reloader: { reload },
     version,
     startedAtMs,
@@ -262,6 +279,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     await timed('listen', () => server.listen({ host: loaded.runtime.server.host, port: loaded.runtime.server.port }));
   } catch (error) {
     await server.close();
+    await runbooks.stop();
     await incidents.stop();
     await alerting.stop();
     await slos.stop();
@@ -279,12 +297,13 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     url: `http://${host}:${port}`,
     port,
     config: () => loaded,
-    store, bus, catalog, monitoring, slos, alerting, incidents, tokens, metrics, server, logger,
+    store, bus, catalog, monitoring, slos, alerting, incidents, runbooks, tokens, metrics, server, logger,
     reload,
     stop() {
       stopping ??= (async () => {
         await server.close();
-        await incidents.stop();
+        await runbooks.stop();
+    await incidents.stop();
         await alerting.stop();
         await slos.stop();
         await monitoring.stop();

@@ -29,6 +29,8 @@ import { registerAlertmanagerV2Routes } from './routes/alertmanager-v2.js';
 import { registerNotificationRoutes, type NotificationsApi } from './routes/notifications.js';
 import { registerSilenceRoutes } from './routes/silences.js';
 import { registerIncidentRoutes, type IncidentsApi } from './routes/incidents.js';
+import { registerRunbookRoutes } from './routes/runbooks.js';
+import type { RunbookService } from '../engine/runbooks/runbook-service.js';
 import { registerOncallRoutes, type OncallOverridesApi } from './routes/oncall.js';
 import { emptyOncallDirectory, type OncallDirectory } from '../core/oncall/oncall-model.js';
 import type { TokenService } from '../engine/token-service.js';
@@ -65,6 +67,7 @@ export interface HttpServerOptions {
   };
   /** The incident service (issue 7); without it the incident routes are absent. */
   incidents?: IncidentsApi;
+  runbooks?: RunbookService;
   tokens: TokenService;
   health: SelfHealth;
   reloader: ConfigReloader;
@@ -140,6 +143,7 @@ export async function buildHttpServer(options: HttpServerOptions): Promise<Fasti
   registerSilenceRoutes(app, { silences: alerting.silences, clock: options.clock });
   registerNotificationRoutes(app, { notifications: alerting.notifications });
   await registerAckRoutes(app, { ackLinks: alerting.ackLinks, alerts: alerting.alerts, incidents: options.incidents });
+  if (options.runbooks !== undefined) registerRunbookRoutes(app, { runbooks: options.runbooks });
   if (options.incidents !== undefined) registerIncidentRoutes(app, { incidents: options.incidents, alertLabels: (fingerprint) => alerting.alerts.get(fingerprint)?.labels });
   registerAlertmanagerV2Routes(app, {
     alerts: alerting.alerts, silences: alerting.silences, clock: options.clock, receivers: alerting.receivers, configText: alerting.configText, version: options.version, startedAtMs: options.startedAtMs,
