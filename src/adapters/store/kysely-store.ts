@@ -10,6 +10,7 @@
  * wait for the transaction that is waiting for it.
  */
 import { Migrator, sql, type Kysely } from 'kysely';
+import { createActionItemRepository } from './action-item-repository.js';
 import { createAlertRepository } from './alert-repository.js';
 import { createAuditRepository } from './audit-repository.js';
 import { createEscalationStateRepository } from './escalation-state-repository.js';
@@ -23,6 +24,7 @@ import { createMonitorRollupRepository } from './monitor-rollup-repository.js';
 import { createMonitorStateRepository } from './monitor-state-repository.js';
 import { createNotificationLogRepository } from './notification-log-repository.js';
 import { createOutboxRepository } from './outbox-repository.js';
+import { createPostmortemRepository } from './postmortem-repository.js';
 import { createServiceRepository } from './service-repository.js';
 import { createSilenceRepository } from './silence-repository.js';
 import { createSloCheckpointRepository } from './slo-checkpoint-repository.js';
@@ -62,6 +64,8 @@ export function createRepositories(executor: StoreExecutor): StoreRepositories {
     outbox: createOutboxRepository(executor),
     sloCheckpoints: createSloCheckpointRepository(executor),
     escalations: createEscalationStateRepository(executor),
+    postmortems: createPostmortemRepository(executor),
+    actionItems: createActionItemRepository(executor),
   };
 }
 

@@ -4,7 +4,8 @@
  * cannot drift apart. Excluded from the build; imported by store.test.ts. The cases live in
  * service-cases.contract.ts, record-cases.contract.ts, monitor-cases.contract.ts,
  * monitor-data-cases.contract.ts, slo-cases.contract.ts, slo-data-cases.contract.ts,
- * slo-checkpoint-cases.contract.ts, alerting-cases.contract.ts and outbox-cases.contract.ts;
+ * slo-checkpoint-cases.contract.ts, alerting-cases.contract.ts, outbox-cases.contract.ts and
+ * postmortem-cases.contract.ts;
  * builders in store-builders.contract.ts and alerting-builders.contract.ts.
  * Escalation states must pass the escalation runner's own cases
  * (src/engine/escalation/escalation-state-repository.contract.ts).
@@ -14,6 +15,7 @@ import { registerEscalationStateCases } from '../../engine/escalation/escalation
 import { checkAlertingSurvivesReopen, registerAlertingCases } from './alerting-cases.contract.js';
 import { migrations } from './migrations/index.js';
 import { registerMonitorCases } from './monitor-cases.contract.js';
+import { registerPostmortemCases } from './postmortem-cases.contract.js';
 import { registerMonitorResultCases, registerMonitorRollupCases, registerMonitorStateCases } from './monitor-data-cases.contract.js';
 import { registerListCases, registerServiceCases } from './service-cases.contract.js';
 import { registerAuditCases, registerTokenCases, registerTransactionCases } from './record-cases.contract.js';
@@ -84,6 +86,7 @@ export function runStoreContract(name: string, newStore: () => Promise<ContractS
       registerSloHistoryCases(() => store);
       registerAlertingCases(() => store);
       registerEscalationStateCases(() => store.escalations);
+      registerPostmortemCases(() => store);
 
       it('keeps escalation states across close and reopen', async () => {
         const reopen = harness.reopen;

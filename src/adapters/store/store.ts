@@ -10,6 +10,7 @@ import type { Monitor, MonitorKind, MonitorResult, MonitorRuntimeState } from '.
 import type { UptimeBucket } from '../../core/monitors/uptime.js';
 import type { Criticality, Service } from '../../core/services/service.js';
 import type { AlertRepository, NotificationLogRepository, OutboxRepository, SilenceRepository } from './alerting-repositories.js';
+import type { ActionItemRepository, PostmortemRepository } from './postmortem-repositories.js';
 
 export interface ServiceListQuery {
   team?: string;
@@ -340,6 +341,8 @@ export interface StoreRepositories {
   outbox: OutboxRepository;
   sloCheckpoints: SloCheckpointRepository;
   escalations: EscalationRepository;
+  postmortems: PostmortemRepository;
+  actionItems: ActionItemRepository;
 }
 
 export interface MigrationStatus {

@@ -11,6 +11,7 @@ import { slosMigration } from './0003-slos.js';
 import { alertingMigration } from './0004-alerting.js';
 import { sloCheckpointsMigration } from './0005-slo-checkpoints.js';
 import { escalationsMigration } from './0006-escalations.js';
+import { postmortemsMigration } from './0009-postmortems.js';
 import type { SqlDialectName, StoreMigration } from './store-migration.js';
 
 export type { SqlDialectName, StoreMigration } from './store-migration.js';
@@ -22,6 +23,7 @@ export const migrations: Readonly<Record<string, StoreMigration>> = {
   '0004-alerting': alertingMigration,
   '0005-slo-checkpoints': sloCheckpointsMigration,
   '0006-escalations': escalationsMigration,
+  '0009-postmortems': postmortemsMigration,
 };
 
 /** Feeds `migrations` to Kysely's Migrator, telling each one the dialect it runs on. */
