@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../errors.js';
-import { applyActionItemChange, checkActionItemFields, isOverdue, type ActionItem, type ActionItemFields } from './action-item.js';
+import { applyActionItemChange, checkActionItemFields, isOverdue, parseDueTime, type ActionItem, type ActionItemFields } from './action-item.js';
 
 const nowMs = Date.UTC(2026, 11, 1);
 const fields = (overrides: Partial<ActionItemFields> = {}): ActionItemFields => ({ title: 'Add a connection-pool alert', owner: 'alice', dueAtMs: nowMs, priority: 'high', status: 'open', ...overrides });
@@ -66,5 +66,19 @@ describe('applyActionItemChange', () => {
     expect(after.completedAtMs).toBe(completedAtMs);
     expect(after.updatedAtMs).toBe(nowMs);
     expect(after.status).toBe(status);
+  });
+});
+
+describe('parseDueTime', () => {
+  it.each([
+    ['2026-12-07', Date.UTC(2026, 11, 8)],
+    ['2026-12-07T17:00:00Z', Date.UTC(2026, 11, 7, 17)],
+    ['2026-12-07T17:00:00+02:00', Date.UTC(2026, 11, 7, 15)],
+  ])('%s -> due at %d', (text, ms) => {
+    expect(parseDueTime(text)).toBe(ms);
+  });
+
+  it.each(['2026-02-30', 'tomorrow', '2026-12-07 17:00', ''])('rejects %j naming the field', (text) => {
+    expect(() => parseDueTime(text, 'due')).toThrow(/^due: must be a date/);
   });
 });

@@ -18,7 +18,7 @@ export interface ActionItem {
   incidentId: string;
   title: string;
   owner: string;
-  /** Due at this instant (ms since the epoch); a date given without a time means its UTC midnight. */
+  /** Due at this instant (ms since the epoch); a date given without a time means the end of that UTC day. */
   dueAtMs: number;
   priority: ActionItemPriority;
   status: ActionItemStatus;
@@ -90,4 +90,25 @@ export function applyActionItemChange(item: ActionItem, fields: ActionItemFields
   if (isClosed && !wasClosed) completedAtMs = nowMs;
   if (!isClosed) completedAtMs = null;
   return { ...item, ...fields, completedAtMs, updatedAtMs: nowMs };
+}
+
+const datePattern = /^(\d{4})-(\d{2})-(\d{2})$/;
+const dateTimePattern = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/i;
+
+/**
+ * A due time as people write it: `2026-12-07` (due by the end of that UTC day, so an item due
+ * today is not overdue this morning) or an RFC 3339 time. Throws ValidationError naming `field`.
+ */
+export function parseDueTime(text: string, field = 'due'): number {
+  const date = datePattern.exec(text);
+  if (date !== null) {
+    const [year, month, day] = [Number(date[1]), Number(date[2]), Number(date[3])];
+    const startMs = Date.UTC(year, month - 1, day);
+    const check = new Date(startMs);
+    if (check.getUTCFullYear() === year && check.getUTCMonth() === month - 1 && check.getUTCDate() === day) return startMs + 86_400_000;
+  } else if (dateTimePattern.test(text)) {
+    const ms = Date.parse(text);
+    if (!Number.isNaN(ms)) return ms;
+  }
+  throw new ValidationError([{ field, message: `must be a date like 2026-12-07 or an RFC 3339 time like 2026-12-07T17:00:00Z, got ${JSON.stringify(text)}` }]);
 }
