@@ -265,6 +265,13 @@ alerting:                      # docs/alerting.md; Alertmanager's own syntax for
   retention: 7d
   monitor_alerts: { enabled: true, severity: P2 }
   slo_alerts: true
+
+postmortems:                   # docs/postmortems.md
+  overdue_alerts:
+    enabled: true              # ActionItemOverdue for action items past their due date
+    check_interval: 15m
+    severity: warning
+  targets: { mttr: 30m, mtbf: 7d }   # seeds 001/004, shown as met/missed in incident reports
 `;
 
 const intro = `# Configuration reference

@@ -16,6 +16,7 @@ import type { ThrottleLimit, ThrottleSettings } from '../core/alerting/throttle.
 import { alertRuleSpecsFromDocuments, type AlertRuleSpec } from '../core/alerting/rules/rule-spec.js';
 import { escalationConfigFromDocument, type EscalationConfig } from '../core/escalation/escalation-document.js';
 import { defaultAlertmanagerValue } from './alerting-config.js';
+import { toPostmortemSettings, type PostmortemSettings } from './postmortems-section.js';
 import type { RawConfig } from './schema.js';
 
 export type StorageSettings =
@@ -53,6 +54,7 @@ export interface RuntimeConfig {
   /** Config-owned SLOs: the `slos:` entries, then those of the `openslo.files` documents. */
   slos: SloSpec[];
   alerting: AlertingSettings;
+  postmortems: PostmortemSettings;
 }
 
 export interface AlertingSettings {
@@ -160,6 +162,7 @@ export function toRuntimeConfig(
     monitors: raw.monitors.map((entry) => ({ spec: monitorSpecFromDocument(entry).spec, paused: entry.paused ?? false })),
     slos: [...(raw.slos ?? []).map((entry) => sloSpecFromDocument(entry).spec), ...openSloSpecs],
     alerting: toAlertingSettings(raw, overrides, alertmanager),
+    postmortems: toPostmortemSettings(raw.postmortems),
   };
 }
 

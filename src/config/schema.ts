@@ -9,6 +9,7 @@ import { durationSchemaPattern } from '../core/duration.js';
 import { MonitorDocument } from '../core/monitors/monitor-document.js';
 import { AlertingDocument, SloDocument } from '../core/slo/slo-document.js';
 import { AlertingSection } from './alerting-section.js';
+import { PostmortemsSection } from './postmortems-section.js';
 
 const strict = { additionalProperties: false } as const;
 
@@ -163,6 +164,7 @@ export const ConfigSchema = Type.Object(
     slos: Type.Array(SloDocument, { default: [], description: 'Service level objectives owned by this file; see docs/slos.md.' }),
     openslo: OpenSloSection,
     alerting: AlertingSection,
+    postmortems: PostmortemsSection,
   },
   { ...strict, description: 'sre-monitor configuration file.' },
 );
