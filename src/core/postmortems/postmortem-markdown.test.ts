@@ -31,19 +31,21 @@ describe('parsePostmortem', () => {
 });
 
 describe('exportPostmortemMarkdown', () => {
-  it('replaces the Action Items body, with its subsections, and keeps what follows', () => {
-    const markdown = '# T\n## Action Items\nold text\n### Old sub\nx\n## Prevention\nkeep me\n';
+  const header = '| Action | Owner | Due Date | Priority | Status |\n|---|---|---|---|---|';
+
+  it('replaces the first table of the Action Items section, keeping the text around it and what follows', () => {
+    const markdown = '# T\n## Action Items\nAgreed in the review:\n\n| a | b |\n|---|---|\n| old | row |\n\nSee also the tracker.\n### Sub\n| other | table |\n## Prevention\nkeep me\n';
     expect(exportPostmortemMarkdown(markdown, [item])).toBe(
-      ['# T', '## Action Items', '| Action | Owner | Due Date | Priority | Status |', '|---|---|---|---|---|', itemRow, '', '## Prevention', 'keep me', ''].join('\n'),
+      `# T\n## Action Items\nAgreed in the review:\n\n${header}\n${itemRow}\n\nSee also the tracker.\n### Sub\n| other | table |\n## Prevention\nkeep me\n`,
     );
   });
 
-  it('recognises the heading whatever its case or punctuation', () => {
-    expect(exportPostmortemMarkdown('## action-items\nx', [item])).toContain(itemRow);
+  it('adds the table at the end of a section that has none, and recognises the heading whatever its case', () => {
+    expect(exportPostmortemMarkdown('## action-items\nTo do.\n\n## Next\n', [item])).toBe(`## action-items\nTo do.\n\n${header}\n${itemRow}\n\n## Next\n`);
   });
 
-  it('keeps a document without the section unchanged when there are no items, and appends it when there are', () => {
+  it('hands the text out unchanged without tracked items, and appends the section to a document without one', () => {
     expect(exportPostmortemMarkdown('# T\nedited by hand\n', [])).toBe('# T\nedited by hand\n');
-    expect(exportPostmortemMarkdown('# T\nedited by hand\n', [item])).toBe(`# T\nedited by hand\n\n## Action Items\n| Action | Owner | Due Date | Priority | Status |\n|---|---|---|---|---|\n${itemRow}\n`);
+    expect(exportPostmortemMarkdown('# T\nedited by hand\n', [item])).toBe(`# T\nedited by hand\n\n## Action Items\n${header}\n${itemRow}\n`);
   });
 });

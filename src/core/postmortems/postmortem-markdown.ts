@@ -61,23 +61,30 @@ export function parsePostmortem(markdown: string): ParsedPostmortem {
 const normalise = (heading: string) => heading.toLowerCase().replace(/[^a-z]/g, '');
 
 /**
- * The document to hand out: the stored text with the body of its level-2 "Action Items" section
- * (up to the next heading of level 1 or 2) replaced by a table of `items`. A document whose
- * author removed that section gets it appended, but only when there are items to list.
+ * The document to hand out: the stored text with the action items as tracked. In the level-2
+ * "Action Items" section (up to the next heading of level 1 or 2) the first Markdown table is
+ * replaced by a table of `items`, keeping whatever the authors wrote around it; a section without
+ * a table gets it at its end, and a document without the section gets the section appended.
+ * Without tracked items the text is handed out exactly as stored.
  */
 export function exportPostmortemMarkdown(markdown: string, items: readonly ActionItem[]): string {
+  if (items.length === 0) return markdown;
   const lines = markdown.split(/\r?\n/);
   const headings = headingLines(lines);
   const at = headings.findIndex((heading) => heading.level === 2 && normalise(heading.heading) === 'actionitems');
-  const table = renderActionItemTable(items);
-  if (at < 0) {
-    if (items.length === 0) return markdown;
-    return `${markdown.replace(/\s*$/, '')}\n\n## Action Items\n${table}\n`;
+  const table = renderActionItemTable(items).split('\n');
+  if (at < 0) return `${markdown.replace(/\s*$/, '')}\n\n## Action Items\n${table.join('\n')}\n`;
+  const start = headings[at]!.index + 1;
+  const end = headings.slice(at + 1).find((heading) => heading.level <= 2)?.index ?? lines.length;
+  const isRow = (line: string) => line.trimStart().startsWith('|');
+  let first = -1;
+  for (let index = start; index < end && first < 0; index += 1) if (isRow(lines[index]!)) first = index;
+  if (first >= 0) {
+    let last = first;
+    while (last + 1 < end && isRow(lines[last + 1]!)) last += 1;
+    return [...lines.slice(0, first), ...table, ...lines.slice(last + 1)].join('\n');
   }
-  const start = headings[at]!.index;
-  const next = headings.slice(at + 1).find((heading) => heading.level <= 2);
-  const end = next?.index ?? lines.length;
-  const tail = lines.slice(end);
-  const replaced = [...lines.slice(0, start + 1), table, ...(tail.length > 0 ? ['', ...tail] : [''])];
-  return replaced.join('\n');
+  let insertAt = end;
+  while (insertAt > start && lines[insertAt - 1]!.trim() === '') insertAt -= 1;
+  return [...lines.slice(0, insertAt), ...(insertAt > start ? [''] : []), ...table, ...lines.slice(insertAt)].join('\n');
 }

@@ -26,7 +26,7 @@ export interface ActionItemServiceOptions {
   clock: Clock;
   /** The configured people's names, or null when no people are configured (any owner is accepted). */
   knownPeople?: () => ReadonlySet<string> | null;
-  /** Default: random UUIDs. */
+  /** Default: `ai-<time>-<sequence>-<random>`, sorting in creation order (see sortableIds). */
   newId?: () => string;
   /** Called after each committed write (the overdue checker's `checkSoon`). */
   onChange?: (item: ActionItem) => void;
@@ -61,9 +61,23 @@ export interface ActionItemService {
   delete(id: string, actor: Actor): Promise<void>;
 }
 
+/**
+ * Ids that sort as the items were created, so items made in the same millisecond still list in
+ * creation order (lists order by creation time, then id); the random tail keeps ids of two
+ * processes sharing a database apart.
+ */
+export function sortableIds(clock: Clock): () => string {
+  let sequence = 0;
+  return () => {
+    sequence = (sequence + 1) % 1_679_616;
+    const time = clock.nowMs().toString(36).padStart(9, '0');
+    return `ai-${time}-${sequence.toString(36).padStart(4, '0')}-${randomUUID().slice(0, 8)}`;
+  };
+}
+
 export function createActionItemService(options: ActionItemServiceOptions): ActionItemService {
   const { store, clock } = options;
-  const newId = options.newId ?? randomUUID;
+  const newId = options.newId ?? sortableIds(clock);
   const people = () => options.knownPeople?.() ?? null;
   const audit = (repos: StoreRepositories, actor: Actor, action: string, id: string, before: ActionItem | null, after: ActionItem | null) =>
     repos.audit.append({ at: new Date(clock.nowMs()).toISOString(), actor: actor.name, action, objectType: 'action_item', objectId: id, before, after, requestId: actor.requestId });
@@ -80,7 +94,7 @@ export function createActionItemService(options: ActionItemServiceOptions): Acti
 
   return {
     async create(incidentId, input, actor) {
-      const fields = checkActionItemFields({ priority: 'medium', status: 'open', ...input }, people());
+      const fields = checkActionItemFields({ ...input, priority: input.priority ?? 'medium', status: input.status ?? 'open' }, people());
       if ((await options.incidents.get(incidentId)) === null) throw new NotFoundError('incident', incidentId);
       const nowMs = clock.nowMs();
       const item: ActionItem = { id: newId(), incidentId, ...fields, createdAtMs: nowMs, updatedAtMs: nowMs, completedAtMs: isClosedStatus(fields.status) ? nowMs : null, overdueAlertedAtMs: null };
