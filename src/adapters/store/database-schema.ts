@@ -9,6 +9,7 @@ import type { MonitorKind, MonitorSource } from '../../core/monitors/monitor.js'
 import type { CheckStatus } from '../../core/monitors/monitor-status.js';
 import type { Criticality, ServiceSource } from '../../core/services/service.js';
 import type { AlertSource } from '../../core/alerting/alert.js';
+import type { IncidentStatus, TimelineEntryKind } from '../../core/incidents/incident.js';
 import type { OutboxStatus } from './alerting-repositories.js';
 import type { RollupSize, StoredSlo } from './store.js';
 import type { PostmortemStatus } from '../../core/postmortems/postmortem.js';
@@ -267,6 +268,62 @@ export interface EscalationsTable {
   updated_at_ms: EpochMillis;
 }
 
+/** One row per incident; see Incident. List filters use the scalar columns, never the JSON. */
+export interface IncidentsTable {
+  id: string;
+  title: string;
+  description: string;
+  severity: string;
+  status: IncidentStatus;
+  /** JSON arrays of strings, in the incident's order. */
+  services_json: string;
+  alerts_json: string;
+  slos_json: string;
+  /** JSON IncidentRoles. */
+  roles_json: string;
+  customer_impact: string;
+  /** JSON object of label name to value. */
+  labels_json: string;
+  correlation_key: string | null;
+  started_at_ms: EpochMillis;
+  detected_at_ms: EpochMillis;
+  acknowledged_at_ms: NullableEpochMillis;
+  acknowledged_by: string | null;
+  resolved_at_ms: NullableEpochMillis;
+  resolved_by: string | null;
+  created_by: string;
+  updated_at_ms: EpochMillis;
+  reopen_count: number;
+}
+
+/**
+ * One row per distinct (incident, service), mirroring `incidents.services_json` so the service
+ * filter runs on an index.
+ */
+export interface IncidentServicesTable {
+  incident_id: string;
+  service: string;
+}
+
+/** One timeline entry; see TimelineEntry. */
+export interface IncidentTimelineTable {
+  /** See AuditLogTable.id for the string case. */
+  id: Generated<number | string>;
+  incident_id: string;
+  at_ms: EpochMillis;
+  actor: string;
+  kind: TimelineEntryKind;
+  message: string;
+  /** JSON object. */
+  data_json: string;
+}
+
+/** The last incident number handed out per UTC day (`YYYYMMDD`). */
+export interface IncidentDayCountersTable {
+  day_key: string;
+  last_number: number;
+}
+
 export interface Database {
   services: ServicesTable;
   service_tags: ServiceTagsTable;
@@ -290,6 +347,10 @@ export interface Database {
   outbox: OutboxTable;
   slo_checkpoints: SloCheckpointsTable;
   escalations: EscalationsTable;
+  incidents: IncidentsTable;
+  incident_services: IncidentServicesTable;
+  incident_timeline: IncidentTimelineTable;
+  incident_day_counters: IncidentDayCountersTable;
   postmortems: PostmortemsTable;
   action_items: ActionItemsTable;
 }

@@ -6,7 +6,9 @@
 import type { Incident, IncidentStatus, NewTimelineEntry, TimelineEntry } from '../../core/incidents/incident.js';
 
 export interface IncidentListQuery {
+  /** Any of these statuses; an empty list matches nothing. */
   status?: IncidentStatus[];
+  /** Any of these severities; an empty list matches nothing. */
   severity?: string[];
   /** Incidents whose `services` contain this name. */
   service?: string;
@@ -31,9 +33,14 @@ export interface IncidentRepository {
   update(incident: Incident): Promise<void>;
   get(id: string): Promise<Incident | undefined>;
   list(query: IncidentListQuery): Promise<Incident[]>;
-  /** Every incident not resolved (start-up restore of correlation and escalation). */
+  /** Every incident not resolved, ordered by (startedAtMs, id) (start-up restore of correlation and escalation). */
   open(): Promise<Incident[]>;
-  /** Incidents that were open at some instant of [fromMs, toMs): started before toMs and not resolved before fromMs. */
+  /**
+   * Incidents that were open at some instant of [fromMs, toMs): started before toMs and not
+   * resolved at or before fromMs (an incident is open over [startedAtMs, resolvedAtMs), so one
+   * resolved exactly at fromMs is left out; one whose status is open is always in). Ordered by
+   * (startedAtMs, id).
+   */
   overlapping(fromMs: number, toMs: number, service?: string): Promise<Incident[]>;
 }
 

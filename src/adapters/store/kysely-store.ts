@@ -14,6 +14,8 @@ import { createActionItemRepository } from './action-item-repository.js';
 import { createAlertRepository } from './alert-repository.js';
 import { createAuditRepository } from './audit-repository.js';
 import { createEscalationStateRepository } from './escalation-state-repository.js';
+import { createIncidentRepository } from './incident-repository.js';
+import { createIncidentTimelineRepository } from './incident-timeline-repository.js';
 import { createIngestKeyRepository } from './ingest-key-repository.js';
 import type { Database } from './database-schema.js';
 import type { StoreExecutor } from './executor.js';
@@ -64,6 +66,8 @@ export function createRepositories(executor: StoreExecutor): StoreRepositories {
     outbox: createOutboxRepository(executor),
     sloCheckpoints: createSloCheckpointRepository(executor),
     escalations: createEscalationStateRepository(executor),
+    incidents: createIncidentRepository(executor),
+    incidentTimeline: createIncidentTimelineRepository(executor),
     postmortems: createPostmortemRepository(executor),
     actionItems: createActionItemRepository(executor),
   };

@@ -15,3 +15,16 @@ export function isUniqueViolation(error: unknown): boolean {
     uniqueViolationCodes.has(error.code)
   );
 }
+
+const foreignKeyViolationCodes = new Set(['SQLITE_CONSTRAINT_FOREIGNKEY', '23503']);
+
+/** True when `error` is a foreign-key violation (a row naming a parent that does not exist) in either dialect. */
+export function isForeignKeyViolation(error: unknown): boolean {
+  return (
+    typeof error === 'object' &&
+    error !== null &&
+    'code' in error &&
+    typeof error.code === 'string' &&
+    foreignKeyViolationCodes.has(error.code)
+  );
+}

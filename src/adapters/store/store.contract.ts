@@ -4,8 +4,8 @@
  * cannot drift apart. Excluded from the build; imported by store.test.ts. The cases live in
  * service-cases.contract.ts, record-cases.contract.ts, monitor-cases.contract.ts,
  * monitor-data-cases.contract.ts, slo-cases.contract.ts, slo-data-cases.contract.ts,
- * slo-checkpoint-cases.contract.ts, alerting-cases.contract.ts, outbox-cases.contract.ts and
- * postmortem-cases.contract.ts;
+ * slo-checkpoint-cases.contract.ts, alerting-cases.contract.ts, outbox-cases.contract.ts,
+ * incident-cases.contract.ts and postmortem-cases.contract.ts;
  * builders in store-builders.contract.ts and alerting-builders.contract.ts.
  * Escalation states must pass the escalation runner's own cases
  * (src/engine/escalation/escalation-state-repository.contract.ts).
@@ -13,6 +13,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { registerEscalationStateCases } from '../../engine/escalation/escalation-state-repository.contract.js';
 import { checkAlertingSurvivesReopen, registerAlertingCases } from './alerting-cases.contract.js';
+import { checkIncidentsSurviveReopen, registerIncidentCases } from './incident-cases.contract.js';
 import { migrations } from './migrations/index.js';
 import { registerMonitorCases } from './monitor-cases.contract.js';
 import { registerPostmortemCases } from './postmortem-cases.contract.js';
@@ -123,6 +124,13 @@ export function runStoreContract(name: string, newStore: () => Promise<ContractS
         await checkAlertingSurvivesReopen(store, reopen);
       });
       registerSloCheckpointCases(() => store);
+      registerIncidentCases(() => store);
+
+      it('keeps incidents, their timelines and day counters across close and reopen', async () => {
+        const reopen = harness.reopen;
+        if (reopen === undefined) throw new Error(`${name}: the harness must provide reopen()`);
+        await checkIncidentsSurviveReopen(store, reopen);
+      });
 
       it('keeps services, tokens, audit entries, monitors, results and SLO data across close and reopen', async () => {
         const reopen = harness.reopen;

@@ -10,6 +10,7 @@ import type { Monitor, MonitorKind, MonitorResult, MonitorRuntimeState } from '.
 import type { UptimeBucket } from '../../core/monitors/uptime.js';
 import type { Criticality, Service } from '../../core/services/service.js';
 import type { AlertRepository, NotificationLogRepository, OutboxRepository, SilenceRepository } from './alerting-repositories.js';
+import type { IncidentRepository, IncidentTimelineRepository } from './incident-repositories.js';
 import type { ActionItemRepository, PostmortemRepository } from './postmortem-repositories.js';
 
 export interface ServiceListQuery {
@@ -341,6 +342,8 @@ export interface StoreRepositories {
   outbox: OutboxRepository;
   sloCheckpoints: SloCheckpointRepository;
   escalations: EscalationRepository;
+  incidents: IncidentRepository;
+  incidentTimeline: IncidentTimelineRepository;
   postmortems: PostmortemRepository;
   actionItems: ActionItemRepository;
 }

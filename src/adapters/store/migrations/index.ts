@@ -11,6 +11,7 @@ import { slosMigration } from './0003-slos.js';
 import { alertingMigration } from './0004-alerting.js';
 import { sloCheckpointsMigration } from './0005-slo-checkpoints.js';
 import { escalationsMigration } from './0006-escalations.js';
+import { incidentsMigration } from './0007-incidents.js';
 import { postmortemsMigration } from './0009-postmortems.js';
 import type { SqlDialectName, StoreMigration } from './store-migration.js';
 
@@ -23,6 +24,7 @@ export const migrations: Readonly<Record<string, StoreMigration>> = {
   '0004-alerting': alertingMigration,
   '0005-slo-checkpoints': sloCheckpointsMigration,
   '0006-escalations': escalationsMigration,
+  '0007-incidents': incidentsMigration,
   '0009-postmortems': postmortemsMigration,
 };
 
