@@ -1,6 +1,7 @@
 /**
  * Postmortems, action items, overdue alerts and the incident report through the real HTTP API
- * on both stores. Incidents come from in-memory incident ports (see postmortem-api.ts).
+ * on both stores. Incidents live in the incident tables, read through the incident ports (see
+ * postmortem-api.ts).
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { baseIncident, incidentEpochMs } from '../../src/core/incidents/incident-builders.contract.js';
@@ -30,12 +31,12 @@ describe.each(storeKinds)('postmortems through the API (%s store)', (kind) => {
 
   beforeEach(async () => {
     api = await startPostmortemApi(kind, { startMs, knownPeople: new Set(['alice', 'bob', 'carol']) });
-    api.incidents.put(baseIncident(), [
+    await api.incidents.put(baseIncident(), [
       { atMs: incidentEpochMs + 2 * minute, actor: 'sre-monitor', kind: 'created', message: 'opened from alert CheckoutDown', data: {} },
       { atMs: incidentEpochMs + 5 * minute, actor: 'bob', kind: 'acknowledged', message: 'acknowledged', data: {} },
       { atMs: incidentEpochMs + 47 * minute, actor: 'bob', kind: 'resolved', message: 'pool size raised', data: {} },
     ]);
-    api.incidents.put(baseIncident({ id: openId, status: 'identified', resolvedAtMs: null, resolvedBy: null, startedAtMs: incidentEpochMs + day, detectedAtMs: incidentEpochMs + day, acknowledgedAtMs: null }));
+    await api.incidents.put(baseIncident({ id: openId, status: 'identified', resolvedAtMs: null, resolvedBy: null, startedAtMs: incidentEpochMs + day, detectedAtMs: incidentEpochMs + day, acknowledgedAtMs: null }));
   });
   afterEach(async () => {
     await api.close();
@@ -50,7 +51,7 @@ describe.each(storeKinds)('postmortems through the API (%s store)', (kind) => {
     expect(draft).toMatchObject({ version: 1, status: 'draft', author: 'alice', title: 'Post-Incident Review: Checkout API returns 503' });
     expect(draft.sections.map((section) => section.heading)).toContain('Contributing Factors');
     expect(draft.markdown).toContain('| 2026-11-23 14:05:00 UTC | bob | acknowledged | acknowledged |');
-    expect(api.incidents.entries(resolvedId).at(-1)).toMatchObject({ kind: 'postmortem_created', actor: 'alice' });
+    expect((await api.incidents.entries(resolvedId)).at(-1)).toMatchObject({ kind: 'postmortem_created', actor: 'alice' });
 
     await problem(await api.call('responder', 'POST', `/api/v1/incidents/${resolvedId}/postmortem`), 409);
 
@@ -89,10 +90,10 @@ describe.each(storeKinds)('postmortems through the API (%s store)', (kind) => {
     ['an unknown status', 'responder', 'PUT', `/api/v1/incidents/${resolvedId}/postmortem`, { status: 'final', version: 1 }, {}, 400, null],
   ] as const)('answers %s with a problem', async (_name, role, method, path, body, headers, status, field) => {
     await api.call('responder', 'POST', `/api/v1/incidents/${resolvedId}/postmortem`);
-    const before = api.incidents.entries(openId).length;
+    const before = (await api.incidents.entries(openId)).length;
     const answer = await problem(await api.call(role, method, path, body, headers), status);
     if (field !== null) expect(answer.errors?.map((error) => error.field)).toContain(field);
-    expect(api.incidents.entries(openId)).toHaveLength(before);
+    expect(await api.incidents.entries(openId)).toHaveLength(before);
     expect((await api.store.postmortems.get(resolvedId))?.version).toBe(1);
     expect(await api.store.postmortems.get(openId)).toBeUndefined();
   });
@@ -173,9 +174,9 @@ describe.each(storeKinds)('postmortems through the API (%s store)', (kind) => {
         resolvedAtMs: detectToResolveMin === null ? null : november + dayOffset * day + minute + detectToResolveMin * minute,
         status: detectToResolveMin === null ? 'investigating' : 'resolved',
       });
-    api.incidents.put(at(-1, 2, 60 * 24 * 3, ['checkout'], 'P2', 'INC-2026-1031-001'));
-    api.incidents.put(at(10, 4, 10, ['payments'], 'P1', 'INC-2026-1111-001'));
-    api.incidents.put(at(18, 6, null, ['payments'], 'P3', 'INC-2026-1119-001'));
+    await api.incidents.put(at(-1, 2, 60 * 24 * 3, ['checkout'], 'P2', 'INC-2026-1031-001'));
+    await api.incidents.put(at(10, 4, 10, ['payments'], 'P1', 'INC-2026-1111-001'));
+    await api.incidents.put(at(18, 6, null, ['payments'], 'P3', 'INC-2026-1119-001'));
     await api.call('responder', 'POST', `/api/v1/incidents/${resolvedId}/action-items`, { title: 'Old follow-up', owner: 'alice', due: '2026-11-25', priority: 'low' });
 
     const response = await api.call('viewer', 'GET', '/api/v1/reports/incidents?from=2026-11-01T00:00:00Z&to=2026-12-01T00:00:00Z&bucket=month');

@@ -1,9 +1,10 @@
 /**
  * A real Fastify server with the postmortem and incident-report routes over a real store
  * (SQLite file or PostgreSQL: the test server when one answers, else PGlite), real token
- * authentication and the real error handler, on 127.0.0.1. Incidents come from the in-memory
- * incident ports (the incident service lives on another branch); overdue alerts go to a
- * capturing sink, and time is a manual clock with manual timers.
+ * authentication and the real error handler, on 127.0.0.1. Incidents live in the real incident
+ * tables, read through a thin IncidentReader over them (store-incidents.ts; the incident service
+ * lives on another branch); overdue alerts go to a capturing sink; time is a manual clock with
+ * manual timers.
  */
 import Fastify, { type FastifyInstance } from 'fastify';
 import { createAppMetrics } from '../../src/adapters/metrics/metrics-registry.js';
@@ -23,17 +24,17 @@ import { createErrorHandler } from '../../src/http/problem.js';
 import { registerIncidentReportRoutes } from '../../src/http/routes/incident-reports.js';
 import { registerPostmortemRoutes } from '../../src/http/routes/postmortems.js';
 import { validatorCompiler } from '../../src/http/validator-compiler.js';
-import { createInMemoryIncidents, type InMemoryIncidents } from './in-memory-incidents.js';
 import { createManualTimers, type ManualTimers } from './manual-timers.js';
 import { createTestStoreFile } from './outbox-harness.js';
 import { createTestDatabase } from './postgres.js';
+import { createStoreIncidents, type StoreIncidents } from './store-incidents.js';
 import type { StoreKind } from './test-app.js';
 
 export interface PostmortemApi {
   url: string;
   store: Store;
   timers: ManualTimers;
-  incidents: InMemoryIncidents;
+  incidents: StoreIncidents;
   checker: OverdueActionItemChecker;
   /** Alerts handed to the sink, with the instant they were sent. */
   alerts: Array<{ alert: AlertInput; atMs: number }>;
@@ -64,7 +65,7 @@ export async function startPostmortemApi(kind: StoreKind, options: { startMs: nu
   const { store, cleanup } = await openStore(kind);
   const timers = createManualTimers(options.startMs);
   const clock = timers.clock;
-  const incidents = createInMemoryIncidents(clock);
+  const incidents = createStoreIncidents(store, clock);
   const alerts: PostmortemApi['alerts'] = [];
   const checker = createOverdueActionItemChecker({
     actionItems: store.actionItems,
