@@ -303,7 +303,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
       stopping ??= (async () => {
         await server.close();
         await runbooks.stop();
-    await incidents.stop();
+        await incidents.stop();
         await alerting.stop();
         await slos.stop();
         await monitoring.stop();

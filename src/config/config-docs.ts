@@ -331,6 +331,12 @@ schedules:                     # seed 001: primary weekly, secondary every two w
         restrictions: [{ days: [mon, tue, wed, thu, fri], start_time: "09:00", end_time: "17:00" }]
     overrides:                 # RFC 3339; win over every layer; must not overlap
       - { person: bob, start: "2026-01-10T08:00:00Z", end: "2026-01-11T08:00:00Z" }
+postmortems:                   # docs/postmortems.md
+  overdue_alerts:
+    enabled: true              # ActionItemOverdue for action items past their due date
+    check_interval: 15m
+    severity: warning
+  targets: { mttr: 30m, mtbf: 7d }   # seeds 001/004, shown as met/missed in incident reports
 `;
 
 const intro = `# Configuration reference

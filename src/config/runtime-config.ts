@@ -18,6 +18,7 @@ import { escalationConfigFromDocument, type EscalationConfig } from '../core/esc
 import { defaultAlertmanagerValue } from './alerting-config.js';
 import type { OncallDirectory } from '../core/oncall/oncall-model.js';
 import { oncallDirectoryFromConfig } from './oncall-section.js';
+import { toPostmortemSettings, type PostmortemSettings } from './postmortems-section.js';
 import type { RawConfig } from './schema.js';
 import type { Runbook } from '../core/runbooks/runbook.js';
 import { incidentSettingsFromDocument, type IncidentSettings } from './incidents-section.js';
@@ -61,6 +62,7 @@ export interface RuntimeConfig {
   incidents: IncidentSettings;
   /** People, teams and on-call schedules (docs/oncall.md). */
   oncall: OncallDirectory;
+  postmortems: PostmortemSettings;
 }
 
 export interface RunbookSettings {
@@ -181,6 +183,7 @@ export function toRuntimeConfig(
     runbooks: { builtin: raw.runbooks.builtin, dirs: raw.runbooks.dirs, allowCommands: raw.runbooks.allow_commands, runbooks: [] },
     incidents: incidentSettingsFromDocument(raw.incidents),
     oncall: oncallDirectoryFromConfig(raw),
+    postmortems: toPostmortemSettings(raw.postmortems),
   };
 }
 

@@ -12,6 +12,7 @@ import { AlertingSection } from './alerting-section.js';
 import { RunbooksSection } from './runbooks-section.js';
 import { IncidentsSection } from './incidents-section.js';
 import { oncallConfigFields } from './oncall-section.js';
+import { PostmortemsSection } from './postmortems-section.js';
 
 const strict = { additionalProperties: false } as const;
 
@@ -169,6 +170,7 @@ export const ConfigSchema = Type.Object(
     runbooks: RunbooksSection,
     incidents: IncidentsSection,
     ...oncallConfigFields,
+    postmortems: PostmortemsSection,
   },
   { ...strict, description: 'sre-monitor configuration file.' },
 );

@@ -7,6 +7,7 @@ import { formatDurationMs, parseDurationMs } from '../core/duration.js';
 import { checkDependencyGraph } from '../core/services/dependency-graph.js';
 import { monitorProblems } from './monitor-checks.js';
 import { oncallProblems } from './oncall-checks.js';
+import { postmortemsProblems } from './postmortems-section.js';
 import { sloProblems } from './slo-checks.js';
 import { parsePath, type PathSegment } from './config-problem.js';
 import type { RawConfig } from './schema.js';
@@ -29,6 +30,7 @@ export function semanticProblems(raw: RawConfig, options: SemanticCheckOptions):
     problems.push(...graph.map((problem) => ({ path: parsePath(problem.field), message: problem.message })));
   }
   if (!options.failedSections.has('slo_engine')) problems.push(...sloEngineProblems(raw));
+  if (!options.failedSections.has('postmortems')) problems.push(...postmortemsProblems(raw.postmortems));
   if (!options.failedSections.has('monitors')) problems.push(...monitorProblems(raw, options.where));
   if (!options.failedSections.has('slos')) {
     problems.push(...sloProblems(raw, options.where, { monitorsChecked: !options.failedSections.has('monitors') }));

@@ -12,6 +12,8 @@ import type { AlertSource } from '../../core/alerting/alert.js';
 import type { IncidentStatus, TimelineEntryKind } from '../../core/incidents/incident.js';
 import type { OutboxStatus } from './alerting-repositories.js';
 import type { RollupSize, StoredSlo } from './store.js';
+import type { PostmortemStatus } from '../../core/postmortems/postmortem.js';
+import type { ActionItemPriority, ActionItemStatus } from '../../core/postmortems/action-item.js';
 
 export interface ServicesTable {
   name: string;
@@ -386,4 +388,33 @@ export interface Database {
   incident_day_counters: IncidentDayCountersTable;
   runbook_runs: RunbookRunsTable;
   oncall_overrides: OncallOverridesTable;
+  postmortems: PostmortemsTable;
+  action_items: ActionItemsTable;
+}
+
+/** One postmortem per incident; see Postmortem. */
+export interface PostmortemsTable {
+  incident_id: string;
+  markdown: string;
+  status: PostmortemStatus;
+  author: string;
+  created_at_ms: EpochMillis;
+  updated_at_ms: EpochMillis;
+  /** Optimistic concurrency: a write names the version it read. */
+  version: number;
+}
+
+/** Postmortem action items; see ActionItem. */
+export interface ActionItemsTable {
+  id: string;
+  incident_id: string;
+  title: string;
+  owner: string;
+  due_at_ms: EpochMillis;
+  priority: ActionItemPriority;
+  status: ActionItemStatus;
+  created_at_ms: EpochMillis;
+  updated_at_ms: EpochMillis;
+  completed_at_ms: NullableEpochMillis;
+  overdue_alerted_at_ms: NullableEpochMillis;
 }

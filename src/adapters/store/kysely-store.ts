@@ -10,6 +10,7 @@
  * wait for the transaction that is waiting for it.
  */
 import { Migrator, sql, type Kysely } from 'kysely';
+import { createActionItemRepository } from './action-item-repository.js';
 import { createAlertRepository } from './alert-repository.js';
 import { createAuditRepository } from './audit-repository.js';
 import { createRuleForStateRepository } from './rule-for-state-repository.js';
@@ -27,6 +28,7 @@ import { createMonitorRollupRepository } from './monitor-rollup-repository.js';
 import { createMonitorStateRepository } from './monitor-state-repository.js';
 import { createNotificationLogRepository } from './notification-log-repository.js';
 import { createOutboxRepository } from './outbox-repository.js';
+import { createPostmortemRepository } from './postmortem-repository.js';
 import { createServiceRepository } from './service-repository.js';
 import { createSilenceRepository } from './silence-repository.js';
 import { createSloCheckpointRepository } from './slo-checkpoint-repository.js';
@@ -72,6 +74,8 @@ export function createRepositories(executor: StoreExecutor): StoreRepositories {
     incidentTimeline: createIncidentTimelineRepository(executor),
     runbookRuns: createRunbookRunRepository(executor),
     oncallOverrides: createOncallOverrideRepository(executor),
+    postmortems: createPostmortemRepository(executor),
+    actionItems: createActionItemRepository(executor),
   };
 }
 

@@ -4,8 +4,8 @@
  * cannot drift apart. Excluded from the build; imported by store.test.ts. The cases live in
  * service-cases.contract.ts, record-cases.contract.ts, monitor-cases.contract.ts,
  * monitor-data-cases.contract.ts, slo-cases.contract.ts, slo-data-cases.contract.ts,
- * slo-checkpoint-cases.contract.ts, alerting-cases.contract.ts, outbox-cases.contract.ts and
- * incident-cases.contract.ts;
+ * slo-checkpoint-cases.contract.ts, alerting-cases.contract.ts, outbox-cases.contract.ts,
+ * incident-cases.contract.ts and postmortem-cases.contract.ts;
  * builders in store-builders.contract.ts and alerting-builders.contract.ts.
  * Escalation states must pass the escalation runner's own cases
  * (src/engine/escalation/escalation-state-repository.contract.ts).
@@ -19,6 +19,7 @@ import { migrations } from './migrations/index.js';
 import { registerOncallOverrideCases } from './oncall-override-cases.contract.js';
 import { registerMonitorCases } from './monitor-cases.contract.js';
 import { registerRunbookRunCases } from './runbook-run-cases.contract.js';
+import { registerPostmortemCases } from './postmortem-cases.contract.js';
 import { registerMonitorResultCases, registerMonitorRollupCases, registerMonitorStateCases } from './monitor-data-cases.contract.js';
 import { registerListCases, registerServiceCases } from './service-cases.contract.js';
 import { registerAuditCases, registerTokenCases, registerTransactionCases } from './record-cases.contract.js';
@@ -92,6 +93,7 @@ export function runStoreContract(name: string, newStore: () => Promise<ContractS
       registerRuleForStateCases(() => store);
       registerRunbookRunCases(() => store);
       registerOncallOverrideCases(() => store);
+      registerPostmortemCases(() => store);
 
       it('keeps escalation states across close and reopen', async () => {
         const reopen = harness.reopen;

@@ -12,6 +12,7 @@ import type { Criticality, Service } from '../../core/services/service.js';
 import type { RunbookRun } from '../../core/runbooks/runbook-run.js';
 import type { AlertRepository, NotificationLogRepository, OutboxRepository, SilenceRepository } from './alerting-repositories.js';
 import type { IncidentRepository, IncidentTimelineRepository } from './incident-repositories.js';
+import type { ActionItemRepository, PostmortemRepository } from './postmortem-repositories.js';
 
 export interface ServiceListQuery {
   team?: string;
@@ -395,6 +396,8 @@ export interface StoreRepositories {
   incidentTimeline: IncidentTimelineRepository;
   runbookRuns: RunbookRunRepository;
   oncallOverrides: OncallOverrideRepository;
+  postmortems: PostmortemRepository;
+  actionItems: ActionItemRepository;
 }
 
 export interface MigrationStatus {

@@ -13,6 +13,7 @@ import { sloCheckpointsMigration } from './0005-slo-checkpoints.js';
 import { escalationsMigration } from './0006-escalations.js';
 import { incidentsMigration } from './0007-incidents.js';
 import { runbookRunsMigration } from './0008-runbook-runs.js';
+import { postmortemsMigration } from './0009-postmortems.js';
 import { oncallOverridesMigration } from './0010-oncall-overrides.js';
 import { ruleForStateMigration } from './0011-rule-for-state.js';
 import type { SqlDialectName, StoreMigration } from './store-migration.js';
@@ -28,6 +29,7 @@ export const migrations: Readonly<Record<string, StoreMigration>> = {
   '0006-escalations': escalationsMigration,
   '0007-incidents': incidentsMigration,
   '0008-runbook-runs': runbookRunsMigration,
+  '0009-postmortems': postmortemsMigration,
   '0010-oncall-overrides': oncallOverridesMigration,
   '0011-rule-for-state': ruleForStateMigration,
 };
