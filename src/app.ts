@@ -36,6 +36,7 @@ import { createAlertingWiring, type AlertingWiring } from './alerting-wiring.js'
 import { createIncidentsWiring, type IncidentsWiring } from './incidents-wiring.js';
 import { createRunbookService, type RunbookService } from './engine/runbooks/runbook-service.js';
 import { createRunbookStatusSources } from './engine/runbooks/status-sources.js';
+import { createPostmortemsWiring, type PostmortemsWiring } from './postmortems-wiring.js';
 import { createEscalationTargetResolver } from './engine/oncall/escalation-targets.js';
 import { createOncallOverrideService } from './engine/oncall/oncall-overrides.js';
 import { createLatestMonitorResults } from './engine/alerting/rules/index.js';
@@ -72,6 +73,7 @@ export interface RunningApp {
   alerting: AlertingWiring;
   incidents: IncidentsWiring;
   runbooks: RunbookService;
+  postmortems: PostmortemsWiring;
   tokens: TokenService;
   metrics: AppMetrics;
   server: FastifyInstance;
@@ -205,6 +207,15 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     timers: options.timers ?? systemTimers,
     onError: (error, context) => logger.warn({ err: error }, `runbook: ${context}`),
   });
+  const postmortems = createPostmortemsWiring({
+    store, clock, logger,
+    timers: options.timers ?? systemTimers,
+    settings: loaded.runtime.postmortems,
+    incidents: incidents.service,
+    alertSink: alerting.alerting.registry.sink,
+    externalUrl: loaded.runtime.alerting.externalUrl,
+    people: () => loaded.runtime.oncall.people.map((person) => person.name),
+  });
   const features: Features = { catalog, monitoring, slos };
 
   try {
@@ -213,9 +224,11 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     await timed('alerting', () => alerting.start());
     await timed('incidents', () => incidents.start());
     await timed('runbooks', () => runbooks.resume());
+    postmortems.start();
     await timed('monitoring', () => monitoring.start());
     await timed('slos', () => slos.start());
   } catch (error) {
+    postmortems.stop();
     await runbooks.stop().catch(() => undefined);
     await incidents.stop().catch(() => undefined);
     await alerting.stop().catch(() => undefined);
@@ -262,6 +275,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     },
     incidents: incidents.api,
     runbooks,
+    postmortems,
     reloader: { reload },
     version,
     startedAtMs,
@@ -279,6 +293,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     await timed('listen', () => server.listen({ host: loaded.runtime.server.host, port: loaded.runtime.server.port }));
   } catch (error) {
     await server.close();
+    postmortems.stop();
     await runbooks.stop();
     await incidents.stop();
     await alerting.stop();
@@ -297,11 +312,12 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     url: `http://${host}:${port}`,
     port,
     config: () => loaded,
-    store, bus, catalog, monitoring, slos, alerting, incidents, runbooks, tokens, metrics, server, logger,
+    store, bus, catalog, monitoring, slos, alerting, incidents, runbooks, postmortems, tokens, metrics, server, logger,
     reload,
     stop() {
       stopping ??= (async () => {
         await server.close();
+        postmortems.stop();
         await runbooks.stop();
         await incidents.stop();
         await alerting.stop();

@@ -30,6 +30,11 @@ import { registerNotificationRoutes, type NotificationsApi } from './routes/noti
 import { registerSilenceRoutes } from './routes/silences.js';
 import { registerIncidentRoutes, type IncidentsApi } from './routes/incidents.js';
 import { registerRunbookRoutes } from './routes/runbooks.js';
+import { registerPostmortemRoutes } from './routes/postmortems.js';
+import { registerIncidentReportRoutes } from './routes/incident-reports.js';
+import type { PostmortemService } from '../engine/postmortems/postmortem-service.js';
+import type { ActionItemService } from '../engine/postmortems/action-item-service.js';
+import type { IncidentReportService } from '../engine/postmortems/incident-report-service.js';
 import type { RunbookService } from '../engine/runbooks/runbook-service.js';
 import { registerOncallRoutes, type OncallOverridesApi } from './routes/oncall.js';
 import { emptyOncallDirectory, type OncallDirectory } from '../core/oncall/oncall-model.js';
@@ -68,6 +73,7 @@ export interface HttpServerOptions {
   /** The incident service (issue 7); without it the incident routes are absent. */
   incidents?: IncidentsApi;
   runbooks?: RunbookService;
+  postmortems?: { postmortems: PostmortemService; actionItems: ActionItemService; reports: IncidentReportService };
   tokens: TokenService;
   health: SelfHealth;
   reloader: ConfigReloader;
@@ -144,6 +150,10 @@ export async function buildHttpServer(options: HttpServerOptions): Promise<Fasti
   registerNotificationRoutes(app, { notifications: alerting.notifications });
   await registerAckRoutes(app, { ackLinks: alerting.ackLinks, alerts: alerting.alerts, incidents: options.incidents });
   if (options.runbooks !== undefined) registerRunbookRoutes(app, { runbooks: options.runbooks });
+  if (options.postmortems !== undefined) {
+    registerPostmortemRoutes(app, { postmortems: options.postmortems.postmortems, actionItems: options.postmortems.actionItems, clock: options.clock });
+    registerIncidentReportRoutes(app, { reports: options.postmortems.reports, clock: options.clock });
+  }
   if (options.incidents !== undefined) registerIncidentRoutes(app, { incidents: options.incidents, alertLabels: (fingerprint) => alerting.alerts.get(fingerprint)?.labels });
   registerAlertmanagerV2Routes(app, {
     alerts: alerting.alerts, silences: alerting.silences, clock: options.clock, receivers: alerting.receivers, configText: alerting.configText, version: options.version, startedAtMs: options.startedAtMs,
