@@ -186,6 +186,8 @@ describe.each(storeKinds)('incidents through the API (%s store)', (kind) => {
       return list.items[0];
     });
     expect(opened).toMatchObject({ severity: 'P2', title: 'SearchDown on search', services: ['search'] });
+    // The alert's labels go on the incident (runbooks match them), without the switches that opened it.
+    expect((opened as IncidentJson & { labels: Record<string, string> }).labels).toEqual({ alertname: 'SearchDown', service: 'search' });
     expect((await postAlert({ alertname: 'SearchSlow', service: 'search', incident: 'true' })).status).toBe(200);
     const joined = await until(async () => {
       const incident = await get(opened.id);

@@ -59,6 +59,11 @@ export function createAutoCreateFromAlerts(options: AutoCreateOptions): AutoCrea
     return (named === undefined ? undefined : findSeverity(settings.severities, named)?.name) ?? settings.autoCreate.severity;
   };
 
+  const incidentLabels = (alert: AlertEvent): Record<string, string> => {
+    const { label, severityLabel } = options.settings().autoCreate;
+    return Object.fromEntries(Object.entries(alert.labels).filter(([name]) => name !== label && name !== severityLabel));
+  };
+
   const alertName = (alert: AlertEvent) => alert.labels.alertname ?? alert.fingerprint;
 
   async function firing(alert: AlertEvent): Promise<void> {
@@ -81,6 +86,8 @@ export function createAutoCreateFromAlerts(options: AutoCreateOptions): AutoCrea
           description: alert.annotations.description ?? '',
           severity: severityOf(alert),
           services: alert.labels.service === undefined ? [] : [alert.labels.service],
+          // The alert's labels (type, team ...) let runbooks match the incident; the switches that opened it are left out.
+          labels: incidentLabels(alert),
           alerts: [alert.fingerprint],
           correlationKey: decision.key,
           startedAtMs: Number.isFinite(startedAtMs) ? startedAtMs : nowMs,
