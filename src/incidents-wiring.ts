@@ -9,6 +9,7 @@ import type { Registry } from 'prom-client';
 import { registerIncidentMetrics } from './adapters/metrics/incident-metrics.js';
 import type { Store } from './adapters/store/store.js';
 import type { Clock } from './core/clock.js';
+import { createSloBudgetImpact } from './engine/incidents/slo-budget-impact.js';
 import type { EscalationTarget } from './core/escalation/escalation-policy.js';
 import type { IncidentSettings } from './config/incidents-section.js';
 import type { Alerting } from './engine/alerting/alerting.js';
@@ -48,6 +49,7 @@ export interface IncidentsWiringOptions {
 
 export function createIncidentsWiring(options: IncidentsWiringOptions): IncidentsWiring {
   const { store, bus, clock, timers, logger, alerting } = options;
+  const sloImpact = createSloBudgetImpact(store.sloHistory);
   let settings = options.settings;
   const onError = (error: unknown, context: string): void => logger.error({ err: error }, context);
 
@@ -112,7 +114,7 @@ export function createIncidentsWiring(options: IncidentsWiringOptions): Incident
     service,
     escalation: runner,
     autoCreate,
-    api: { ...service, severities: () => settings.severities },
+    api: { ...service, severities: () => settings.severities, sloImpact: (incident) => sloImpact(incident, clock.nowMs()) },
     async start() {
       await runner.restore();
       await autoCreate.start();

@@ -4,6 +4,7 @@
  * 3339 UTC. An invalid transition (resolving a resolved incident) is 409, bad input 400 naming
  * the field; neither touches the timeline.
  */
+import type { SloBudgetImpact } from '../../engine/incidents/slo-budget-impact.js';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
@@ -18,6 +19,8 @@ import { timeField } from './alerts.js';
 /** What the routes need from the incident service, plus the configured scale. */
 export type IncidentsApi = Pick<IncidentService, 'create' | 'patch' | 'acknowledge' | 'resolve' | 'reopen' | 'addNote' | 'setRoles' | 'postUpdate' | 'linkAlert' | 'get' | 'timeline' | 'list'> & {
   severities(): readonly SeverityLevel[];
+  /** The error budget the incident cost each linked SLO (start to resolution, or now). */
+  sloImpact?(incident: Incident): Promise<SloBudgetImpact[]>;
 };
 
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
@@ -195,7 +198,18 @@ export function registerIncidentRoutes(app: FastifyInstance, deps: { incidents: 
   api.get('/api/v1/incidents/:id', { schema: { tags, summary: 'One incident with its timeline', params: Id } }, async (request) => {
     const incident = await incidents.get(request.params.id);
     if (incident === null) throw new NotFoundError('incident', request.params.id);
-    return { ...incidentJson(incident), timeline: (await incidents.timeline(incident.id)).map(timelineEntryJson) };
+    const impact = incidents.sloImpact === undefined ? [] : await incidents.sloImpact(incident);
+    return {
+      ...incidentJson(incident),
+      slo_impact: impact.map((item) => ({
+        slo: item.slo,
+        budget_remaining_at_start: item.budgetRemainingAtStart,
+        budget_remaining_at_end: item.budgetRemainingAtEnd,
+        budget_burned_ratio: item.budgetBurnedRatio,
+        budget_burned_minutes: item.budgetBurnedMinutes,
+      })),
+      timeline: (await incidents.timeline(incident.id)).map(timelineEntryJson),
+    };
   });
 
   api.post('/api/v1/incidents', { config: act, schema: { tags, summary: 'Open an incident', body: NewIncidentBody } }, async (request, reply) => {
