@@ -41,6 +41,9 @@ import { registerBreakerRoutes } from './routes/breakers.js';
 import { registerHeartbeatRoutes } from './routes/heartbeats.js';
 import { validatorCompiler } from './validator-compiler.js';
 import { registerEventStream } from './ws.js';
+import { createSessionStore, type SessionStore } from './sessions.js';
+import { registerSessionRoutes } from './routes/session.js';
+import { registerOverviewRoute } from './routes/overview.js';
 
 export interface HttpServerOptions {
   logger: FastifyBaseLogger;
@@ -71,7 +74,11 @@ export interface HttpServerOptions {
   /** Built dashboard (web/dist); served at / when present. */
   webRoot?: string;
   websocketMaxBufferedBytes?: number;
+  /** Dashboard login sessions; default: in memory, 12 hours each. */
+  sessions?: SessionStore;
 }
+
+const defaultSessionTtlMs = 12 * 3_600_000;
 
 const requestIdPattern = /^[A-Za-z0-9._:-]{1,128}$/;
 
@@ -99,7 +106,8 @@ export async function buildHttpServer(options: HttpServerOptions): Promise<Fasti
     void reply.header('x-request-id', request.id);
   });
   registerRequestMetrics(app, options.metrics);
-  registerAuth(app, { tokens: options.tokens, clock: options.clock, bus: options.bus, metrics: options.metrics, settings: options.auth });
+  const sessions = options.sessions ?? createSessionStore({ clock: options.clock, ttlMs: defaultSessionTtlMs });
+  registerAuth(app, { tokens: options.tokens, clock: options.clock, bus: options.bus, metrics: options.metrics, settings: options.auth, sessions });
 
   await app.register(swagger, {
     openapi: {
@@ -136,6 +144,8 @@ export async function buildHttpServer(options: HttpServerOptions): Promise<Fasti
   registerReportRoutes(app, { slos: options.slos, store: options.store, clock: options.clock });
   registerAuditRoutes(app, options.store);
   registerReloadRoute(app, options.reloader);
+  registerSessionRoutes(app, { sessions });
+  registerOverviewRoute(app, { catalog: options.catalog, monitoring: options.monitoring, slos: options.slos, alerts: alerting.alerts, clock: options.clock });
   registerEventStream(app, { bus: options.bus, clock: options.clock, metrics: options.metrics, maxBufferedBytes: options.websocketMaxBufferedBytes });
   await registerDashboard(app, options.webRoot);
   return app;
@@ -155,7 +165,9 @@ async function registerDashboard(app: FastifyInstance, webRoot: string | undefin
     app.get('/', { config: { requiredRole: 'public' }, schema: { hide: true } }, async (_request, reply) => reply.redirect('/docs'));
   }
   app.setNotFoundHandler(async (request, reply) => {
-    const isApi = /^\/(api|ws|health|metrics|docs|openapi)/.test(request.url);
+    // Only these prefixes (as whole path segments) keep their own 404; every other GET is a
+    // dashboard deep link answered with index.html.
+    const isApi = /^\/(api|ws|health|metrics|docs|openapi\.json|assets)(\/|\?|$)/.test(request.url);
     if (hasDashboard && !isApi && (request.method === 'GET' || request.method === 'HEAD')) return reply.sendFile('index.html');
     return sendProblem(reply, request, 404, 'not-found', `no route ${request.method} ${request.url.split('?')[0] ?? ''}; the API is under /api/v1 (see /docs)`);
   });
