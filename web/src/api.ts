@@ -1,0 +1,48 @@
+/**
+ * The one way the dashboard talks to the API: same-origin fetch with the session cookie, the
+ * CSRF header on every request (the server demands it for unsafe methods), and RFC 9457
+ * problems turned into ApiError with the server's message.
+ */
+export class ApiError extends Error {
+  constructor(readonly status: number, message: string) {
+    super(message);
+  }
+}
+
+interface Problem {
+  detail?: string;
+  title?: string;
+}
+
+export async function api<T>(path: string, init: { method?: string; body?: unknown; token?: string } = {}): Promise<T> {
+  const headers: Record<string, string> = { 'x-requested-with': 'sre-monitor', accept: 'application/json' };
+  if (init.body !== undefined) headers['content-type'] = 'application/json';
+  if (init.token !== undefined) headers.authorization = `Bearer ${init.token}`;
+  const response = await fetch(path, {
+    method: init.method ?? 'GET',
+    headers,
+    credentials: 'same-origin',
+    body: init.body === undefined ? undefined : JSON.stringify(init.body),
+  });
+  if (response.status === 204) return undefined as T;
+  const text = await response.text();
+  const parsed: unknown = text === '' ? undefined : JSON.parse(text);
+  if (!response.ok) {
+    const problem = (parsed ?? {}) as Problem;
+    throw new ApiError(response.status, problem.detail ?? problem.title ?? `HTTP ${response.status}`);
+  }
+  return parsed as T;
+}
+
+/** Every page of a cursor-paged list. */
+export async function listAll<T>(path: string): Promise<T[]> {
+  const items: T[] = [];
+  let cursor: string | null = null;
+  const separator = path.includes('?') ? '&' : '?';
+  do {
+    const page: { items: T[]; next_cursor: string | null } = await api(`${path}${separator}limit=500${cursor === null ? '' : `&cursor=${encodeURIComponent(cursor)}`}`);
+    items.push(...page.items);
+    cursor = page.next_cursor;
+  } while (cursor !== null);
+  return items;
+}
