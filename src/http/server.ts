@@ -4,7 +4,7 @@
  * them together; it constructs nothing of the domain.
  */
 import { randomUUID } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -154,6 +154,9 @@ export async function buildHttpServer(options: HttpServerOptions): Promise<Fasti
 /** Serves the built dashboard with deep links falling back to index.html; API paths stay 404s. */
 async function registerDashboard(app: FastifyInstance, webRoot: string | undefined): Promise<void> {
   const hasDashboard = webRoot !== undefined && existsSync(`${webRoot}/index.html`);
+  // Read once: the static file routes are fixed at start too (wildcard: false), and the not-found
+  // handler lives outside the static plugin's scope, so it has no reply.sendFile.
+  const indexHtml = hasDashboard ? readFileSync(`${webRoot}/index.html`) : undefined;
   if (hasDashboard) {
     await app.register(async (web) => {
       web.addHook('onRoute', (route) => {
@@ -168,7 +171,9 @@ async function registerDashboard(app: FastifyInstance, webRoot: string | undefin
     // Only these prefixes (as whole path segments) keep their own 404; every other GET is a
     // dashboard deep link answered with index.html.
     const isApi = /^\/(api|ws|health|metrics|docs|openapi\.json|assets)(\/|\?|$)/.test(request.url);
-    if (hasDashboard && !isApi && (request.method === 'GET' || request.method === 'HEAD')) return reply.sendFile('index.html');
+    if (indexHtml && !isApi && (request.method === 'GET' || request.method === 'HEAD')) {
+      return reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(indexHtml);
+    }
     return sendProblem(reply, request, 404, 'not-found', `no route ${request.method} ${request.url.split('?')[0] ?? ''}; the API is under /api/v1 (see /docs)`);
   });
 }

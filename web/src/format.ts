@@ -26,6 +26,7 @@ export function ago(iso: string | null | undefined, nowMs = Date.now()): string 
   const seconds = Math.round((nowMs - Date.parse(iso)) / 1000);
   const future = seconds < 0;
   const abs = Math.abs(seconds);
+  if (abs < 1) return 'now';
   const text = abs < 60 ? `${abs}s` : abs < 3600 ? `${Math.floor(abs / 60)}m` : abs < 86_400 ? `${Math.floor(abs / 3600)}h` : `${Math.floor(abs / 86_400)}d`;
   return future ? `in ${text}` : `${text} ago`;
 }

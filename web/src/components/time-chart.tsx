@@ -23,6 +23,8 @@ export interface TimeChartProps {
   yLabel: string;
   formatY?: (value: number) => string;
   yRange?: [number, number];
+  /** Unix seconds; without it uPlot fits the data, which stretches a single point over years. */
+  xRange?: [number, number];
   title: string;
 }
 
@@ -30,7 +32,7 @@ const cssColor = (color: string): string => (color.startsWith('--') ? getCompute
 
 export function TimeChart(props: TimeChartProps) {
   const holder = useRef<HTMLDivElement>(null);
-  const { times, series, height = 220, yLabel, formatY, yRange, title } = props;
+  const { times, series, height = 220, yLabel, formatY, yRange, xRange, title } = props;
 
   useEffect(() => {
     const element = holder.current;
@@ -42,7 +44,7 @@ export function TimeChart(props: TimeChartProps) {
       height,
       legend: { show: true },
       cursor: { drag: { x: true, y: false } },
-      scales: { x: { time: true }, y: yRange ? { range: yRange } : { auto: true } },
+      scales: { x: xRange ? { time: true, range: xRange } : { time: true }, y: yRange ? { range: yRange } : { auto: true } },
       axes: [
         { stroke: axisColor, grid: { stroke: gridColor, width: 1 }, ticks: { stroke: gridColor } },
         { stroke: axisColor, grid: { stroke: gridColor, width: 1 }, ticks: { stroke: gridColor }, label: yLabel, size: 60, values: (_u, splits) => splits.map((value) => (formatY ? formatY(value) : String(value))) },
@@ -57,7 +59,7 @@ export function TimeChart(props: TimeChartProps) {
       observer.disconnect();
       plot.destroy();
     };
-  }, [times, series, height, yLabel, formatY, yRange]);
+  }, [times, series, height, yLabel, formatY, yRange, xRange]);
 
   return (
     <figure className="chart">

@@ -29,7 +29,7 @@ async function loadMonitor(name: string): Promise<MonitorData> {
     api<MonitorData['uptime']>(`${base}/uptime`),
     api<{ items: Bucket[] }>(`${base}/buckets?size=1h&from=${encodeURIComponent(from90d)}`),
     api<{ items: Bucket[] }>(`${base}/buckets?size=1m`),
-    api<{ items: MonitorResult[] }>(`${base}/results?limit=20`),
+    api<{ items: MonitorResult[] }>(`${base}/results?limit=12`),
   ]);
   return { monitor, uptime, days: days.items, minutes: minutes.items, results: results.items, loadedAtMs: nowMs };
 }
@@ -68,7 +68,7 @@ export function MonitorPage({ name }: { name: string }) {
       </div>
 
       <div className="card">
-        <LatencyChart buckets={data.minutes} />
+        <LatencyChart buckets={data.minutes} nowMs={data.loadedAtMs} />
       </div>
 
       <div className="grid-2">
@@ -93,7 +93,8 @@ export function MonitorPage({ name }: { name: string }) {
   );
 }
 
-function LatencyChart({ buckets }: { buckets: Bucket[] }) {
+function LatencyChart({ buckets, nowMs }: { buckets: Bucket[]; nowMs: number }) {
+  const xRange = useMemo<[number, number]>(() => [nowMs / 1000 - 86_400, nowMs / 1000], [nowMs]);
   const { times, series } = useMemo(() => {
     const chartSeries: ChartSeries[] = [
       { label: 'p50', color: '--chart-1', values: buckets.map((b) => b.latency_p50_ms) },
@@ -103,7 +104,7 @@ function LatencyChart({ buckets }: { buckets: Bucket[] }) {
     return { times: buckets.map((b) => Date.parse(b.end) / 1000), series: chartSeries };
   }, [buckets]);
   if (buckets.length === 0) return <><h2>Latency</h2><p className="muted">No checks in the last 24 hours.</p></>;
-  return <TimeChart title="Latency percentiles per minute, last 24 hours" times={times} series={series} yLabel="ms" formatY={formatMs} />;
+  return <TimeChart title="Latency percentiles per minute, last 24 hours" times={times} series={series} yLabel="ms" formatY={formatMs} xRange={xRange} />;
 }
 
 const formatMs = (value: number) => (value >= 1000 ? `${(value / 1000).toFixed(1)}s` : `${Math.round(value)}`);

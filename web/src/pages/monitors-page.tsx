@@ -157,7 +157,7 @@ export function MonitorsPage() {
       <VirtualList
         items={shown}
         rowHeightPx={rowHeightPx}
-        heightPx={viewportPx}
+        heightPx={Math.min(viewportPx, Math.max(rowHeightPx * 4, shown.length * rowHeightPx + 2))}
         label="Monitors"
         rowKey={(monitor) => monitor.name}
         renderRow={(monitor) => (

@@ -59,6 +59,7 @@ export function SloPage({ name }: { name: string }) {
 }
 
 function BurnDown({ history }: { history: History }) {
+  const xRange = useMemo<[number, number]>(() => [Date.parse(history.from) / 1000, Date.parse(history.to) / 1000], [history]);
   const { times, series } = useMemo(() => {
     const points = history.start ? [{ ...history.start, at: history.from }, ...history.points] : history.points;
     const fromMs = Date.parse(history.from);
@@ -70,8 +71,11 @@ function BurnDown({ history }: { history: History }) {
     return { times: points.map((p) => Date.parse(p.at) / 1000), series: chartSeries };
   }, [history]);
   if (times.length === 0) return <><h2>Error budget burn-down</h2><p className="muted">No evaluations kept yet.</p></>;
-  return <TimeChart title={`Error budget left over the window (${time(history.from)} – ${time(history.to)})`} times={times} series={series} yLabel="% left" formatY={(v) => `${Math.round(v)}%`} />;
+  return <TimeChart title={`Error budget left over the window (${time(history.from)} – ${time(history.to)})`} times={times} series={series} yLabel="% left" formatY={formatPercent} yRange={percentRange} xRange={xRange} />;
 }
+
+const formatPercent = (value: number) => `${Math.round(value)}%`;
+const percentRange: [number, number] = [0, 100];
 
 function BurnRates({ slo }: { slo: Slo }) {
   const status = slo.status;
