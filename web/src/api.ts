@@ -14,7 +14,35 @@ interface Problem {
   title?: string;
 }
 
-export async function api<T>(path: string, init: { method?: string; body?: unknown; token?: string } = {}): Promise<T> {
+/**
+ * Reads started before React renders (see `prefetch`), so the first page's data travels in
+ * parallel with the session check instead of after it. Each is used once.
+ */
+const early = new Map<string, Promise<unknown>>();
+
+export function prefetch(paths: readonly string[]): void {
+  for (const path of paths) {
+    const pending = request(path, {});
+    pending.catch(() => undefined); // the page that takes it reports failures
+    early.set(path, pending);
+  }
+}
+
+/** Drops unused early reads (after a failed session check they answered 401). */
+export function clearPrefetch(): void {
+  early.clear();
+}
+
+export function api<T>(path: string, init: { method?: string; body?: unknown; token?: string } = {}): Promise<T> {
+  const pending = init.method === undefined ? early.get(path) : undefined;
+  if (pending) {
+    early.delete(path);
+    return pending as Promise<T>;
+  }
+  return request<T>(path, init);
+}
+
+async function request<T>(path: string, init: { method?: string; body?: unknown; token?: string }): Promise<T> {
   const headers: Record<string, string> = { 'x-requested-with': 'sre-monitor', accept: 'application/json' };
   if (init.body !== undefined) headers['content-type'] = 'application/json';
   if (init.token !== undefined) headers.authorization = `Bearer ${init.token}`;

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
-import { api, ApiError } from './api';
+import { api, ApiError, clearPrefetch } from './api';
 import { live, useConnectionState } from './live';
 import { LoginPage } from './pages/login-page';
 import { Link, navigate, useLocation } from './router';
@@ -16,7 +16,10 @@ export function App() {
   const check = useCallback(() => {
     api<SessionInfo>('/api/v1/session').then(
       (session) => setState({ kind: 'ready', session }),
-      (error: unknown) => setState({ kind: 'login', canCancel: false, message: error instanceof ApiError && error.status === 401 ? null : String(error) }),
+      (error: unknown) => {
+        clearPrefetch();
+        setState({ kind: 'login', canCancel: false, message: error instanceof ApiError && error.status === 401 ? null : String(error) });
+      },
     );
   }, []);
   useEffect(check, [check]);

@@ -5,14 +5,16 @@
 import type { ReactNode } from 'react';
 import { AlertsPage } from './pages/alerts-page';
 import { MonitorPage } from './pages/monitor-page';
-import { MonitorsPage } from './pages/monitors-page';
-import { OverviewPage } from './pages/overview-page';
+import { MonitorsPage, firstMonitorsPath } from './pages/monitors-page';
+import { OverviewPage, overviewPath } from './pages/overview-page';
 import { ServicePage } from './pages/service-page';
 import { SloPage } from './pages/slo-page';
 import { SlosPage } from './pages/slos-page';
 
 export interface Route {
   pattern: RegExp;
+  /** API reads started before the first render, in parallel with the session check. */
+  prefetch?: string[];
   render: (params: string[]) => ReactNode;
   /** Shown in the header when set; `match` marks it current for sub-pages. */
   nav?: { label: string; to: string; match: RegExp };
@@ -21,14 +23,18 @@ export interface Route {
 const param = (params: string[], index: number) => decodeURIComponent(params[index] ?? '');
 
 export const routes: Route[] = [
-  { pattern: /^\/$/, render: () => <OverviewPage />, nav: { label: 'Overview', to: '/', match: /^\/(services\/.*)?$/ } },
+  { pattern: /^\/$/, render: () => <OverviewPage />, prefetch: [overviewPath], nav: { label: 'Overview', to: '/', match: /^\/(services\/.*)?$/ } },
   { pattern: /^\/services\/([^/]+)$/, render: (p) => <ServicePage name={param(p, 0)} /> },
-  { pattern: /^\/monitors$/, render: () => <MonitorsPage />, nav: { label: 'Monitors', to: '/monitors', match: /^\/monitors/ } },
+  { pattern: /^\/monitors$/, render: () => <MonitorsPage />, prefetch: [firstMonitorsPath], nav: { label: 'Monitors', to: '/monitors', match: /^\/monitors/ } },
   { pattern: /^\/monitors\/([^/]+)$/, render: (p) => <MonitorPage name={param(p, 0)} /> },
   { pattern: /^\/slos$/, render: () => <SlosPage />, nav: { label: 'SLOs', to: '/slos', match: /^\/slos/ } },
   { pattern: /^\/slos\/([^/]+)$/, render: (p) => <SloPage name={param(p, 0)} /> },
   { pattern: /^\/alerts$/, render: () => <AlertsPage />, nav: { label: 'Alerts', to: '/alerts', match: /^\/alerts/ } },
 ];
+
+export function prefetchFor(path: string): string[] {
+  return routes.find((route) => route.pattern.test(path))?.prefetch ?? [];
+}
 
 export function renderRoute(path: string): ReactNode {
   for (const route of routes) {

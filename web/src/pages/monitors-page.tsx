@@ -10,6 +10,9 @@ import type { Monitor, MonitorStatus } from '../types';
 const statuses: MonitorStatus[] = ['down', 'degraded', 'pending', 'maintenance', 'paused', 'up'];
 const statusRank = new Map(statuses.map((status, index) => [status, index]));
 const rowHeightPx = 44;
+/** A small first page paints a screenful fast; the rest follows in pages of 500. */
+const firstPageSize = 100;
+export const firstMonitorsPath = `/api/v1/monitors?limit=${firstPageSize}`;
 
 interface Page {
   items: Monitor[];
@@ -32,7 +35,7 @@ function useMonitors(): { monitors: Monitor[]; loading: boolean; error: string |
       const all: Monitor[] = [];
       let cursor: string | null = null;
       do {
-        const page: Page = await api(`/api/v1/monitors?limit=500${cursor === null ? '' : `&cursor=${encodeURIComponent(cursor)}`}`);
+        const page: Page = await api(cursor === null ? firstMonitorsPath : `/api/v1/monitors?limit=500&cursor=${encodeURIComponent(cursor)}`);
         if (cancelled) return;
         all.push(...page.items);
         cursor = page.next_cursor;

@@ -4,11 +4,12 @@ import { Link } from '../router';
 import type { OverviewItem } from '../types';
 import { families, useResource } from '../use-resource';
 
+export const overviewPath = '/api/v1/overview';
 const refreshOn = families('monitor', 'alert', 'slo', 'service', 'silence', 'breaker');
 
 /** Every service, worst first: health score, monitors, firing alerts and the lowest SLO budget. */
 export function OverviewPage() {
-  const { data, error } = useResource(() => api<{ items: OverviewItem[] }>('/api/v1/overview'), 'overview', refreshOn);
+  const { data, error } = useResource(() => api<{ items: OverviewItem[] }>(overviewPath), 'overview', refreshOn);
   const items = data?.items ?? [];
   const down = items.reduce((sum, item) => sum + item.monitors.down, 0);
   const firing = items.reduce((sum, item) => sum + item.alerts.firing, 0);
