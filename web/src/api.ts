@@ -14,30 +14,24 @@ interface Problem {
   title?: string;
 }
 
-/**
- * Reads started before React renders (see `prefetch`), so the first page's data travels in
- * parallel with the session check instead of after it. Each is used once.
- */
-const early = new Map<string, Promise<unknown>>();
-
-export function prefetch(paths: readonly string[]): void {
-  for (const path of paths) {
-    const pending = request(path, {});
-    pending.catch(() => undefined); // the page that takes it reports failures
-    early.set(path, pending);
+declare global {
+  interface Window {
+    /** Reads index.html started before the bundle ran, by path; each is used once. */
+    __sreEarly?: Record<string, Promise<Response>>;
   }
 }
 
 /** Drops unused early reads (after a failed session check they answered 401). */
 export function clearPrefetch(): void {
-  early.clear();
+  window.__sreEarly = {};
 }
 
 export function api<T>(path: string, init: { method?: string; body?: unknown; token?: string } = {}): Promise<T> {
-  const pending = init.method === undefined ? early.get(path) : undefined;
-  if (pending) {
-    early.delete(path);
-    return pending as Promise<T>;
+  const early = window.__sreEarly;
+  const pending = init.method === undefined ? early?.[path] : undefined;
+  if (early && pending) {
+    delete early[path];
+    return pending.then((response) => parse<T>(response));
   }
   return request<T>(path, init);
 }
@@ -52,6 +46,10 @@ async function request<T>(path: string, init: { method?: string; body?: unknown;
     credentials: 'same-origin',
     body: init.body === undefined ? undefined : JSON.stringify(init.body),
   });
+  return parse<T>(response);
+}
+
+async function parse<T>(response: Response): Promise<T> {
   if (response.status === 204) return undefined as T;
   const text = await response.text();
   const parsed: unknown = text === '' ? undefined : JSON.parse(text);

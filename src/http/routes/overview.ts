@@ -49,11 +49,10 @@ export function registerOverviewRoute(app: FastifyInstance, deps: OverviewDeps):
   app.withTypeProvider<TypeBoxTypeProvider>().get('/api/v1/overview', {
     schema: { tags: ['services'], summary: 'Every service with health score, monitors by status, firing alerts and SLO budgets, worst first' },
   }, async () => {
-    const [services, monitors, slos] = await Promise.all([
-      deps.catalog.list({ limit: everything }),
-      deps.monitoring.service.list({ limit: everything }),
-      deps.slos.service.list({ limit: everything }),
-    ]);
+    const [services, slos] = await Promise.all([deps.catalog.list({ limit: everything }), deps.slos.service.list({ limit: everything })]);
+    // The scheduler holds every monitor with its live state in memory; reading thousands of
+    // rows from the store on each refresh would cost far more.
+    const monitors = deps.monitoring.scheduler.views();
     const monitorsBy = new Map<string, MonitorCounts>();
     for (const view of monitors) {
       const counts = monitorsBy.get(view.monitor.service) ?? emptyCounts();

@@ -4,7 +4,8 @@ import { Link } from '../router';
 import type { OverviewItem } from '../types';
 import { families, useResource } from '../use-resource';
 
-export const overviewPath = '/api/v1/overview';
+/** index.html starts this read early; keep the two in step. */
+const overviewPath = '/api/v1/overview';
 const refreshOn = families('monitor', 'alert', 'slo', 'service', 'silence', 'breaker');
 
 /** Every service, worst first: health score, monitors, firing alerts and the lowest SLO budget. */
