@@ -36,6 +36,22 @@ export function time(iso: string | null | undefined): string {
   return new Date(iso).toLocaleString(undefined, { dateStyle: 'short', timeStyle: 'medium' });
 }
 
+const unitMs: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000, y: 31_536_000_000 };
+
+/** `4w2d` (how the API prints 30 days) as `30d`; other durations as given. */
+export function duration(text: string): string {
+  let totalMs = 0;
+  const parts = text.match(/\d+(ms|s|m|h|d|w|y)/g) ?? [];
+  if (parts.join('') !== text) return text;
+  for (const part of parts) {
+    const unit = /ms|s|m|h|d|w|y/.exec(part)?.[0] ?? 'ms';
+    totalMs += Number.parseInt(part, 10) * (unitMs[unit] ?? 0);
+  }
+  if (totalMs % unitMs.d! === 0) return `${totalMs / unitMs.d!}d`;
+  if (totalMs % unitMs.h! === 0) return `${totalMs / unitMs.h!}h`;
+  return text;
+}
+
 export function burnRate(rate: number | null | undefined): string {
   if (rate === null || rate === undefined) return '–';
   return `${rate.toFixed(rate >= 10 ? 0 : 2)}×`;

@@ -59,19 +59,21 @@ export function SloPage({ name }: { name: string }) {
 }
 
 function BurnDown({ history }: { history: History }) {
-  const xRange = useMemo<[number, number]>(() => [Date.parse(history.from) / 1000, Date.parse(history.to) / 1000], [history]);
+  // A young SLO has evaluations only at the end of its window: start the axis at the first one
+  // then, or the chart is a blank window with a dot at the edge.
+  const firstMs = history.start ? Date.parse(history.from) : Date.parse(history.points[0]?.at ?? history.from);
+  const startMs = Math.max(Date.parse(history.from), firstMs - 60_000);
+  const xRange = useMemo<[number, number]>(() => [startMs / 1000, Date.parse(history.to) / 1000], [startMs, history.to]);
   const { times, series } = useMemo(() => {
     const points = history.start ? [{ ...history.start, at: history.from }, ...history.points] : history.points;
-    const fromMs = Date.parse(history.from);
-    const lengthMs = Date.parse(history.to) - fromMs;
     const chartSeries: ChartSeries[] = [
       { label: 'budget left', color: '--chart-1', values: points.map((p) => p.budget_remaining * 100) },
-      { label: 'even spend', color: '--muted', values: points.map((p) => 100 * (1 - (Date.parse(p.at) - fromMs) / lengthMs)), dash: [5, 5] },
     ];
     return { times: points.map((p) => Date.parse(p.at) / 1000), series: chartSeries };
   }, [history]);
   if (times.length === 0) return <><h2>Error budget burn-down</h2><p className="muted">No evaluations kept yet.</p></>;
-  return <TimeChart title={`Error budget left over the window (${time(history.from)} – ${time(history.to)})`} times={times} series={series} yLabel="% left" formatY={formatPercent} yRange={percentRange} xRange={xRange} />;
+  const since = startMs > Date.parse(history.from) ? `since the first evaluation, ${time(new Date(startMs).toISOString())}` : `over the window, ${time(history.from)} – ${time(history.to)}`;
+  return <TimeChart title={`Error budget left ${since}`} times={times} series={series} yLabel="% left" formatY={formatPercent} yRange={percentRange} xRange={xRange} />;
 }
 
 const formatPercent = (value: number) => `${Math.round(value)}%`;

@@ -1,6 +1,6 @@
 import { listAll } from '../api';
 import { BudgetBar } from '../components/status';
-import { burnRate, objective, percent } from '../format';
+import { burnRate, duration, objective, percent } from '../format';
 import { Link } from '../router';
 import type { Slo } from '../types';
 import { families, useResource } from '../use-resource';
@@ -9,7 +9,7 @@ const refreshOn = families('slo');
 
 export function windowText(window: Slo['window']): string {
   if (window === undefined) return '30d';
-  return typeof window === 'string' ? window : `calendar ${window.calendar}`;
+  return typeof window === 'string' ? duration(window) : `calendar ${window.calendar}`;
 }
 
 /** Every SLO: objective, SLI now, budget left, burn rate and policy; least budget first. */
