@@ -21,6 +21,13 @@ declare global {
   }
 }
 
+let unauthorizedHandler: (() => void) | null = null;
+
+/** Called on any 401 (the session expired or its token was revoked) so the app can ask to log in. */
+export function onUnauthorized(handler: (() => void) | null): void {
+  unauthorizedHandler = handler;
+}
+
 /** Drops unused early reads (after a failed session check they answered 401). */
 export function clearPrefetch(): void {
   window.__sreEarly = {};
@@ -54,6 +61,7 @@ async function parse<T>(response: Response): Promise<T> {
   const text = await response.text();
   const parsed: unknown = text === '' ? undefined : JSON.parse(text);
   if (!response.ok) {
+    if (response.status === 401) unauthorizedHandler?.();
     const problem = (parsed ?? {}) as Problem;
     throw new ApiError(response.status, problem.detail ?? problem.title ?? `HTTP ${response.status}`);
   }

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
-import { api, ApiError, clearPrefetch } from './api';
+import { api, ApiError, clearPrefetch, onUnauthorized } from './api';
 import { live, useConnectionState } from './live';
 import { LoginPage } from './pages/login-page';
 import { Link, navigate, useLocation } from './router';
@@ -27,8 +27,12 @@ export function App() {
   useEffect(() => {
     if (state.kind !== 'ready') return;
     live.start();
-    return () => live.stop();
-  }, [state.kind]);
+    onUnauthorized(check);
+    return () => {
+      onUnauthorized(null);
+      live.stop();
+    };
+  }, [state.kind, check]);
 
   const value = useMemo<SessionValue | null>(() => {
     if (state.kind !== 'ready') return null;
