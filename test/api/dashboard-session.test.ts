@@ -103,6 +103,16 @@ describe('dashboard session (cookie login) and overview', () => {
     expect(items[1]?.monitors).toMatchObject({ paused: 1, total: 1 });
   });
 
+  it('lists every monitor as a short row for the monitors page', async () => {
+    const response = await t.request('/api/v1/overview/monitors', { token: t.tokens.viewer });
+    expect(response.status).toBe(200);
+    const { items } = (await response.json()) as { items: Array<Record<string, unknown>> };
+    expect(items).toEqual([
+      { name: 'calm-paused', service: 'calm', kind: 'tcp', tags: [], paused: true, status: 'paused', since: expect.any(String) as unknown, message: expect.any(String) as unknown, last_check_at: null },
+    ]);
+    expect((await t.request('/api/v1/overview/monitors')).status).toBe(401);
+  });
+
   it('answers deep links with the API 404 for API paths only', async () => {
     const response = await t.request('/api/v1/nope', { token: t.tokens.viewer });
     expect(response.status).toBe(404);

@@ -5,48 +5,48 @@ import { VirtualList } from '../components/virtual-list';
 import { ago } from '../format';
 import { live } from '../live';
 import { Link } from '../router';
-import type { Monitor, MonitorStatus } from '../types';
+import type { MonitorStatus } from '../types';
 
 const statuses: MonitorStatus[] = ['down', 'degraded', 'pending', 'maintenance', 'paused', 'up'];
 const statusRank = new Map(statuses.map((status, index) => [status, index]));
 const rowHeightPx = 44;
-/** A small first page paints a screenful fast; the rest follows in pages of 500. */
-const firstPageSize = 100;
 /** index.html starts this read early; keep the two in step. */
-const firstMonitorsPath = `/api/v1/monitors?limit=${firstPageSize}`;
+const monitorRowsPath = '/api/v1/overview/monitors';
 
-interface Page {
-  items: Monitor[];
-  next_cursor: string | null;
+/** One row of GET /api/v1/overview/monitors. */
+interface MonitorRow {
+  name: string;
+  service: string;
+  kind: string;
+  tags: string[];
+  paused: boolean;
+  status: MonitorStatus;
+  since: string;
+  message: string;
+  last_check_at: string | null;
 }
 
 /**
- * Loads every monitor page by page, showing the first page at once; status events then patch
- * rows in place, and only created/changed/deleted monitors (or a reconnect) re-read the list.
+ * Loads every monitor as a short row in one read; status events then patch rows in place, and
+ * only created/changed/deleted monitors (or a reconnect) re-read the list.
  */
-function useMonitors(): { monitors: Monitor[]; loading: boolean; error: string | null } {
-  const [monitors, setMonitors] = useState<Monitor[]>([]);
+function useMonitors(): { monitors: MonitorRow[]; loading: boolean; error: string | null } {
+  const [monitors, setMonitors] = useState<MonitorRow[]>([]);
   const [loading, setLoading] = useState(true);
   const [error, setError] = useState<string | null>(null);
   const [generation, setGeneration] = useState(0);
 
   useEffect(() => {
     let cancelled = false;
-    const load = async () => {
-      const all: Monitor[] = [];
-      let cursor: string | null = null;
-      do {
-        const page: Page = await api(cursor === null ? firstMonitorsPath : `/api/v1/monitors?limit=500&cursor=${encodeURIComponent(cursor)}`);
+    api<{ items: MonitorRow[] }>(monitorRowsPath).then(
+      (answer) => {
         if (cancelled) return;
-        all.push(...page.items);
-        cursor = page.next_cursor;
-        // The first page renders at once; later pages land together at the end, so a re-read
-        // never shows a half list where rows vanish and come back.
-        if (generation === 0 || cursor === null) setMonitors([...all]);
-      } while (cursor !== null);
-      setLoading(false);
-    };
-    load().catch((failure: unknown) => setError(failure instanceof Error ? failure.message : String(failure)));
+        setMonitors(answer.items);
+        setLoading(false);
+        setError(null);
+      },
+      (failure: unknown) => setError(failure instanceof Error ? failure.message : String(failure)),
+    );
     return () => {
       cancelled = true;
     };
@@ -61,12 +61,12 @@ function useMonitors(): { monitors: Monitor[]; loading: boolean; error: string |
       }, 150);
     };
     const offEvent = live.onEvent((event) => {
-      if (event.type === 'monitor.created' || event.type === 'monitor.updated' || event.type === 'monitor.deleted' || event.type.startsWith('breaker.')) return reread();
+      if (event.type === 'monitor.created' || event.type === 'monitor.updated' || event.type === 'monitor.deleted') return reread();
       if (!event.type.startsWith('monitor.')) return;
       const name = event.data.monitor as string;
       const to = event.data.to as MonitorStatus;
       const message = typeof event.data.message === 'string' ? event.data.message : '';
-      setMonitors((current) => current.map((monitor) => (monitor.name === name ? { ...monitor, paused: to === 'paused', status: { ...monitor.status, status: to, since: event.at, message, last_check_at: event.at } } : monitor)));
+      setMonitors((current) => current.map((monitor) => (monitor.name === name ? { ...monitor, paused: to === 'paused', status: to, since: event.at, message, last_check_at: event.at } : monitor)));
     });
     const offResync = live.onResync(reread);
     return () => {
@@ -109,16 +109,16 @@ export function MonitorsPage() {
   const kinds = useMemo(() => [...new Set(monitors.map((monitor) => monitor.kind))].sort(), [monitors]);
   const counts = useMemo(() => {
     const result = new Map<string, number>();
-    for (const monitor of monitors) result.set(monitor.status.status, (result.get(monitor.status.status) ?? 0) + 1);
+    for (const monitor of monitors) result.set(monitor.status, (result.get(monitor.status) ?? 0) + 1);
     return result;
   }, [monitors]);
   const shown = useMemo(() => {
     const query = filters.query.trim().toLowerCase();
     const list = monitors.filter((monitor) =>
-      (filters.status === '' || monitor.status.status === filters.status) &&
+      (filters.status === '' || monitor.status === filters.status) &&
       (filters.kind === '' || monitor.kind === filters.kind) &&
       (query === '' || monitor.name.toLowerCase().includes(query) || monitor.service.toLowerCase().includes(query) || monitor.tags.some((tag) => tag.toLowerCase().includes(query))));
-    if (filters.sort === 'problems') list.sort((a, b) => (statusRank.get(a.status.status) ?? 9) - (statusRank.get(b.status.status) ?? 9) || a.name.localeCompare(b.name));
+    if (filters.sort === 'problems') list.sort((a, b) => (statusRank.get(a.status) ?? 9) - (statusRank.get(b.status) ?? 9) || a.name.localeCompare(b.name));
     return list;
   }, [monitors, filters]);
 
@@ -165,13 +165,13 @@ export function MonitorsPage() {
         label="Monitors"
         rowKey={(monitor) => monitor.name}
         renderRow={(monitor) => (
-          <div className="monitor-row" data-monitor={monitor.name} data-status={monitor.status.status}>
-            <span role="gridcell"><StatusBadge status={monitor.status.status} /></span>
+          <div className="monitor-row" data-monitor={monitor.name} data-status={monitor.status}>
+            <span role="gridcell"><StatusBadge status={monitor.status} /></span>
             <span role="gridcell" className="ellipsis"><Link to={`/monitors/${encodeURIComponent(monitor.name)}`}>{monitor.name}</Link></span>
             <span role="gridcell" className="ellipsis hide-narrow">{monitor.service}</span>
             <span role="gridcell" className="hide-narrow">{monitor.kind}</span>
-            <span role="gridcell">{ago(monitor.status.last_check_at, nowMs)}</span>
-            <span role="gridcell" className="ellipsis muted hide-narrow" title={monitor.status.message}>{monitor.status.message}</span>
+            <span role="gridcell">{ago(monitor.last_check_at, nowMs)}</span>
+            <span role="gridcell" className="ellipsis muted hide-narrow" title={monitor.message}>{monitor.message}</span>
           </div>
         )}
       />
