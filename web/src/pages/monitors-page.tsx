@@ -118,7 +118,9 @@ export function MonitorsPage() {
       (filters.status === '' || monitor.status === filters.status) &&
       (filters.kind === '' || monitor.kind === filters.kind) &&
       (query === '' || monitor.name.toLowerCase().includes(query) || monitor.service.toLowerCase().includes(query) || monitor.tags.some((tag) => tag.toLowerCase().includes(query))));
-    if (filters.sort === 'problems') list.sort((a, b) => (statusRank.get(a.status) ?? 9) - (statusRank.get(b.status) ?? 9) || a.name.localeCompare(b.name));
+    // The server answers in name order and sort() is stable, so ranking by status keeps names in
+    // order within each status without a (slow, for 5,000 rows) string comparison.
+    if (filters.sort === 'problems') list.sort((a, b) => (statusRank.get(a.status) ?? 9) - (statusRank.get(b.status) ?? 9));
     return list;
   }, [monitors, filters]);
 
