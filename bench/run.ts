@@ -33,6 +33,10 @@ const benchmarks: Record<string, BenchmarkEntry> = {
     description: '10,000 SLOs: evaluation step, in-process and HTTP ingestion, RSS, restart with 30 days of counts, and Prometheus evaluating the same Sloth-style rules',
     load: () => import('./slo.js'),
   },
+  dashboard: {
+    description: 'Web dashboard in chromium: JavaScript shipped, overview time to content, 5,000-monitor list first render and scrolling',
+    load: () => import('./dashboard.js'),
+  },
 };
 
 function usage(): string {

@@ -12,6 +12,7 @@ import type { AppMetrics } from '../adapters/metrics/metrics-registry.js';
 import type { Actor } from '../engine/actor.js';
 import type { EventBus } from '../engine/event-bus.js';
 import type { TokenService } from '../engine/token-service.js';
+import { readCookie, sessionCookieName, type SessionStore } from './sessions.js';
 
 export type RouteAccess = Role | 'public';
 
@@ -36,7 +37,17 @@ export interface AuthOptions {
   metrics: AppMetrics;
   /** Read on every request so a config reload takes effect at once. */
   settings: () => AuthSettings;
+  /** Dashboard sessions (cookie auth); without it only bearer tokens work. */
+  sessions?: SessionStore;
 }
+
+/**
+ * Header a cookie-authenticated unsafe request must carry. A cross-site form cannot set it and a
+ * cross-site script would need a CORS preflight we never grant, so it stops CSRF together with
+ * SameSite=Strict.
+ */
+export const csrfHeaderName = 'x-requested-with';
+export const csrfHeaderValue = 'sre-monitor';
 
 const bearerPattern = /^Bearer\s+(\S+)\s*$/i;
 const anonymousName = 'anonymous';
@@ -53,6 +64,16 @@ export function registerAuth(app: FastifyInstance, options: AuthOptions): void {
     return limiter;
   };
 
+  if (options.sessions) {
+    const sessions = options.sessions;
+    const unsubscribe = options.bus.subscribe((event) => {
+      if (event.type === 'token.revoked') sessions.revokeToken(event.data.name);
+    });
+    app.addHook('onClose', (_instance, done) => {
+      unsubscribe();
+      done();
+    });
+  }
   app.decorateRequest('actor', null as unknown as Actor);
   app.addHook('onRequest', async (request) => {
     const required = requiredRoleOf(request);
@@ -80,6 +101,13 @@ async function authenticate(request: FastifyRequest, required: Role, limiter: Au
 
   const header = request.headers.authorization;
   if (header === undefined || header === '') {
+    const fromSession = sessionActor(request, options.sessions);
+    if (fromSession) {
+      if (!roleAllows(fromSession.role, required)) {
+        throw new ForbiddenError(`token '${fromSession.name}' has the ${fromSession.role} role; this request needs ${required}`);
+      }
+      return fromSession;
+    }
     const anonymous = options.settings().anonymousRole;
     if (anonymous === null || !roleAllows(anonymous, required)) {
       throw new UnauthenticatedError(`this request needs the ${required} role: send an API token as 'Authorization: Bearer <token>'`);
@@ -109,4 +137,29 @@ async function authenticate(request: FastifyRequest, required: Role, limiter: Au
     throw new ForbiddenError(`token '${token.name}' has the ${token.role} role; this request needs ${required}`);
   }
   return { name: token.name, role: token.role, requestId: request.id };
+}
+
+const safeMethods = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/** The actor of a live session cookie; unsafe methods and foreign origins must pass the CSRF checks. */
+function sessionActor(request: FastifyRequest, sessions: SessionStore | undefined): Actor | undefined {
+  const id = sessions ? readCookie(request.headers.cookie, sessionCookieName) : undefined;
+  const session = id === undefined ? undefined : sessions?.find(id);
+  if (!session) return undefined;
+  const origin = request.headers.origin;
+  if (origin !== undefined && hostOf(origin) !== request.headers.host) {
+    throw new ForbiddenError(`a session cookie is only accepted from the dashboard's own origin, not ${origin}`);
+  }
+  if (!safeMethods.has(request.method) && request.headers[csrfHeaderName] !== csrfHeaderValue) {
+    throw new ForbiddenError(`a request authenticated by the session cookie must send '${csrfHeaderName}: ${csrfHeaderValue}'`);
+  }
+  return { name: session.tokenName, role: session.role, requestId: request.id };
+}
+
+function hostOf(origin: string): string | undefined {
+  try {
+    return new URL(origin).host;
+  } catch {
+    return undefined;
+  }
 }

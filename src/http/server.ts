@@ -4,7 +4,7 @@
  * them together; it constructs nothing of the domain.
  */
 import { randomUUID } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -52,6 +52,9 @@ import { registerBreakerRoutes } from './routes/breakers.js';
 import { registerHeartbeatRoutes } from './routes/heartbeats.js';
 import { validatorCompiler } from './validator-compiler.js';
 import { registerEventStream } from './ws.js';
+import { createSessionStore, type SessionStore } from './sessions.js';
+import { registerSessionRoutes } from './routes/session.js';
+import { registerOverviewRoute } from './routes/overview.js';
 
 export interface HttpServerOptions {
   logger: FastifyBaseLogger;
@@ -89,7 +92,11 @@ export interface HttpServerOptions {
   /** People, teams and schedules as configured now (read per request, so reloads show). */
   oncall?: () => OncallDirectory;
   oncallOverrides?: OncallOverridesApi;
+  /** Dashboard login sessions; default: in memory, 12 hours each. */
+  sessions?: SessionStore;
 }
+
+const defaultSessionTtlMs = 12 * 3_600_000;
 
 const requestIdPattern = /^[A-Za-z0-9._:-]{1,128}$/;
 
@@ -117,7 +124,8 @@ export async function buildHttpServer(options: HttpServerOptions): Promise<Fasti
     void reply.header('x-request-id', request.id);
   });
   registerRequestMetrics(app, options.metrics);
-  registerAuth(app, { tokens: options.tokens, clock: options.clock, bus: options.bus, metrics: options.metrics, settings: options.auth });
+  const sessions = options.sessions ?? createSessionStore({ clock: options.clock, ttlMs: defaultSessionTtlMs });
+  registerAuth(app, { tokens: options.tokens, clock: options.clock, bus: options.bus, metrics: options.metrics, settings: options.auth, sessions });
 
   await app.register(swagger, {
     openapi: {
@@ -162,6 +170,8 @@ export async function buildHttpServer(options: HttpServerOptions): Promise<Fasti
   registerOncallRoutes(app, { oncall: options.oncall ?? (() => emptyOncallDirectory), clock: options.clock, overrides: options.oncallOverrides });
   registerAuditRoutes(app, options.store);
   registerReloadRoute(app, options.reloader);
+  registerSessionRoutes(app, { sessions });
+  registerOverviewRoute(app, { catalog: options.catalog, monitoring: options.monitoring, slos: options.slos, alerts: alerting.alerts, clock: options.clock });
   registerEventStream(app, { bus: options.bus, clock: options.clock, metrics: options.metrics, maxBufferedBytes: options.websocketMaxBufferedBytes });
   await registerDashboard(app, options.webRoot);
   return app;
@@ -170,6 +180,9 @@ export async function buildHttpServer(options: HttpServerOptions): Promise<Fasti
 /** Serves the built dashboard with deep links falling back to index.html; API paths stay 404s. */
 async function registerDashboard(app: FastifyInstance, webRoot: string | undefined): Promise<void> {
   const hasDashboard = webRoot !== undefined && existsSync(`${webRoot}/index.html`);
+  // Read once: the static file routes are fixed at start too (wildcard: false), and the not-found
+  // handler lives outside the static plugin's scope, so it has no reply.sendFile.
+  const indexHtml = hasDashboard ? readFileSync(`${webRoot}/index.html`) : undefined;
   if (hasDashboard) {
     await app.register(async (web) => {
       web.addHook('onRoute', (route) => {
@@ -181,8 +194,12 @@ async function registerDashboard(app: FastifyInstance, webRoot: string | undefin
     app.get('/', { config: { requiredRole: 'public' }, schema: { hide: true } }, async (_request, reply) => reply.redirect('/docs'));
   }
   app.setNotFoundHandler(async (request, reply) => {
-    const isApi = /^\/(api|ws|health|metrics|docs|openapi)/.test(request.url);
-    if (hasDashboard && !isApi && (request.method === 'GET' || request.method === 'HEAD')) return reply.sendFile('index.html');
+    // Only these prefixes (as whole path segments) keep their own 404; every other GET is a
+    // dashboard deep link answered with index.html.
+    const isApi = /^\/(api|ws|health|metrics|docs|openapi\.json|assets)(\/|\?|$)/.test(request.url);
+    if (indexHtml && !isApi && (request.method === 'GET' || request.method === 'HEAD')) {
+      return reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(indexHtml);
+    }
     return sendProblem(reply, request, 404, 'not-found', `no route ${request.method} ${request.url.split('?')[0] ?? ''}; the API is under /api/v1 (see /docs)`);
   });
 }
