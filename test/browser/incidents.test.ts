@@ -90,11 +90,12 @@ describe.skipIf(skipReason !== null)(`incident pages in chromium${skipReason ? `
     await page.locator('[data-run] li[data-step-status="waiting_confirmation"]').first().waitFor({ timeout: 2_000 });
     await page.locator('[data-run]').getByRole('button', { name: 'Confirm' }).click();
     await page.locator('[data-run] li[data-step-status="succeeded"]').first().waitFor({ timeout: 2_000 });
+    await page.evaluate('window.scrollTo(0, 0)');
     await screenshot(page, 'incident-open');
 
     await page.getByRole('button', { name: 'Resolve' }).click();
     await page.locator('[data-testid="incident-status"]:text-is("resolved")').waitFor({ timeout: 2_000 });
-    const kinds = await page.locator('[data-testid="timeline"] li').evaluateAll((items) => items.map((item) => item.getAttribute('data-kind')));
+    const kinds = await Promise.all((await page.locator('[data-testid="timeline"] li').all()).map((item) => item.getAttribute('data-kind')));
     expect(kinds[0]).toBe('created');
     expect(kinds).toEqual(expect.arrayContaining(['acknowledged', 'status_changed', 'note', 'runbook_started', 'runbook_step', 'resolved']));
     expect(kinds[kinds.length - 1]).toBe('resolved');
@@ -108,6 +109,7 @@ describe.skipIf(skipReason !== null)(`incident pages in chromium${skipReason ? `
     await page.getByText('Saved version 2.').waitFor({ timeout: 2_000 });
     // The change arrived through the API and /ws, not a reload.
     await expect(page.evaluate('globalThis.liveMarker === true')).resolves.toBe(true);
+    await page.evaluate('window.scrollTo(0, 0)');
     await screenshot(page, 'incident-resolved');
 
     const stored = (await (await t.request(`/api/v1/incidents/${id}`, { token: t.tokens.viewer })).json()) as { status: string; acknowledged_by: string };

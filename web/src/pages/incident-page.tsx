@@ -167,7 +167,7 @@ function Timeline({ incident, path, reload }: { incident: IncidentDetail; path: 
           <li key={entry.id} data-kind={entry.kind}>
             <span className="muted small nowrap" title={entry.at}>{time(entry.at)}</span>
             <span className="tag">{entry.kind.replace(/_/g, ' ')}</span>
-            <strong>{entry.actor}</strong>
+            <strong className="ellipsis" title={entry.actor}>{entry.actor}</strong>
             <span className="timeline-message">{entry.message}</span>
           </li>
         ))}

@@ -50,7 +50,7 @@ export function IncidentRunbooks({ incidentId }: { incidentId: string }) {
       <h2 id="runbooks-title">Runbooks</h2>
       {action.error && <p className="error" role="alert">{action.error}</p>}
       {data.matching.length === 0 ? <p className="muted">No runbook matches this incident.</p> : (
-        <ul className="plain card">
+        <div className="card"><ul className="plain">
           {data.matching.map((runbook) => (
             <li key={runbook.name} data-runbook={runbook.name}>
               <strong>{runbook.title}</strong> <span className="muted small">{runbook.name} · {runbook.step_count} steps{runbook.estimated_minutes !== null && ` · ~${runbook.estimated_minutes} min`}</span>{' '}
@@ -62,7 +62,7 @@ export function IncidentRunbooks({ incidentId }: { incidentId: string }) {
               )}
             </li>
           ))}
-        </ul>
+        </ul></div>
       )}
       {dryRun && (
         <div className="card" data-testid="dry-run">
