@@ -43,8 +43,8 @@ describe.skipIf(skipReason !== null)(`incident pages in chromium${skipReason ? `
     await t?.close();
   });
 
-  async function loggedIn(token: string): Promise<BrowserContext> {
-    const context = await browser.newContext({ baseURL: t.url, viewport: { width: 1280, height: 900 }, colorScheme: 'light' });
+  async function loggedIn(token: string, phone = false): Promise<BrowserContext> {
+    const context = await browser.newContext({ baseURL: t.url, viewport: phone ? { width: 390, height: 844 } : { width: 1280, height: 900 }, colorScheme: phone ? 'dark' : 'light' });
     const response = await context.request.post('/api/v1/session', { headers: { authorization: `Bearer ${token}` } });
     expect(response.status()).toBe(201);
     return context;
@@ -148,7 +148,13 @@ describe.skipIf(skipReason !== null)(`incident pages in chromium${skipReason ? `
     const actions = /^(Acknowledge|Mark identified|Mark monitoring|Resolve|Reopen|Set roles…|Add note|Post status update|Start|Dry run|Confirm|Skip|Create draft|Save|Publish)$/;
     await expect(page.getByRole('button', { name: actions }).count()).resolves.toBe(0);
     await screenshot(page, 'incident-viewer');
-    expect(problems).toEqual([]);
+    const phone = await loggedIn(t.tokens.viewer, true);
+    const phonePage = await phone.newPage();
+    const phoneProblems = watchProblems(phonePage).problems;
+    await open(phonePage, `/incidents/${id}`, '[data-testid="timeline"] li');
+    await screenshot(phonePage, 'incident-phone-dark');
+    expect([...problems, ...phoneProblems]).toEqual([]);
+    await phone.close();
     await context.close();
   });
 });
