@@ -19,6 +19,14 @@ services:
   - name: shop
     display_name: Shop
     criticality: critical
+alerting:
+  route: { receiver: team }
+  receivers:
+    # Nothing pages in these tests; a person needs a receiver to be an action item owner.
+    - name: team
+      webhook_configs: [{ url: "http://127.0.0.1:9/unused" }]
+people:
+  - { name: alice, email: alice@example.com, notify: [team] }
 runbooks:
   builtin: false
   items:
@@ -109,6 +117,17 @@ describe.skipIf(skipReason !== null)(`incident pages in chromium${skipReason ? `
     await page.getByText('Saved version 2.').waitFor({ timeout: 2_000 });
     // The change arrived through the API and /ws, not a reload.
     await expect(page.evaluate('globalThis.liveMarker === true')).resolves.toBe(true);
+    // An action item added and moved on through the UI.
+    const form = page.getByRole('form', { name: 'New action item' });
+    await form.getByLabel('Title').fill('Alert on 5xx ratio');
+    await form.getByLabel('Owner').fill('alice');
+    await form.getByLabel('Due').fill('2030-01-15');
+    await form.getByRole('button', { name: 'Add action item' }).click();
+    const itemStatus = page.getByLabel('Status of Alert on 5xx ratio');
+    await itemStatus.waitFor({ timeout: 2_000 });
+    await expect(page.getByTestId('action-items').getByRole('row', { name: /Alert on 5xx ratio/ }).textContent()).resolves.toContain('2030-01-15');
+    await itemStatus.selectOption('in_progress');
+    await expect.poll(async () => ((await (await t.request(`/api/v1/incidents/${id}/action-items`, { token: t.tokens.viewer })).json()) as { items: Array<{ status: string; owner: string }> }).items, { timeout: 2_000 }).toEqual([expect.objectContaining({ status: 'in_progress', owner: 'alice' })]);
     await page.evaluate('window.scrollTo(0, 0)');
     await screenshot(page, 'incident-resolved');
 

@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { api, ApiError, listAll } from '../api';
-import { ago } from '../format';
+import { ago, time } from '../format';
 import { useSession } from '../session';
 import type { ActionItem, IncidentDetail, Postmortem } from '../types';
 import { useAction } from '../use-action';
@@ -8,6 +8,13 @@ import { families, useResource } from '../use-resource';
 
 const refreshOn = families('incident');
 const itemStatuses: ActionItem['status'][] = ['open', 'in_progress', 'done', 'wont_do'];
+
+/** A date-only due ("2026-12-07") is stored as the end of that UTC day, midnight after it: show the day. */
+function dueText(dueAt: string): string {
+  const ms = Date.parse(dueAt);
+  if (ms % 86_400_000 === 0) return new Date(ms - 1).toISOString().slice(0, 10);
+  return time(dueAt);
+}
 
 /** The postmortem of a resolved incident: draft, Markdown editor with versioned saves, publish, action items. */
 export function IncidentPostmortem({ incident, reloadIncident }: { incident: IncidentDetail; reloadIncident: () => void }) {
@@ -96,7 +103,7 @@ function ActionItems({ incidentId }: { incidentId: string }) {
                 <tr key={item.id} className={item.overdue ? 'row-hot' : undefined}>
                   <td>{item.title}</td>
                   <td>{item.owner}</td>
-                  <td className="nowrap">{item.due_at.slice(0, 10)}{item.overdue && <span className="badge status-down"> overdue</span>}</td>
+                  <td className="nowrap">{dueText(item.due_at)}{item.overdue && <span className="badge status-down"> overdue</span>}</td>
                   <td>{item.priority}</td>
                   <td>
                     {canAct ? (
