@@ -93,6 +93,10 @@ describe.skipIf(skipReason !== null)(`incident pages in chromium${skipReason ? `
     await page.getByRole('button', { name: 'Add note' }).click();
     await page.locator('[data-testid="timeline"] li[data-kind="note"]', { hasText: 'Rolled back release 42' }).waitFor({ timeout: 2_000 });
 
+    await page.getByLabel('Note or status update').fill('Error rate back under 1%');
+    await page.getByRole('button', { name: 'Post status update' }).click();
+    await page.locator('[data-testid="timeline"] li[data-kind="status_update"]').waitFor({ timeout: 2_000 });
+
     // A runbook started in the UI waits on its first checklist step; confirm it there.
     await page.locator('[data-runbook="shop-restart"]').getByRole('button', { name: 'Start' }).click();
     await page.locator('[data-run] li[data-step-status="waiting_confirmation"]').first().waitFor({ timeout: 2_000 });
@@ -105,7 +109,7 @@ describe.skipIf(skipReason !== null)(`incident pages in chromium${skipReason ? `
     await page.locator('[data-testid="incident-status"]:text-is("resolved")').waitFor({ timeout: 2_000 });
     const kinds = await Promise.all((await page.locator('[data-testid="timeline"] li').all()).map((item) => item.getAttribute('data-kind')));
     expect(kinds[0]).toBe('created');
-    expect(kinds).toEqual(expect.arrayContaining(['acknowledged', 'status_changed', 'note', 'runbook_started', 'runbook_step', 'resolved']));
+    expect(kinds).toEqual(expect.arrayContaining(['acknowledged', 'status_changed', 'note', 'status_update', 'runbook_started', 'runbook_step', 'resolved']));
     expect(kinds[kinds.length - 1]).toBe('resolved');
 
     await page.getByRole('button', { name: 'Create draft' }).click();
