@@ -12,6 +12,9 @@ import { SlosPage } from './pages/slos-page';
 // The chart pages carry uPlot; loading them on first visit keeps it out of the first bundle.
 const MonitorPage = lazy(() => import('./pages/monitor-page').then((module) => ({ default: module.MonitorPage })));
 const SloPage = lazy(() => import('./pages/slo-page').then((module) => ({ default: module.SloPage })));
+// Incidents are opened less often than the overview; their pages load on first visit too.
+const IncidentsPage = lazy(() => import('./pages/incidents-page').then((module) => ({ default: module.IncidentsPage })));
+const IncidentPage = lazy(() => import('./pages/incident-page').then((module) => ({ default: module.IncidentPage })));
 
 export interface Route {
   pattern: RegExp;
@@ -30,6 +33,8 @@ export const routes: Route[] = [
   { pattern: /^\/slos$/, render: () => <SlosPage />, nav: { label: 'SLOs', to: '/slos', match: /^\/slos/ } },
   { pattern: /^\/slos\/([^/]+)$/, render: (p) => <SloPage name={param(p, 0)} /> },
   { pattern: /^\/alerts$/, render: () => <AlertsPage />, nav: { label: 'Alerts', to: '/alerts', match: /^\/alerts/ } },
+  { pattern: /^\/incidents$/, render: () => <IncidentsPage />, nav: { label: 'Incidents', to: '/incidents', match: /^\/incidents/ } },
+  { pattern: /^\/incidents\/([^/]+)$/, render: (p) => <IncidentPage id={param(p, 0)} /> },
 ];
 
 export function renderRoute(path: string): ReactNode {

@@ -141,3 +141,98 @@ export interface LiveEvent {
   at: string;
   data: Record<string, unknown>;
 }
+
+export type IncidentStatus = 'investigating' | 'identified' | 'monitoring' | 'resolved';
+
+export interface IncidentRoles {
+  commander: string | null;
+  primary_resolver: string | null;
+  communications_lead: string | null;
+  subject_matter_experts: string[];
+}
+
+export interface Incident {
+  id: string;
+  title: string;
+  description: string;
+  severity: string;
+  status: IncidentStatus;
+  services: string[];
+  alerts: string[];
+  slos: string[];
+  roles: IncidentRoles;
+  customer_impact: string | null;
+  started_at: string;
+  acknowledged_at: string | null;
+  acknowledged_by: string | null;
+  resolved_at: string | null;
+  resolved_by: string | null;
+  reopen_count: number;
+}
+
+export interface TimelineEntry {
+  id: string;
+  at: string;
+  actor: string;
+  kind: string;
+  message: string;
+}
+
+export interface SloImpact {
+  slo: string;
+  budget_remaining_at_start: number | null;
+  budget_remaining_at_end: number | null;
+  budget_burned_ratio: number | null;
+  budget_burned_minutes: number | null;
+}
+
+export interface IncidentDetail extends Incident {
+  slo_impact: SloImpact[];
+  timeline: TimelineEntry[];
+}
+
+export interface RunbookSummary {
+  name: string;
+  title: string;
+  estimated_minutes: number | null;
+  step_count: number;
+}
+
+export interface RunbookRunStep {
+  index: number;
+  kind: string;
+  title: string;
+  status: 'pending' | 'running' | 'waiting_confirmation' | 'succeeded' | 'failed' | 'skipped';
+  output: string | null;
+  confirmed_by: string | null;
+  note: string | null;
+}
+
+export interface RunbookRun {
+  id: string;
+  runbook: string;
+  runbook_title: string;
+  status: 'running' | 'waiting_confirmation' | 'succeeded' | 'failed' | 'aborted';
+  started_by: string;
+  started_at: string;
+  reason: string | null;
+  steps: RunbookRunStep[];
+}
+
+export interface Postmortem {
+  status: 'draft' | 'published';
+  author: string;
+  version: number;
+  updated_at: string;
+  markdown: string;
+}
+
+export interface ActionItem {
+  id: string;
+  title: string;
+  owner: string;
+  due_at: string;
+  priority: 'high' | 'medium' | 'low';
+  status: 'open' | 'in_progress' | 'done' | 'wont_do';
+  overdue: boolean;
+}

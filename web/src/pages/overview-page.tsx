@@ -1,16 +1,22 @@
+import type { ReactNode } from 'react';
 import { api } from '../api';
 import { BudgetBar, HealthScore } from '../components/status';
 import { Link } from '../router';
-import type { OverviewItem } from '../types';
+import type { Incident, OverviewItem } from '../types';
 import { families, useResource } from '../use-resource';
 
 /** index.html starts this read early; keep the two in step. */
 const overviewPath = '/api/v1/overview';
 const refreshOn = families('monitor', 'alert', 'slo', 'service', 'silence', 'breaker');
+const openIncidentsPath = '/api/v1/incidents?status=open&limit=500';
 
 /** Every service, worst first: health score, monitors, firing alerts and the lowest SLO budget. */
 export function OverviewPage() {
   const { data, error } = useResource(() => api<{ items: OverviewItem[] }>(overviewPath), 'overview', refreshOn);
+  // Read apart from the overview so the services table never waits for it.
+  const incidents = useResource(() => api<{ items: Incident[]; next_cursor: string | null }>(openIncidentsPath), 'overview-incidents', families('incident'));
+  const openIncidents = incidents.data?.items.length ?? 0;
+  const moreIncidents = incidents.data?.next_cursor ? '+' : '';
   const items = data?.items ?? [];
   const down = items.reduce((sum, item) => sum + item.monitors.down, 0);
   const firing = items.reduce((sum, item) => sum + item.alerts.firing, 0);
@@ -26,6 +32,7 @@ export function OverviewPage() {
             <Stat label="Services" value={items.length} detail={`${unhealthy} below 90`} tone={unhealthy > 0 ? 'warn' : 'good'} />
             <Stat label="Monitors down" value={down} detail={`of ${monitors}`} tone={down > 0 ? 'bad' : 'good'} />
             <Stat label="Alerts firing" value={firing} detail="not silenced" tone={firing > 0 ? 'bad' : 'good'} />
+            {incidents.data && <Stat label="Open incidents" value={`${openIncidents}${moreIncidents}`} detail={<Link to="/incidents">see incidents</Link>} tone={openIncidents > 0 ? 'bad' : 'good'} />}
           </div>
           <div className="table-wrap">
             <table className="table" data-testid="overview-table">
@@ -70,7 +77,7 @@ export function OverviewPage() {
   );
 }
 
-function Stat(props: { label: string; value: number; detail: string; tone: string }) {
+function Stat(props: { label: string; value: number | string; detail: ReactNode; tone: string }) {
   return (
     <div className={`card stat tone-border-${props.tone}`}>
       <div className="stat-value">{props.value}</div>
