@@ -198,6 +198,13 @@ describe.each(storeKinds)('incidents through the API (%s store)', (kind) => {
     expect(list.items).toHaveLength(1);
   });
 
+  it('lists the configured severity scale', async () => {
+    const response = await t.request('/api/v1/incidents/severities', { token: t.tokens.viewer });
+    const body = (await response.json()) as { items: Array<{ name: string; escalation_time_seconds: number | null }> };
+    expect(body.items.map((level) => level.name)).toEqual(['P1', 'P2', 'P3', 'P4', 'P5']);
+    expect(body.items[0]?.escalation_time_seconds).toBe(900);
+  });
+
   it('lists with filters and pagination, newest first', async () => {
     for (const title of ['a', 'b', 'c']) expect((await post('/api/v1/incidents', { title, severity: 'P4', services: ['paging'], announce: false })).status).toBe(201);
     const first = (await (await t.request('/api/v1/incidents?service=paging&limit=2', { token: t.tokens.viewer })).json()) as { items: IncidentJson[]; next_cursor: string | null };

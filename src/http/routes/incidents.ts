@@ -195,6 +195,18 @@ export function registerIncidentRoutes(app: FastifyInstance, deps: { incidents: 
     return { items: items.map(incidentJson), next_cursor: rows.length > limit && last !== undefined ? encodeCursor(`${last.startedAtMs}|${last.id}`) : null };
   });
 
+  api.get('/api/v1/incidents/severities', { schema: { tags, summary: 'The configured severity scale, most severe first' } }, () =>
+    Promise.resolve({
+      items: incidents.severities().map((level) => ({
+        name: level.name,
+        description: level.description,
+        response_time_seconds: level.responseTimeMs === null ? null : level.responseTimeMs / 1000,
+        escalation_time_seconds: level.escalationTimeMs === null ? null : level.escalationTimeMs / 1000,
+        escalation_policy: level.escalationPolicy,
+      })),
+    }),
+  );
+
   api.get('/api/v1/incidents/:id', { schema: { tags, summary: 'One incident with its timeline', params: Id } }, async (request) => {
     const incident = await incidents.get(request.params.id);
     if (incident === null) throw new NotFoundError('incident', request.params.id);

@@ -6,8 +6,14 @@ import { useSession } from '../session';
 import type { Incident } from '../types';
 import { families, useResource } from '../use-resource';
 
-/** The default severity scale (seed 000); the API names no other list, so a custom scale is typed in. */
-export const severities = ['P1', 'P2', 'P3', 'P4', 'P5'];
+/** Seed 000's scale, shown until the configured one (`GET /api/v1/incidents/severities`) arrives. */
+const defaultSeverities = ['P1', 'P2', 'P3', 'P4', 'P5'];
+
+/** The configured severity names, most severe first. */
+function useSeverities(): string[] {
+  const { data } = useResource(() => api<{ items: Array<{ name: string }> }>('/api/v1/incidents/severities'), 'incident severities', () => false);
+  return data?.items.map((level) => level.name) ?? defaultSeverities;
+}
 const statuses = [
   { value: 'open', label: 'Open' },
   { value: 'investigating', label: 'Investigating' },
@@ -47,6 +53,7 @@ function query(filters: Filters, cursor: string | null): string {
 /** Incidents with filters and cursor pages; responders declare new ones. */
 export function IncidentsPage() {
   const { canAct } = useSession();
+  const severities = useSeverities();
   const [filters, setFilters] = useState<Filters>({ status: '', severity: '', service: '' });
   // Cursors of the pages before the current one, so "Newer" can step back.
   const [cursors, setCursors] = useState<Array<string | null>>([null]);
@@ -105,8 +112,11 @@ export function IncidentsPage() {
 }
 
 function DeclareIncident() {
+  const severities = useSeverities();
   const [title, setTitle] = useState('');
-  const [severity, setSeverity] = useState('P3');
+  const [chosen, setSeverity] = useState<string | null>(null);
+  // Until one is picked: the middle of the scale (P3 of P1..P5), as a reported incident usually is.
+  const severity = chosen ?? severities[Math.floor((severities.length - 1) / 2)] ?? '';
   const [services, setServices] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
