@@ -2,7 +2,7 @@ import { api, listAll } from '../api';
 import { BudgetBar, HealthScore, StatusBadge } from '../components/status';
 import { ago, objective, percent } from '../format';
 import { Link } from '../router';
-import type { Alert, Monitor, OverviewItem, Service, Slo } from '../types';
+import type { Alert, Incident, Monitor, OverviewItem, Service, Slo } from '../types';
 import { families, useResource } from '../use-resource';
 import { AlertRow } from './alerts-page';
 
@@ -12,21 +12,24 @@ interface ServiceData {
   monitors: Monitor[];
   slos: Slo[];
   alerts: Alert[];
+  /** The service's ten latest incidents, open or not. */
+  incidents: Incident[];
 }
 
-const refreshOn = families('monitor', 'alert', 'slo', 'service', 'silence', 'breaker');
+const refreshOn = families('monitor', 'alert', 'slo', 'service', 'silence', 'breaker', 'incident');
 
 async function loadService(name: string): Promise<ServiceData> {
   const encoded = encodeURIComponent(name);
   const filter = encodeURIComponent(`{service=${JSON.stringify(name)}}`);
-  const [service, overview, monitors, slos, alerts] = await Promise.all([
+  const [service, overview, monitors, slos, alerts, incidents] = await Promise.all([
     api<Service>(`/api/v1/services/${encoded}`),
     api<{ items: OverviewItem[] }>('/api/v1/overview'),
     listAll<Monitor>(`/api/v1/monitors?service=${encoded}`),
     listAll<Slo>(`/api/v1/slos?service=${encoded}`),
     api<{ items: Alert[] }>(`/api/v1/alerts?state=firing&filter=${filter}`),
+    api<{ items: Incident[] }>(`/api/v1/incidents?service=${encoded}&limit=10`),
   ]);
-  return { service, health: overview.items.find((item) => item.name === name), monitors, slos, alerts: alerts.items };
+  return { service, health: overview.items.find((item) => item.name === name), monitors, slos, alerts: alerts.items, incidents: incidents.items };
 }
 
 /** One service: its health, monitors, SLOs, alerts, dependencies and links. */
@@ -34,7 +37,7 @@ export function ServicePage({ name }: { name: string }) {
   const { data, error, reload } = useResource(() => loadService(name), `service:${name}`, refreshOn);
   if (error) return <section className="page"><h1>{name}</h1><p className="error" role="alert">{error}</p></section>;
   if (!data) return <section className="page"><h1>{name}</h1><p className="muted" role="status">Loading…</p></section>;
-  const { service, health, monitors, slos, alerts } = data;
+  const { service, health, monitors, slos, alerts, incidents } = data;
   return (
     <section className="page" aria-labelledby="service-title">
       <p className="crumbs"><Link to="/">Overview</Link> / service</p>
@@ -64,6 +67,25 @@ export function ServicePage({ name }: { name: string }) {
       <h2>Alerts firing</h2>
       {alerts.length === 0 ? <p className="muted">None.</p> : (
         <div className="table-wrap"><table className="table"><tbody>{alerts.map((alert) => <AlertRow key={alert.fingerprint} alert={alert} onChanged={reload} />)}</tbody></table></div>
+      )}
+
+      <h2>Incidents</h2>
+      {incidents.length === 0 ? <p className="muted">None.</p> : (
+        <div className="table-wrap">
+          <table className="table">
+            <thead><tr><th>Incident</th><th>Severity</th><th>Status</th><th>Started</th></tr></thead>
+            <tbody>
+              {incidents.map((incident) => (
+                <tr key={incident.id}>
+                  <td><Link to={`/incidents/${encodeURIComponent(incident.id)}`}>{incident.id}</Link> {incident.title}</td>
+                  <td><span className={`badge severity-${incident.severity.toLowerCase()}`}>{incident.severity}</span></td>
+                  <td>{incident.status}</td>
+                  <td>{ago(incident.started_at)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       )}
 
       <h2>Monitors</h2>
