@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLocalServers, type LocalServers } from '../support/local-servers.js';
 import { startNotificationReceiver, type NotificationReceiver } from '../support/notification-receivers.js';
+import { until } from '../support/until.js';
 import { storeKinds, startTestApp, type TestApp } from '../support/test-app.js';
 
 const secret = 'test-signing-secret-0123456789';
@@ -33,16 +34,6 @@ alerting:
     - name: broken
       webhook_configs: [{ url: "${badUrl}" }]
 `;
-}
-
-async function until<T>(probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
 }
 
 interface AlertJson {

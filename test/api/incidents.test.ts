@@ -14,6 +14,7 @@ import { createLocalServers, type LocalServers } from '../support/local-servers.
 import { startNotificationReceiver, type NotificationReceiver } from '../support/notification-receivers.js';
 import { startSmtpCapture, type SmtpCapture } from '../support/smtp-capture.js';
 import { collectEvents } from '../support/ws-client.js';
+import { until } from '../support/until.js';
 import { storeKinds, startTestApp, type TestApp } from '../support/test-app.js';
 
 const ackSecret = 'incident-ack-secret-0123456789-0123456789';
@@ -38,16 +39,6 @@ alerting:
 incidents:
   channels: [status]
 `;
-}
-
-async function until<T>(probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
 }
 
 interface IncidentJson {
