@@ -150,6 +150,11 @@ function openStore(storage: StorageSettings, sqliteFile: string): Promise<Store>
 async function timedStart(settings: RestartSettings, configFile: string, stopWith: 'SIGTERM' | 'SIGKILL'): Promise<StartTiming> {
   const started = performance.now();
   const server = await startSloServer({ configFile, nodeFlags: settings.nodeFlags, cli: settings.cli, timeoutMs: 1_800_000 });
+  // The server logs where its start went (app.ts): print it beside the timings.
+  const phases = /"phasesMs":(\{[^}]*\})/.exec(server.output())?.[1];
+  if (phases !== undefined) settings.log(`start phases (ms): ${phases}`);
+  const restored = /\{[^\n]*"msg":"SLO counts restored"\}/.exec(server.output())?.[0];
+  if (restored !== undefined) settings.log(`restore: ${restored}`);
   let stopped = false;
   try {
     const rssAtReadyBytes = readRssBytes(server.pid);
