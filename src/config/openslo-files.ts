@@ -7,7 +7,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { glob } from 'tinyglobby';
-import { isMap, isScalar, isSeq, LineCounter, parseAllDocuments, type Document } from 'yaml';
+import { LineCounter, parseAllDocuments, type Document } from 'yaml';
 import { sloSpecsFromOpenSlo } from '../core/slo/openslo.js';
 import type { SloSpec } from '../core/slo/slo.js';
 import type { PathSegment } from '../core/validation/field-path.js';
@@ -17,6 +17,7 @@ import type { RawConfig } from './schema.js';
 import { openSloReferenceProblems } from './slo-checks.js';
 import { locate, type SourceNode } from './source-tree.js';
 import { describeFileError } from './yaml-source.js';
+import { yamlNodeOffset } from './yaml-node-offset.js';
 
 export interface OpenSloFiles {
   specs: SloSpec[];
@@ -84,21 +85,6 @@ export async function loadOpenSloFiles(raw: RawConfig, tree: SourceNode, cwd: st
 
 /** The key (or item) of the deepest node on `segments` that exists in the document. */
 function positionIn(entry: LoadedDocument, segments: readonly PathSegment[]): { file: string; line: number; column: number } {
-  let node: unknown = entry.document.contents;
-  let offset = entry.document.contents?.range?.[0] ?? 0;
-  for (const segment of segments) {
-    if (isMap(node)) {
-      const pair = node.items.find((item) => isScalar(item.key) && String(item.key.value) === String(segment));
-      if (pair === undefined) break;
-      offset = (isScalar(pair.key) ? pair.key.range?.[0] : undefined) ?? offset;
-      node = pair.value;
-    } else if (isSeq(node) && typeof segment === 'number') {
-      const item: unknown = node.items[segment];
-      if (item === undefined) break;
-      offset = (isMap(item) || isSeq(item) || isScalar(item) ? item.range?.[0] : undefined) ?? offset;
-      node = item;
-    } else break;
-  }
-  const { line, col } = entry.lineCounter.linePos(offset);
+  const { line, col } = entry.lineCounter.linePos(yamlNodeOffset(entry.document, segments));
   return { file: entry.display, line, column: col };
 }

@@ -8,12 +8,13 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
+import { LineCounter, parseDocument } from 'yaml';
 import { readRunbookDocument, type RunbookProblem } from '../core/runbooks/runbook-document.js';
 import type { Runbook } from '../core/runbooks/runbook.js';
 import type { PathSegment } from '../core/validation/field-path.js';
 import { formatPath, type ConfigProblem } from './config-problem.js';
 import { displayName } from './merge-includes.js';
+import { yamlNodeOffset } from './yaml-node-offset.js';
 import type { RawConfig } from './schema.js';
 import { locate, type SourceNode } from './source-tree.js';
 import { describeFileError } from './yaml-source.js';
@@ -44,26 +45,6 @@ export function splitFrontMatter(text: string): FrontMatter | null {
   return { yaml: lines.slice(1, end).join('\n'), firstLine: 1, body: lines.slice(end + 1).join('\n').trim() };
 }
 
-/** Offset of the deepest existing node on `segments` (its key, or the list item). */
-function offsetOf(document: Document, segments: readonly PathSegment[]): number {
-  let node: unknown = document.contents;
-  let offset = document.contents?.range?.[0] ?? 0;
-  for (const segment of segments) {
-    if (isMap(node)) {
-      const pair = node.items.find((item) => isScalar(item.key) && String(item.key.value) === String(segment));
-      if (pair === undefined) break;
-      offset = (isScalar(pair.key) ? pair.key.range?.[0] : undefined) ?? offset;
-      node = pair.value;
-    } else if (isSeq(node) && typeof segment === 'number') {
-      const item: unknown = node.items[segment];
-      if (item === undefined) break;
-      offset = (isMap(item) || isSeq(item) || isScalar(item) ? item.range?.[0] : undefined) ?? offset;
-      node = item;
-    } else break;
-  }
-  return offset;
-}
-
 /** Reads one Markdown runbook file; problems carry its display name and real line numbers. */
 export function readRunbookMarkdown(text: string, display: string, source: string): { runbook: Runbook | null; problems: ConfigProblem[] } {
   const front = splitFrontMatter(text);
@@ -77,7 +58,7 @@ export function readRunbookMarkdown(text: string, display: string, source: strin
   }
   const result = readRunbookDocument(document.toJS() as unknown, { source, description: front.body });
   const place = (problem: RunbookProblem): ConfigProblem => {
-    const { line, col } = lineCounter.linePos(offsetOf(document, problem.path));
+    const { line, col } = lineCounter.linePos(yamlNodeOffset(document, problem.path));
     return { file: display, line: line + front.firstLine, column: col, path: formatPath(problem.path), message: problem.message };
   };
   return { runbook: result.runbook, problems: result.problems.map(place) };
