@@ -3,21 +3,12 @@
  * the ReceiverFailing meta-alert to the fallback receiver. One notification per integration of
  * the receiver, built as a group flush builds them.
  */
-import type { Alert } from '../../core/alerting/alert.js';
-import type { LabelSet } from '../../core/alerting/label-matcher.js';
-import { buildNotification, type IntegrationTarget } from '../../core/alerting/notification-builder.js';
+import { buildNotification, type BuildNotificationInput, type IntegrationTarget } from '../../core/alerting/notification-builder.js';
 import type { Notification } from '../../core/alerting/notification.js';
 
-export interface DirectNotificationInput {
+/** A group flush's input for every integration of one receiver. */
+export interface DirectNotificationInput extends Omit<BuildNotificationInput, 'integration'> {
   integrations: readonly IntegrationTarget[];
-  groupKey: string;
-  groupLabels: LabelSet;
-  firing: readonly Alert[];
-  resolved: readonly Alert[];
-  nowMs: number;
-  flushSequence: number;
-  externalUrl: string;
-  ackUrlFor?: (fingerprint: string) => string | null;
   /** Replaces the built key per integration (escalation levels carry their own stable key). */
   idempotencyKeyOf?: (integration: IntegrationTarget) => string;
 }
