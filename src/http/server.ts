@@ -188,7 +188,16 @@ async function registerDashboard(app: FastifyInstance, webRoot: string | undefin
       web.addHook('onRoute', (route) => {
         route.config = { ...(route.config ?? {}), requiredRole: 'public' };
       });
-      await web.register(fastifyStatic, { root: webRoot, wildcard: false });
+      await web.register(fastifyStatic, {
+        root: webRoot,
+        wildcard: false,
+        cacheControl: false,
+        // Vite names every asset by its content hash: a browser may keep it for good. index.html
+        // is revalidated each time so a new build's assets are picked up.
+        setHeaders: (response, filePath) => {
+          response.setHeader('cache-control', /[\\/]assets[\\/]/.test(filePath) ? 'public, max-age=31536000, immutable' : 'no-cache');
+        },
+      });
     });
   } else {
     app.get('/', { config: { requiredRole: 'public' }, schema: { hide: true } }, async (_request, reply) => reply.redirect('/docs'));

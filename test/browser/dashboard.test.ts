@@ -93,6 +93,17 @@ describe.skipIf(skipReason !== null)(`dashboard in chromium${skipReason ? ` (ski
     await context.close();
   });
 
+  it('lets browsers keep the hashed assets and revalidate index.html', async () => {
+    const html = await fetch(`${t.url}/monitors`);
+    expect(html.headers.get('cache-control')).toBe('no-cache');
+    const bundle = /src="(\/assets\/[^"]+\.js)"/.exec(await html.text())?.[1];
+    expect(bundle).toBeDefined();
+    const asset = await fetch(`${t.url}${bundle}`);
+    expect(asset.status).toBe(200);
+    expect(asset.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+    expect((await fetch(`${t.url}/`)).headers.get('cache-control')).toBe('no-cache');
+  });
+
   it('opens every page without console errors or failed requests (deep links after reload)', async () => {
     const context = await loggedIn(t.tokens.responder);
     const page = await context.newPage();

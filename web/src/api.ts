@@ -9,6 +9,11 @@ export class ApiError extends Error {
   }
 }
 
+interface EarlyAnswer {
+  status: number;
+  body: unknown;
+}
+
 interface Problem {
   detail?: string;
   title?: string;
@@ -16,8 +21,10 @@ interface Problem {
 
 declare global {
   interface Window {
-    /** Reads index.html started before the bundle ran, by path; each is used once. */
-    __sreEarly?: Record<string, Promise<Response>>;
+    /** Reads index.html started before the bundle ran, by path, parsed; each is used once. */
+    __sreEarly?: Record<string, Promise<EarlyAnswer>>;
+    /** The bodies of those reads that have already answered 2xx, by path. */
+    __sreEarlyReady?: Record<string, unknown>;
   }
 }
 
@@ -31,6 +38,20 @@ export function onUnauthorized(handler: (() => void) | null): void {
 /** Drops unused early reads (after a failed session check they answered 401). */
 export function clearPrefetch(): void {
   window.__sreEarly = {};
+  window.__sreEarlyReady = {};
+}
+
+/**
+ * The body of an early read of `path` if it has already answered 2xx (then it is used up), so a
+ * page's first render can show it without a loading state; undefined otherwise (use `api`).
+ */
+export function takeEarly<T>(path: string): T | undefined {
+  const ready = window.__sreEarlyReady;
+  if (!ready || !(path in ready)) return undefined;
+  const body = ready[path] as T;
+  delete ready[path];
+  if (window.__sreEarly) delete window.__sreEarly[path];
+  return body;
 }
 
 export function api<T>(path: string, init: { method?: string; body?: unknown; token?: string } = {}): Promise<T> {
@@ -38,7 +59,8 @@ export function api<T>(path: string, init: { method?: string; body?: unknown; to
   const pending = init.method === undefined ? early?.[path] : undefined;
   if (early && pending) {
     delete early[path];
-    return pending.then((response) => parse<T>(response));
+    if (window.__sreEarlyReady) delete window.__sreEarlyReady[path];
+    return pending.then((answer) => checked<T>(answer.status, answer.body));
   }
   return request<T>(path, init);
 }
@@ -59,11 +81,14 @@ async function request<T>(path: string, init: { method?: string; body?: unknown;
 async function parse<T>(response: Response): Promise<T> {
   if (response.status === 204) return undefined as T;
   const text = await response.text();
-  const parsed: unknown = text === '' ? undefined : JSON.parse(text);
-  if (!response.ok) {
-    if (response.status === 401) unauthorizedHandler?.();
+  return checked<T>(response.status, text === '' ? undefined : JSON.parse(text));
+}
+
+function checked<T>(status: number, parsed: unknown): T {
+  if (status < 200 || status > 299) {
+    if (status === 401) unauthorizedHandler?.();
     const problem = (parsed ?? {}) as Problem;
-    throw new ApiError(response.status, problem.detail ?? problem.title ?? `HTTP ${response.status}`);
+    throw new ApiError(status, problem.detail ?? problem.title ?? `HTTP ${status}`);
   }
   return parsed as T;
 }

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
-import { api, ApiError, clearPrefetch, onUnauthorized } from './api';
+import { api, ApiError, clearPrefetch, onUnauthorized, takeEarly } from './api';
 import { live, useConnectionState } from './live';
 import { LoginPage } from './pages/login-page';
 import { Link, navigate, useLocation } from './router';
@@ -10,8 +10,14 @@ import type { SessionInfo } from './types';
 
 type SessionState = { kind: 'loading' } | { kind: 'login'; message: string | null; canCancel: boolean } | { kind: 'ready'; session: SessionInfo };
 
+/** Ready at once when index.html's early session read has already answered. */
+function initialState(): SessionState {
+  const session = takeEarly<SessionInfo>('/api/v1/session');
+  return session === undefined ? { kind: 'loading' } : { kind: 'ready', session };
+}
+
 export function App() {
-  const [state, setState] = useState<SessionState>({ kind: 'loading' });
+  const [state, setState] = useState<SessionState>(initialState);
 
   const check = useCallback(() => {
     api<SessionInfo>('/api/v1/session').then(
@@ -22,7 +28,11 @@ export function App() {
       },
     );
   }, []);
-  useEffect(check, [check]);
+  useEffect(() => {
+    if (state.kind === 'loading') check();
+    // Only on mount (and not when the early read already answered): later checks come from
+    // login, logout and 401s.
+  }, [check]);
 
   useEffect(() => {
     if (state.kind !== 'ready') return;

@@ -14,8 +14,13 @@ export interface Resource<T> {
 
 const coalesceMs = 150;
 
-export function useResource<T>(load: () => Promise<T>, key: string, refreshOn: (event: LiveEvent) => boolean): Resource<T> {
-  const [data, setData] = useState<T | undefined>(undefined);
+/**
+ * `initial`, when it returns a value (an early read that has already answered), is the first
+ * render's data and the first load is skipped.
+ */
+export function useResource<T>(load: () => Promise<T>, key: string, refreshOn: (event: LiveEvent) => boolean, initial?: () => T | undefined): Resource<T> {
+  const [initialData] = useState(() => ({ key, data: initial?.() }));
+  const [data, setData] = useState<T | undefined>(initialData.data);
   const [error, setError] = useState<string | null>(null);
   const loadRef = useRef(load);
   loadRef.current = load;
@@ -39,8 +44,12 @@ export function useResource<T>(load: () => Promise<T>, key: string, refreshOn: (
   }, []);
 
   useEffect(() => {
-    setData(undefined);
-    reload();
+    if (initialData.data !== undefined && initialData.key === key && generation.current === 0) {
+      generation.current += 1;
+    } else {
+      setData(undefined);
+      reload();
+    }
     let timer: number | undefined;
     const schedule = () => {
       if (timer === undefined) timer = window.setTimeout(() => {
@@ -57,7 +66,7 @@ export function useResource<T>(load: () => Promise<T>, key: string, refreshOn: (
       offEvent();
       offResync();
     };
-  }, [key, reload]);
+  }, [key, reload, initialData]);
 
   return { data, error, reload };
 }

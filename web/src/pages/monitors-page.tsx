@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useState } from 'react';
-import { api } from '../api';
+import { api, takeEarly } from '../api';
 import { StatusBadge } from '../components/status';
 import { VirtualList } from '../components/virtual-list';
 import { ago } from '../format';
@@ -31,12 +31,15 @@ interface MonitorRow {
  * only created/changed/deleted monitors (or a reconnect) re-read the list.
  */
 function useMonitors(): { monitors: MonitorRow[]; loading: boolean; error: string | null } {
-  const [monitors, setMonitors] = useState<MonitorRow[]>([]);
-  const [loading, setLoading] = useState(true);
+  // index.html's early read, when it has already answered, is the first render's list.
+  const [early] = useState(() => takeEarly<{ items: MonitorRow[] }>(monitorRowsPath));
+  const [monitors, setMonitors] = useState<MonitorRow[]>(() => early?.items ?? []);
+  const [loading, setLoading] = useState(early === undefined);
   const [error, setError] = useState<string | null>(null);
   const [generation, setGeneration] = useState(0);
 
   useEffect(() => {
+    if (generation === 0 && early !== undefined) return;
     let cancelled = false;
     api<{ items: MonitorRow[] }>(monitorRowsPath).then(
       (answer) => {
@@ -50,7 +53,7 @@ function useMonitors(): { monitors: MonitorRow[]; loading: boolean; error: strin
     return () => {
       cancelled = true;
     };
-  }, [generation]);
+  }, [generation, early]);
 
   useEffect(() => {
     let timer: number | undefined;

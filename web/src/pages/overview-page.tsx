@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import { api } from '../api';
+import { api, takeEarly } from '../api';
 import { BudgetBar, HealthScore } from '../components/status';
 import { Link } from '../router';
 import type { Incident, OverviewItem } from '../types';
@@ -12,7 +12,7 @@ const openIncidentsPath = '/api/v1/incidents?status=open&limit=500';
 
 /** Every service, worst first: health score, monitors, firing alerts and the lowest SLO budget. */
 export function OverviewPage() {
-  const { data, error } = useResource(() => api<{ items: OverviewItem[] }>(overviewPath), 'overview', refreshOn);
+  const { data, error } = useResource(() => api<{ items: OverviewItem[] }>(overviewPath), 'overview', refreshOn, () => takeEarly<{ items: OverviewItem[] }>(overviewPath));
   // Read apart from the overview so the services table never waits for it.
   const incidents = useResource(() => api<{ items: Incident[]; next_cursor: string | null }>(openIncidentsPath), 'overview-incidents', families('incident'));
   const openIncidents = incidents.data?.items.length ?? 0;
