@@ -6,7 +6,8 @@
  *
  *   GET /health        {"status":"ok"} at once
  *   GET /api/orders    `latencyMs` +- `jitterMs`, a 500 with probability `failureRate`
- *   GET /flaky         503 during minutes 10-11 of every 15 (a visible outage in the demo)
+ *   GET /flaky         503 for 2 minutes from 1 minute after the start, then every 15 minutes
+ *                      (a visible outage, alert and incident soon after `npm start`)
  *   GET /slow          answers after 800 ms (a degraded monitor with max_latency below it)
  *   anything else      200 "sre-monitor demo target" (the bench hits `/` with its own settings)
  */
@@ -33,7 +34,7 @@ export interface DemoTarget {
 }
 
 const flakyPeriodMs = 15 * 60_000;
-const flakyStartMs = 10 * 60_000;
+const flakyStartMs = 60_000;
 const flakyLengthMs = 2 * 60_000;
 
 export async function startDemoTarget(options: DemoTargetOptions): Promise<DemoTarget> {
@@ -42,6 +43,7 @@ export async function startDemoTarget(options: DemoTargetOptions): Promise<DemoT
   const jitterMs = options.jitterMs ?? 0;
   const failureRate = options.failureRate ?? 0;
   let answered = 0;
+  const startedAtMs = options.clock.nowMs();
 
   const delay = (): number => Math.max(0, latencyMs + (random() * 2 - 1) * jitterMs);
   const send = (response: http.ServerResponse, status: number, body: string, type = 'text/plain'): void => {
@@ -59,7 +61,8 @@ export async function startDemoTarget(options: DemoTargetOptions): Promise<DemoT
     if (path === '/health') return send(response, 200, '{"status":"ok"}', 'application/json');
     if (path === '/slow') return later(800, () => send(response, 200, 'slow but fine'));
     if (path === '/flaky') {
-      const inOutage = options.clock.nowMs() % flakyPeriodMs >= flakyStartMs && options.clock.nowMs() % flakyPeriodMs < flakyStartMs + flakyLengthMs;
+      const phaseMs = (options.clock.nowMs() - startedAtMs) % flakyPeriodMs;
+      const inOutage = phaseMs >= flakyStartMs && phaseMs < flakyStartMs + flakyLengthMs;
       return send(response, inOutage ? 503 : 200, inOutage ? 'planned demo outage' : 'ok');
     }
     const fail = random() < failureRate;
