@@ -2,7 +2,8 @@
  * The incident pages in a real chromium against the real server (sqlite, loopback, free port):
  * an incident created through the API is listed, acknowledged and resolved through the UI with
  * the status changing without reload, its timeline shows the entries, a runbook step is
- * confirmed, a postmortem draft is created and saved, and a viewer sees no actions. No console
+ * confirmed, a postmortem draft is created and saved; roles are set, a runbook dry-run and
+ * skipped, the incident reopened and the postmortem published; and a viewer sees no actions. No console
  * errors and no failed requests. Screenshots land in test-output/screenshots/.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -139,6 +140,61 @@ describe.skipIf(skipReason !== null)(`incident pages in chromium${skipReason ? `
     expect(stored).toMatchObject({ status: 'resolved', acknowledged_by: 'test-responder' });
     const postmortem = (await (await t.request(`/api/v1/incidents/${id}/postmortem`, { token: t.tokens.viewer })).json()) as { version: number; markdown: string };
     expect(postmortem).toMatchObject({ version: 2, markdown: expect.stringContaining('A bad release.') as unknown });
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
+  it('sets roles, dry-runs and skips runbook steps, reopens, and publishes the postmortem through the UI', async () => {
+    const id = await createIncident('Search is slow');
+    const context = await loggedIn(t.tokens.responder);
+    const page = await context.newPage();
+    const { problems } = watchProblems(page);
+    await open(page, `/incidents/${id}`, 'h1:has-text("Search is slow")');
+    await page.locator('.connection-live').waitFor({ timeout: 5_000 });
+
+    await page.getByRole('button', { name: 'Set roles…' }).click();
+    const roles = page.getByRole('form', { name: 'Roles' });
+    await roles.getByLabel('Commander').fill('alice');
+    await roles.getByLabel('Experts').fill('dba, network');
+    await roles.getByRole('button', { name: 'Save roles' }).click();
+    await roles.waitFor({ state: 'detached', timeout: 2_000 });
+    await page.locator('dd', { hasText: 'dba, network' }).waitFor({ timeout: 2_000 });
+    await page.locator('[data-testid="timeline"] li[data-kind="role_changed"]').first().waitFor({ timeout: 2_000 });
+
+    // A dry run shows the steps and starts nothing.
+    await page.locator('[data-runbook="shop-restart"]').getByRole('button', { name: 'Dry run' }).click();
+    const dryRun = page.getByTestId('dry-run');
+    await dryRun.waitFor({ timeout: 2_000 });
+    await expect(dryRun.textContent()).resolves.toContain(`Tell the shop team you restart it for ${id}`);
+    await expect(page.locator('[data-run]').count()).resolves.toBe(0);
+    await dryRun.getByRole('button', { name: 'Close' }).click();
+
+    // Both steps skipped: the run finishes without anyone confirming an action.
+    await page.locator('[data-runbook="shop-restart"]').getByRole('button', { name: 'Start' }).click();
+    for (let step = 0; step < 2; step += 1) {
+      await page.locator('[data-run] li[data-step-status="waiting_confirmation"]').first().waitFor({ timeout: 2_000 });
+      await page.locator('[data-run]').getByRole('button', { name: 'Skip' }).click();
+      await page.locator('[data-run] li[data-step-status="skipped"]').nth(step).waitFor({ timeout: 2_000 });
+    }
+
+    await page.getByRole('button', { name: 'Resolve' }).click();
+    await page.locator('[data-testid="incident-status"]:text-is("resolved")').waitFor({ timeout: 2_000 });
+    await page.getByRole('button', { name: 'Reopen' }).click();
+    await page.locator('[data-testid="incident-status"]:text-is("investigating")').waitFor({ timeout: 2_000 });
+    await page.locator('[data-testid="timeline"] li[data-kind="reopened"]').waitFor({ timeout: 2_000 });
+    await page.getByRole('button', { name: 'Resolve' }).click();
+    await page.locator('[data-testid="incident-status"]:text-is("resolved")').waitFor({ timeout: 2_000 });
+
+    await page.getByRole('button', { name: 'Create draft' }).click();
+    await page.getByLabel('Postmortem (Markdown)').waitFor({ timeout: 2_000 });
+    await page.getByRole('button', { name: 'Publish' }).click();
+    await page.getByText('Published.').waitFor({ timeout: 2_000 });
+    await page.locator('.badge.postmortem-published').waitFor({ timeout: 2_000 });
+
+    const stored = (await (await t.request(`/api/v1/incidents/${id}`, { token: t.tokens.viewer })).json()) as { status: string; roles: { commander: string | null; subject_matter_experts: string[] } };
+    expect(stored).toMatchObject({ status: 'resolved', roles: { commander: 'alice', subject_matter_experts: ['dba', 'network'] } });
+    const postmortem = (await (await t.request(`/api/v1/incidents/${id}/postmortem`, { token: t.tokens.viewer })).json()) as { status: string };
+    expect(postmortem.status).toBe('published');
     expect(problems).toEqual([]);
     await context.close();
   });
