@@ -81,7 +81,7 @@ export function createAlertingWiring(options: AlertingWiringOptions): AlertingWi
         clock,
         timers,
         onError,
-        sloUrlOf: (slo) => `${externalUrl}/api/v1/slos/${encodeURIComponent(slo)}`,
+        sloUrlOf: (slo) => `${externalUrl}/slos/${encodeURIComponent(slo)}`,
         burnRatesOf: (slo) => options.slos().evaluator.runtimes.get(slo)?.status?.burnRates.map((rate) => ({ windowMs: rate.windowMs, burnRate: rate.burnRate })) ?? [],
         initiallyFiring: () =>
           [...options.slos().evaluator.runtimes.values()].flatMap((runtime) =>
@@ -106,7 +106,7 @@ export function createAlertingWiring(options: AlertingWiringOptions): AlertingWi
         timers,
         onError,
         severity: settings.monitorAlerts.severity,
-        monitorUrlOf: (monitor) => `${externalUrl}/api/v1/monitors/${encodeURIComponent(monitor)}`,
+        monitorUrlOf: (monitor) => `${externalUrl}/monitors/${encodeURIComponent(monitor)}`,
         initiallyDown: () =>
           options
             .monitoring()
