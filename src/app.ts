@@ -273,6 +273,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
       receivers: () => alerting.alerting.receivers(),
       configText: () => alertingConfigText(loaded.raw),
       ackLinks: alerting.alerting.ackLinks,
+      rules: () => alerting.alerting.rules.rules(),
     },
     incidents: incidents.api,
     runbooks,

@@ -22,8 +22,10 @@ import { registerReportRoutes } from './routes/reports.js';
 import { registerSloRoutes } from './routes/slos.js';
 import type { AckLinks } from '../engine/alerting/ack-links.js';
 import type { AlertsApi, SilencesApi } from './alerting-api.js';
+import type { RuleStatus } from '../engine/alerting/rules/index.js';
 import { registerAlertRoutes } from './routes/alerts.js';
 import { registerAlertGroupRoutes } from './routes/alert-groups.js';
+import { registerRuleRoutes } from './routes/rules.js';
 import { registerAckRoutes } from './routes/ack.js';
 import { registerAlertmanagerV2Routes } from './routes/alertmanager-v2.js';
 import { registerNotificationRoutes, type NotificationsApi } from './routes/notifications.js';
@@ -72,6 +74,8 @@ export interface HttpServerOptions {
     receivers: () => string[];
     configText: () => string;
     ackLinks: AckLinks | null;
+    /** sre-monitor's own alerting rules with their state and alerts. */
+    rules: () => RuleStatus[];
   };
   /** The incident service (issue 7); without it the incident routes are absent. */
   incidents?: IncidentsApi;
@@ -154,6 +158,7 @@ export async function buildHttpServer(options: HttpServerOptions): Promise<Fasti
   const { alerting } = options;
   registerAlertRoutes(app, { alerts: alerting.alerts, clock: options.clock });
   registerAlertGroupRoutes(app, { alerts: alerting.alerts, clock: options.clock });
+  registerRuleRoutes(app, { rules: alerting.rules });
   registerSilenceRoutes(app, { silences: alerting.silences, clock: options.clock });
   registerNotificationRoutes(app, { notifications: alerting.notifications });
   await registerAckRoutes(app, { ackLinks: alerting.ackLinks, alerts: alerting.alerts, incidents: options.incidents });

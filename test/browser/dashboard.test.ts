@@ -47,6 +47,15 @@ slos:
     window: 7d
     sli:
       monitor: { name: shop-home, metric: availability }
+alerting:
+  rules:
+    # Holds as soon as shop-home has a latency; pending for an hour.
+    - alert: ShopAnswering
+      interval: 1s
+      expr: { metric: monitor_latency_ms, selector: { monitor: shop-home }, op: ">=", threshold: 0 }
+      for: 1h
+      labels: { severity: P4 }
+      annotations: { summary: "shop-home answers" }
 `;
 
 describe.skipIf(skipReason !== null)(`dashboard in chromium${skipReason ? ` (skipped: ${skipReason})` : ''}`, () => {
@@ -135,6 +144,20 @@ describe.skipIf(skipReason !== null)(`dashboard in chromium${skipReason ? ` (ski
     await screenshot(phonePage, 'monitors-phone-dark');
     expect([...problems, ...phoneProblems]).toEqual([]);
     await phone.close();
+    await context.close();
+  });
+
+  it('lists pending rule alerts on the alerts page', async () => {
+    const context = await loggedIn(t.tokens.viewer);
+    const page = await context.newPage();
+    const { problems } = watchProblems(page);
+    await open(page, '/alerts', '#alerts-panel');
+    await page.getByRole('tab', { name: /Pending/ }).click();
+    const pending = page.locator('[data-pending="ShopAnswering"]');
+    await pending.waitFor({ timeout: 5_000 });
+    await expect(pending.textContent()).resolves.toMatch(/monitor=shop-home.*severity=P4.*fires at .*shop-home answers/);
+    await screenshot(page, 'alerts-pending');
+    expect(problems).toEqual([]);
     await context.close();
   });
 

@@ -183,7 +183,7 @@ export function createAlerting(options: AlertingOptions): Alerting {
     clock,
     timers,
     externalUrl: settings.externalUrl,
-    generatorUrlOf: (spec) => `${settings.externalUrl}/api/v1/rules#${encodeURIComponent(spec.name)}`,
+    generatorUrlOf: (spec) => `${settings.externalUrl}/api/v1/rules?rule_name[]=${encodeURIComponent(spec.name)}`,
     onRuleHealth: options.onRuleHealth,
     onError,
   });

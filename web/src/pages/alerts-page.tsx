@@ -14,27 +14,63 @@ const tabs: Array<{ id: Tab; label: string }> = [
   { id: 'resolved', label: 'Resolved' },
 ];
 
+/** A pending alert: an SLO burn-rate alert or a rule's alert whose `for` has not passed yet. */
+type PendingAlert =
+  | { kind: 'slo'; key: string; slo: Slo; severity: 'page' | 'ticket' }
+  | { kind: 'rule'; key: string; labels: Record<string, string>; summary: string | undefined; activeAt: string; forSeconds: number };
+
 interface AlertsData {
   firing: Alert[];
   suppressed: Alert[];
   resolved: Alert[];
-  pending: Array<{ slo: Slo; severity: 'page' | 'ticket' }>;
+  pending: PendingAlert[];
+}
+
+/** The part of GET /api/v1/rules (Prometheus' shape) the pending tab reads. */
+interface RulesAnswer {
+  data: { groups: Array<{ rules: Array<{ duration: number; alerts: Array<{ state: string; labels: Record<string, string>; annotations: Record<string, string>; activeAt: string }> }> }> };
 }
 
 async function loadAlerts(): Promise<AlertsData> {
-  const [firing, suppressed, resolved, slos] = await Promise.all([
+  const [firing, suppressed, resolved, slos, rules] = await Promise.all([
     api<{ items: Alert[] }>('/api/v1/alerts?state=firing'),
     api<{ items: Alert[] }>('/api/v1/alerts?state=suppressed'),
     api<{ items: Alert[] }>('/api/v1/alerts?state=resolved'),
     listAll<Slo>('/api/v1/slos'),
+    api<RulesAnswer>('/api/v1/rules?type=alert'),
   ]);
-  // SLO burn-rate alerts wait in "pending" until their condition held long enough; only the
-  // SLO status knows them, the alert list starts at firing.
-  const pending = slos.flatMap((slo) => (['page', 'ticket'] as const).filter((severity) => slo.status?.alerts[severity].state === 'pending').map((severity) => ({ slo, severity })));
+  // Pending alerts are never sent to the pipeline, so the alert list starts at firing: SLO
+  // burn-rate alerts are pending in their SLO's status, rule alerts in the rules' state.
+  const pending: PendingAlert[] = [
+    ...slos.flatMap((slo) => (['page', 'ticket'] as const).filter((severity) => slo.status?.alerts[severity].state === 'pending').map((severity): PendingAlert => ({ kind: 'slo', key: `slo/${slo.name}/${severity}`, slo, severity }))),
+    ...rules.data.groups.flatMap((group) => group.rules).flatMap((rule) =>
+      rule.alerts.filter((alert) => alert.state === 'pending').map((alert): PendingAlert => ({ kind: 'rule', key: `rule/${JSON.stringify(alert.labels)}`, labels: alert.labels, summary: alert.annotations.summary, activeAt: alert.activeAt, forSeconds: rule.duration })),
+    ),
+  ];
   return { firing: firing.items.filter((alert) => alert.state === 'firing'), suppressed: suppressed.items, resolved: resolved.items, pending };
 }
 
 const refreshOn = families('alert', 'silence', 'slo');
+
+function PendingRow({ entry }: { entry: PendingAlert }) {
+  if (entry.kind === 'slo') {
+    return (
+      <li className="card" data-pending="SLOBurnRate">
+        <span className="badge status-pending">pending</span> <strong>SLOBurnRate</strong> {entry.severity} · <Link to={`/slos/${encodeURIComponent(entry.slo.name)}`}>{entry.slo.name}</Link> ({entry.slo.service})
+      </li>
+    );
+  }
+  const { alertname, ...labels } = entry.labels;
+  const firesAtMs = Date.parse(entry.activeAt) + entry.forSeconds * 1000;
+  return (
+    <li className="card" data-pending={alertname}>
+      <span className="badge status-pending">pending</span> <strong>{alertname}</strong>{' '}
+      {Object.entries(labels).map(([name, value]) => <span key={name} className="tag">{name}={value}</span>)}
+      <div className="muted small">active since {time(entry.activeAt)}; fires at {time(new Date(firesAtMs).toISOString())} if it still holds</div>
+      {entry.summary && <div>{entry.summary}</div>}
+    </li>
+  );
+}
 
 /** Alerts by state with acknowledge, and silences with create and expire. */
 export function AlertsPage() {
@@ -56,13 +92,9 @@ export function AlertsPage() {
       </div>
       <div id="alerts-panel" role="tabpanel" aria-labelledby={`tab-${tab}`}>
         {data && tab === 'pending' && (
-          data.pending.length === 0 ? <p className="muted">No SLO burn-rate alert is pending.</p> : (
+          data.pending.length === 0 ? <p className="muted">No alert is pending.</p> : (
             <ul className="plain">
-              {data.pending.map(({ slo, severity }) => (
-                <li key={`${slo.name}-${severity}`} className="card">
-                  <span className="badge status-pending">pending</span> <strong>SLOBurnRate</strong> {severity} · <Link to={`/slos/${encodeURIComponent(slo.name)}`}>{slo.name}</Link> ({slo.service})
-                </li>
-              ))}
+              {data.pending.map((entry) => <PendingRow key={entry.key} entry={entry} />)}
             </ul>
           )
         )}
