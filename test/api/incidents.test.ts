@@ -189,6 +189,16 @@ describe.each(storeKinds)('incidents through the API (%s store)', (kind) => {
     expect(list.items).toHaveLength(1);
   });
 
+  it("links the SLO named by an alert's slo label to the incident it opens", async () => {
+    const posted = await t.request('/api/v2/alerts', { method: 'POST', token: t.tokens.responder, json: [{ labels: { alertname: 'SLOBurnRate', service: 'catalog', slo: 'catalog-availability', severity: 'page', incident: 'true' } }] });
+    expect(posted.status).toBe(200);
+    const opened = await until(async () => {
+      const list = (await (await t.request('/api/v1/incidents?service=catalog', { token: t.tokens.viewer })).json()) as { items: Array<IncidentJson & { slos: string[] }> };
+      return list.items[0];
+    });
+    expect(opened.slos).toEqual(['catalog-availability']);
+  });
+
   it('lists the configured severity scale', async () => {
     const response = await t.request('/api/v1/incidents/severities', { token: t.tokens.viewer });
     const body = (await response.json()) as { items: Array<{ name: string; escalation_time_seconds: number | null }> };

@@ -86,6 +86,8 @@ export function createAutoCreateFromAlerts(options: AutoCreateOptions): AutoCrea
           description: alert.annotations.description ?? '',
           severity: severityOf(alert),
           services: alert.labels.service === undefined ? [] : [alert.labels.service],
+          // An SLO's alerts (SLOBurnRate, rules on its metrics) carry `slo`: the incident's budget impact follows it.
+          slos: alert.labels.slo === undefined ? [] : [alert.labels.slo],
           // The alert's labels (type, team ...) let runbooks match the incident; the switches that opened it are left out.
           labels: incidentLabels(alert),
           alerts: [alert.fingerprint],
