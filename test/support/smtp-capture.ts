@@ -1,7 +1,8 @@
 /**
  * A real SMTP server (smtp-server) on 127.0.0.1 and a free port that keeps every message it
  * accepts, parsed with mailparser, so email tests read the subject, both bodies and headers as
- * a mail client would. STARTTLS is not offered (use `require_tls: false`). Tests can require
+ * a mail client would. STARTTLS is offered only with a certificate (`starttls`; otherwise use
+ * `require_tls: false`), or TLS from the first byte (`implicitTls`). Tests can require
  * AUTH credentials and make the next recipient be refused with any SMTP reply code.
  */
 import type { AddressInfo } from 'node:net';
@@ -29,12 +30,23 @@ function smtpError(code: number, message: string): Error {
   return Object.assign(new Error(message), { responseCode: code });
 }
 
-export async function startSmtpCapture(options: { auth?: { username: string; password: string } } = {}): Promise<SmtpCapture> {
+export interface SmtpCaptureOptions {
+  auth?: { username: string; password: string };
+  /** Offer STARTTLS with this certificate (otherwise STARTTLS is disabled). */
+  starttls?: { key: string; cert: string };
+  /** Speak TLS from the first byte (SMTPS) with this certificate. */
+  implicitTls?: { key: string; cert: string };
+}
+
+export async function startSmtpCapture(options: SmtpCaptureOptions = {}): Promise<SmtpCapture> {
+  const certificate = options.implicitTls ?? options.starttls;
   const messages: CapturedMail[] = [];
   const refusals: Array<{ code: number; message: string }> = [];
   const server = new SMTPServer({
     logger: false,
-    disabledCommands: options.auth === undefined ? ['STARTTLS', 'AUTH'] : ['STARTTLS'],
+    disabledCommands: [...(options.starttls === undefined ? ['STARTTLS'] : []), ...(options.auth === undefined ? ['AUTH'] : [])],
+    ...(options.implicitTls === undefined ? {} : { secure: true }),
+    ...(certificate === undefined ? {} : { key: certificate.key, cert: certificate.cert }),
     authOptional: options.auth === undefined,
     allowInsecureAuth: true,
     onAuth(auth, _session, callback) {

@@ -13,6 +13,7 @@ import type { DeliveryResult, Notification, Notifier } from '../../core/alerting
 import type { ChannelFactory } from './channel.js';
 import { resolveSecret, SecretFileError, type NotifierContext } from './http-delivery.js';
 import { globalSecret, globalString, type IntegrationConfigReader, type SecretValue } from './integration-config.js';
+import { readTlsConfig, tlsConnectOptions, type TlsConnectOptions, type TlsSettings } from './tls-config.js';
 import { describeAlert, firstAckUrl, firstRunbookUrl, humanTime, notificationText, notificationTitle } from './notification-text.js';
 import { fieldName, renderOrDefault } from './template-rendering.js';
 
@@ -25,6 +26,9 @@ export interface EmailSettings {
   username: string;
   password?: SecretValue;
   requireTls: boolean;
+  /** TLS from the first byte (SMTPS); default: when the port is 465. */
+  forceImplicitTls?: boolean;
+  tls?: TlsSettings;
   sendResolved: boolean;
   /** Templates ('' = default). */
   subject: string;
@@ -96,6 +100,8 @@ export function smtpFailure(error: unknown): DeliveryResult {
   if (responseCode !== undefined && responseCode >= 400 && responseCode < 500) return { ok: false, retryable: true, reason: 'server', message, status: responseCode };
   if (responseCode !== undefined && responseCode >= 500) return { ok: false, retryable: false, reason: 'client', message, status: responseCode };
   if (code === 'ETIMEDOUT') return { ok: false, retryable: true, reason: 'timeout', message };
+  // Retried: a server whose certificate is being renewed may present a good one next time.
+  if (/certificate|CERT_|unable to verify/i.test(message)) return { ok: false, retryable: true, reason: 'network', message: `${message} (the server's certificate is not trusted: set tls_config.ca_file to its CA, or tls_config.insecure_skip_verify)` };
   return { ok: false, retryable: true, reason: 'network', message };
 }
 
@@ -144,17 +150,21 @@ export function createEmailNotifier(settings: EmailSettings, context: NotifierCo
     sendResolved: settings.sendResolved,
     async send(notification, { signal }) {
       let password = '';
+      let tls: TlsConnectOptions | undefined;
       try {
         if (settings.password !== undefined) password = await resolveSecret(settings.password, context);
+        if (settings.tls !== undefined) tls = await tlsConnectOptions(settings.tls, context);
       } catch (error) {
         return { ok: false, retryable: false, reason: 'config', message: error instanceof SecretFileError ? error.message : String(error) };
       }
+      const implicitTls = settings.forceImplicitTls ?? settings.port === 465;
       const transport = nodemailer.createTransport({
         host: settings.host,
         port: settings.port,
-        secure: settings.port === 465,
+        secure: implicitTls,
         requireTLS: settings.requireTls,
-        ignoreTLS: !settings.requireTls && settings.port !== 465,
+        ignoreTLS: !settings.requireTls && !implicitTls,
+        ...(tls === undefined ? {} : { tls }),
         name: settings.hello,
         connectionTimeout: context.timeoutMs,
         greetingTimeout: context.timeoutMs,
@@ -182,11 +192,11 @@ function readSmarthost(reader: IntegrationConfigReader, global: Mapping): { host
 
 export const buildEmailIntegration: ChannelFactory = (reader, global, context) => {
   reader.checkKeys(
-    ['to', 'from', 'smarthost', 'hello', 'auth_username', 'auth_password', 'auth_password_file', 'require_tls', 'html', 'text', 'headers', 'send_resolved'],
-    ['auth_identity', 'auth_secret', 'auth_secret_file', 'tls_config', 'threading', 'force_implicit_tls'],
+    ['to', 'from', 'smarthost', 'hello', 'auth_username', 'auth_password', 'auth_password_file', 'require_tls', 'tls_config', 'force_implicit_tls', 'html', 'text', 'headers', 'send_resolved'],
+    ['auth_identity', 'auth_secret', 'auth_secret_file', 'threading'],
   );
   if (reader.has('auth_secret') || reader.has('auth_secret_file')) reader.problems.add(reader.at('auth_secret'), 'CRAM-MD5 (auth_secret) is not supported by sre-monitor yet: use auth_username and auth_password');
-  if (reader.has('tls_config')) reader.problems.add(reader.at('tls_config'), 'not supported by sre-monitor yet');
+  const tls = readTlsConfig(reader);
   const to = reader.string('to');
   if (to === '') reader.problems.add(reader.path, 'missing to address');
   const from = reader.string('from') || globalString(global, 'smtp_from');
@@ -203,6 +213,8 @@ export const buildEmailIntegration: ChannelFactory = (reader, global, context) =
     hello: reader.string('hello') || globalString(global, 'smtp_hello') || 'localhost',
     username: reader.string('auth_username') || globalString(global, 'smtp_auth_username'),
     requireTls: reader.boolean('require_tls', globalRequireTls === false || globalRequireTls === 'false' ? false : true),
+    ...(reader.has('force_implicit_tls') ? { forceImplicitTls: reader.boolean('force_implicit_tls', false) } : {}),
+    ...(tls ? { tls } : {}),
     sendResolved: reader.boolean('send_resolved', false),
     subject: '',
     html: reader.string('html'),
