@@ -18,6 +18,8 @@ export interface TestCertificateOptions {
   /** Days before now of notBefore; default 30. */
   issuedDaysAgo?: number;
   commonName?: string;
+  /** Also usable as a TLS client certificate (mutual TLS). */
+  clientAuth?: boolean;
 }
 
 export async function createTestCertificate(options: TestCertificateOptions): Promise<TestCertificate> {
@@ -31,7 +33,7 @@ export async function createTestCertificate(options: TestCertificateOptions): Pr
     extensions: [
       { name: 'basicConstraints', cA: false },
       { name: 'keyUsage', digitalSignature: true, keyEncipherment: true },
-      { name: 'extKeyUsage', serverAuth: true },
+      { name: 'extKeyUsage', serverAuth: true, ...(options.clientAuth ? { clientAuth: true } : {}) },
       { name: 'subjectAltName', altNames: [{ type: 2, value: commonName }, { type: 7, ip: '127.0.0.1' }] },
     ],
   });

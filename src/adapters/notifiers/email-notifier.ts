@@ -153,7 +153,7 @@ export function createEmailNotifier(settings: EmailSettings, context: NotifierCo
       let tls: TlsConnectOptions | undefined;
       try {
         if (settings.password !== undefined) password = await resolveSecret(settings.password, context);
-        if (settings.tls !== undefined) tls = await tlsConnectOptions(settings.tls, context);
+        if (settings.tls !== undefined) tls = await tlsConnectOptions(settings.tls, (secret) => resolveSecret(secret, context));
       } catch (error) {
         return { ok: false, retryable: false, reason: 'config', message: error instanceof SecretFileError ? error.message : String(error) };
       }

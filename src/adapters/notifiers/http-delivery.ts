@@ -9,7 +9,9 @@
 import { readFile } from 'node:fs/promises';
 import type { Clock } from '../../core/clock.js';
 import type { DeliveryResult } from '../../core/alerting/notification.js';
+import { Agent } from 'undici';
 import type { HttpAuth, SecretValue } from './integration-config.js';
+import { tlsConnectOptions, type TlsSettings } from './tls-config.js';
 
 /** What every notifier needs from the outside world; built once by `buildReceiverNotifiers`. */
 export interface NotifierContext {
@@ -52,7 +54,9 @@ export interface OutgoingRequest {
   body: string;
   contentType: string;
   headers?: Record<string, string>;
-  auth?: HttpAuth;
+  auth?: HttpAuth | undefined;
+  /** `http_config.tls_config`; without it the system's CAs and Node's defaults. */
+  tls?: TlsSettings | undefined;
 }
 
 async function authorizationHeader(auth: HttpAuth, context: NotifierContext): Promise<string> {
@@ -86,22 +90,28 @@ function moveUserInfoToHeader(text: string, headers: Record<string, string>): st
 /** POSTs the request and maps the outcome; never throws. */
 export async function postToReceiver(request: OutgoingRequest, context: NotifierContext, signal: AbortSignal): Promise<DeliveryResult> {
   let url: string;
+  let dispatcher: Agent | undefined;
   const headers: Record<string, string> = { 'content-type': request.contentType, 'user-agent': context.userAgent, ...request.headers };
   try {
     url = await resolveSecret(request.url, context);
     if (request.auth !== undefined) headers.authorization = await authorizationHeader(request.auth, context);
     url = moveUserInfoToHeader(url, headers);
+    // Certificate files are read at each send (renewals need no reload), so the connection is this send's own.
+    if (request.tls !== undefined) dispatcher = new Agent({ connect: await tlsConnectOptions(request.tls, (secret) => resolveSecret(secret, context)) });
   } catch (error) {
     return configFailure(error instanceof SecretFileError ? error.message : 'the receiver URL is not a valid URL');
   }
   const target = hostOf(url);
   const timeoutSignal = AbortSignal.timeout(context.timeoutMs);
   try {
-    const response = await context.fetch(url, { method: 'POST', headers, body: request.body, signal: AbortSignal.any([signal, timeoutSignal]), redirect: 'manual' });
+    const init = { method: 'POST', headers, body: request.body, signal: AbortSignal.any([signal, timeoutSignal]), redirect: 'manual' as const, ...(dispatcher === undefined ? {} : { dispatcher }) };
+    const response = await context.fetch(url, init as RequestInit);
     const text = await readBodyStart(response);
     return deliveryResultOf(response.status, response.headers, text, context.clock.nowMs(), target);
   } catch (error) {
     return failureOfError(error, { target, timedOut: timeoutSignal.aborted, timeoutMs: context.timeoutMs });
+  } finally {
+    void dispatcher?.close();
   }
 }
 
@@ -195,5 +205,6 @@ export function failureOfError(error: unknown, at: { target: string; timedOut: b
   if (name === 'AbortError') return { ok: false, retryable: true, reason: 'timeout', message: `request to ${at.target} aborted (delivery timeout)` };
   const code = errorCode(error);
   const text = error instanceof Error ? error.message : String(error);
-  return { ok: false, retryable: true, reason: 'network', message: `cannot reach ${at.target}: ${code ?? text}` };
+  const hint = code !== undefined && /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS/.test(code) ? " (the receiver's certificate is not trusted: set http_config.tls_config.ca_file to its CA, or insecure_skip_verify)" : '';
+  return { ok: false, retryable: true, reason: 'network', message: `cannot reach ${at.target}: ${code ?? text}${hint}` };
 }

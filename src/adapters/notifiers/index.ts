@@ -17,6 +17,7 @@ import { buildDiscordIntegration } from './discord-notifier.js';
 import { buildEmailIntegration } from './email-notifier.js';
 import { readSecretFileTrimmed, type NotifierContext } from './http-delivery.js';
 import { IntegrationConfigReader, type HttpAuth } from './integration-config.js';
+import { readHttpTls, type TlsSettings } from './tls-config.js';
 import { buildTeamsIntegration, buildTeamsV2Integration } from './msteams-notifier.js';
 import { buildPagerDutyIntegration } from './pagerduty-notifier.js';
 import { buildSlackIntegration } from './slack-notifier.js';
@@ -86,10 +87,11 @@ function notifierContext(options: NotifierOptions): NotifierContext {
 }
 
 /** `global.http_config`, read once and reported at `global.http_config` beside the receivers. */
-function readGlobalAuth(options: NotifierOptions, basePath: PathSegment[], problems: ProblemList): HttpAuth | undefined {
+function readGlobalHttpConfig(options: NotifierOptions, basePath: PathSegment[], problems: ProblemList): { defaultAuth: HttpAuth | undefined; defaultTls: TlsSettings | undefined } {
   const global = options.global ?? {};
-  if (global.http_config === undefined || global.http_config === null) return undefined;
-  return new IntegrationConfigReader(global, [...basePath.slice(0, -1), 'global'], problems).httpAuth();
+  if (global.http_config === undefined || global.http_config === null) return { defaultAuth: undefined, defaultTls: undefined };
+  const reader = new IntegrationConfigReader(global, [...basePath.slice(0, -1), 'global'], problems);
+  return { defaultAuth: reader.httpAuth(), defaultTls: readHttpTls(reader) };
 }
 
 interface BuildScope {
@@ -97,6 +99,7 @@ interface BuildScope {
   context: NotifierContext;
   problems: ProblemList;
   defaultAuth: HttpAuth | undefined;
+  defaultTls: TlsSettings | undefined;
 }
 
 function buildReceiver(receiver: Receiver, path: PathSegment[], scope: BuildScope): ReceiverIntegration[] {
@@ -110,7 +113,7 @@ function buildReceiver(receiver: Receiver, path: PathSegment[], scope: BuildScop
     }
     entries.forEach((entry, index) => {
       const before = problems.problems.length;
-      const reader = new IntegrationConfigReader(entry, [...path, key, index], problems, scope.defaultAuth);
+      const reader = new IntegrationConfigReader(entry, [...path, key, index], problems, scope.defaultAuth, scope.defaultTls);
       const integration = factory(reader, options.global ?? {}, context);
       if (integration === undefined || problems.problems.length > before) return;
       built.push({ ref: { receiver: receiver.name, key, index }, notifier: integration.notifier, sendResolved: integration.notifier.sendResolved, maxAlerts: integration.maxAlerts });
@@ -129,7 +132,7 @@ export function buildReceiverNotifiers(receivers: readonly Receiver[], options: 
   const context = notifierContext(options);
   const basePath = options.basePath ?? ['receivers'];
   const integrations = new Map<string, ReceiverIntegration[]>();
-  const scope: BuildScope = { options, context, problems, defaultAuth: readGlobalAuth(options, basePath, problems) };
+  const scope: BuildScope = { options, context, problems, ...readGlobalHttpConfig(options, basePath, problems) };
   receivers.forEach((receiver, index) => {
     integrations.set(receiver.name, buildReceiver(receiver, [...basePath, index], scope));
   });

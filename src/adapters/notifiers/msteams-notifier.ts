@@ -8,6 +8,7 @@ import type { Notification, Notifier } from '../../core/alerting/notification.js
 import type { ChannelFactory } from './channel.js';
 import { postToReceiver, type NotifierContext } from './http-delivery.js';
 import type { HttpAuth, SecretValue } from './integration-config.js';
+import { readHttpTls, type TlsSettings } from './tls-config.js';
 import { describeAlert, firstAckUrl, firstRunbookUrl, notificationTitle, shortText, truncate } from './notification-text.js';
 import { fieldName, renderOrDefault } from './template-rendering.js';
 
@@ -18,6 +19,7 @@ export interface TeamsSettings {
   url: SecretValue;
   sendResolved: boolean;
   auth?: HttpAuth;
+  tls?: TlsSettings;
   /** Templates ('' = default). */
   title: string;
   summary: string;
@@ -126,7 +128,7 @@ export function createTeamsNotifier(settings: TeamsSettings, context: NotifierCo
     send(notification, { signal }) {
       const message = settings.format === 'message-card' ? teamsMessageCard(notification, settings, context) : teamsAdaptiveCardMessage(notification, settings, context);
       const headers = { 'idempotency-key': notification.idempotencyKey };
-      return postToReceiver({ url: settings.url, body: JSON.stringify(message), contentType: 'application/json', headers, ...(settings.auth ? { auth: settings.auth } : {}) }, context, signal);
+      return postToReceiver({ url: settings.url, body: JSON.stringify(message), contentType: 'application/json', headers, auth: settings.auth, tls: settings.tls }, context, signal);
     },
   };
 }
@@ -136,6 +138,7 @@ function teamsFactory(format: TeamsCardFormat): ChannelFactory {
     reader.checkKeys(['webhook_url', 'webhook_url_file', 'send_resolved', 'http_config', 'title', 'text', ...(format === 'message-card' ? ['summary'] : [])], ['timeout']);
     const url = reader.secret('webhook_url', { required: true, isUrl: true });
     const auth = reader.httpAuth();
+    const tls = readHttpTls(reader);
     const settings: TeamsSettings = {
       format,
       url: url ?? { kind: 'inline', value: '' },
@@ -144,6 +147,7 @@ function teamsFactory(format: TeamsCardFormat): ChannelFactory {
       summary: format === 'message-card' ? reader.string('summary') : '',
       text: reader.string('text'),
       ...(auth ? { auth } : {}),
+      ...(tls ? { tls } : {}),
     };
     if (url === undefined) return undefined;
     return { notifier: createTeamsNotifier(settings, context), maxAlerts: 0 };
