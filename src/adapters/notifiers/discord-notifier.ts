@@ -8,7 +8,7 @@ import type { Notification, Notifier } from '../../core/alerting/notification.js
 import type { ChannelFactory } from './channel.js';
 import { postToReceiver, type NotifierContext } from './http-delivery.js';
 import type { HttpAuth, SecretValue } from './integration-config.js';
-import { readHttpTls, type TlsSettings } from './tls-config.js';
+import { readHttpTransport, type HttpTransport } from './http-transport.js';
 import { firstAckUrl, firstRunbookUrl, notificationText, notificationTitle, rfc3339, truncate } from './notification-text.js';
 import { fieldName, renderOrDefault } from './template-rendering.js';
 
@@ -16,7 +16,7 @@ export interface DiscordSettings {
   url: SecretValue;
   sendResolved: boolean;
   auth?: HttpAuth;
-  tls?: TlsSettings;
+  transport?: HttpTransport;
   /** Templates ('' = default; `content` '' = none). */
   title: string;
   message: string;
@@ -78,7 +78,7 @@ export function createDiscordNotifier(settings: DiscordSettings, context: Notifi
     send(notification, { signal }) {
       const body = JSON.stringify(discordMessage(notification, settings, context));
       const headers = { 'idempotency-key': notification.idempotencyKey };
-      return postToReceiver({ url: settings.url, body, contentType: 'application/json', headers, auth: settings.auth, tls: settings.tls }, context, signal);
+      return postToReceiver({ url: settings.url, body, contentType: 'application/json', headers, auth: settings.auth, transport: settings.transport }, context, signal);
     },
   };
 }
@@ -87,7 +87,7 @@ export const buildDiscordIntegration: ChannelFactory = (reader, _global, context
   reader.checkKeys(['webhook_url', 'webhook_url_file', 'send_resolved', 'http_config', 'title', 'message', 'content', 'username', 'avatar_url'], ['timeout']);
   const url = reader.secret('webhook_url', { required: true, isUrl: true });
   const auth = reader.httpAuth();
-  const tls = readHttpTls(reader);
+  const transport = readHttpTransport(reader);
   const settings: DiscordSettings = {
     url: url ?? { kind: 'inline', value: '' },
     sendResolved: reader.boolean('send_resolved', true),
@@ -97,7 +97,7 @@ export const buildDiscordIntegration: ChannelFactory = (reader, _global, context
     username: reader.string('username'),
     avatarUrl: reader.string('avatar_url'),
     ...(auth ? { auth } : {}),
-    ...(tls ? { tls } : {}),
+    ...(transport ? { transport } : {}),
   };
   if (url === undefined) return undefined;
   return { notifier: createDiscordNotifier(settings, context), maxAlerts: 0 };

@@ -9,9 +9,9 @@
 import { readFile } from 'node:fs/promises';
 import type { Clock } from '../../core/clock.js';
 import type { DeliveryResult } from '../../core/alerting/notification.js';
-import { Agent } from 'undici';
+import type { Dispatcher } from 'undici';
+import { dispatcherFor, type HttpTransport } from './http-transport.js';
 import type { HttpAuth, SecretValue } from './integration-config.js';
-import { tlsConnectOptions, type TlsSettings } from './tls-config.js';
 
 /** What every notifier needs from the outside world; built once by `buildReceiverNotifiers`. */
 export interface NotifierContext {
@@ -55,8 +55,8 @@ export interface OutgoingRequest {
   contentType: string;
   headers?: Record<string, string>;
   auth?: HttpAuth | undefined;
-  /** `http_config.tls_config`; without it the system's CAs and Node's defaults. */
-  tls?: TlsSettings | undefined;
+  /** `http_config`'s TLS and proxy settings; without them Node's defaults. */
+  transport?: HttpTransport | undefined;
 }
 
 async function authorizationHeader(auth: HttpAuth, context: NotifierContext): Promise<string> {
@@ -90,14 +90,14 @@ function moveUserInfoToHeader(text: string, headers: Record<string, string>): st
 /** POSTs the request and maps the outcome; never throws. */
 export async function postToReceiver(request: OutgoingRequest, context: NotifierContext, signal: AbortSignal): Promise<DeliveryResult> {
   let url: string;
-  let dispatcher: Agent | undefined;
+  let dispatcher: Dispatcher | undefined;
   const headers: Record<string, string> = { 'content-type': request.contentType, 'user-agent': context.userAgent, ...request.headers };
   try {
     url = await resolveSecret(request.url, context);
     if (request.auth !== undefined) headers.authorization = await authorizationHeader(request.auth, context);
     url = moveUserInfoToHeader(url, headers);
     // Certificate files are read at each send (renewals need no reload), so the connection is this send's own.
-    if (request.tls !== undefined) dispatcher = new Agent({ connect: await tlsConnectOptions(request.tls, (secret) => resolveSecret(secret, context)) });
+    dispatcher = await dispatcherFor(url, request.transport, (secret) => resolveSecret(secret, context));
   } catch (error) {
     return configFailure(error instanceof SecretFileError ? error.message : 'the receiver URL is not a valid URL');
   }

@@ -23,7 +23,7 @@ async function httpsReceiver(certificate: TestCertificate, options: { clientCa?:
   const received: Received[] = [];
   const server = createServer({ key: certificate.key, cert: certificate.cert, ...(options.clientCa ? { ca: options.clientCa, requestCert: true, rejectUnauthorized: true } : {}) }, (request, response) => {
     const peer = (request.socket as TLSSocket).getPeerCertificate();
-    received.push({ path: request.url ?? '', clientCertificate: peer && 'subject' in peer ? peer.subject.CN : undefined });
+    received.push({ path: request.url ?? '', clientCertificate: peer && 'subject' in peer ? String(peer.subject.CN) : undefined });
     request.resume();
     request.on('end', () => response.end('ok'));
   });

@@ -130,7 +130,7 @@ describe('global.http_config', () => {
       await integration.notifier.send({ ...baseNotification(), integration: integration.ref }, { signal: new AbortController().signal });
     }
     expect(requests).toEqual(['Bearer global-token', 'Bearer own']);
-    const bad = buildReceiverNotifiers([receiver('r', { webhook_configs: [{ url: 'http://127.0.0.1:1/a' }] })], { ...options, global: { http_config: { proxy_url: 'http://proxy:3128' } }, basePath: ['alerting', 'receivers'] });
-    expect(bad.problems).toEqual([{ path: ['alerting', 'global', 'http_config', 'proxy_url'], message: 'not supported by sre-monitor yet' }]);
+    const bad = buildReceiverNotifiers([receiver('r', { webhook_configs: [{ url: 'http://127.0.0.1:1/a' }] })], { ...options, global: { http_config: { oauth2: { client_id: 'x' } } }, basePath: ['alerting', 'receivers'] });
+    expect(bad.problems).toEqual([{ path: ['alerting', 'global', 'http_config', 'oauth2'], message: 'not supported by sre-monitor yet' }]);
   });
 });

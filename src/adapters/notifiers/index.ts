@@ -17,7 +17,7 @@ import { buildDiscordIntegration } from './discord-notifier.js';
 import { buildEmailIntegration } from './email-notifier.js';
 import { readSecretFileTrimmed, type NotifierContext } from './http-delivery.js';
 import { IntegrationConfigReader, type HttpAuth } from './integration-config.js';
-import { readHttpTls, type TlsSettings } from './tls-config.js';
+import { readHttpTransport, type HttpTransport } from './http-transport.js';
 import { buildTeamsIntegration, buildTeamsV2Integration } from './msteams-notifier.js';
 import { buildPagerDutyIntegration } from './pagerduty-notifier.js';
 import { buildSlackIntegration } from './slack-notifier.js';
@@ -87,11 +87,11 @@ function notifierContext(options: NotifierOptions): NotifierContext {
 }
 
 /** `global.http_config`, read once and reported at `global.http_config` beside the receivers. */
-function readGlobalHttpConfig(options: NotifierOptions, basePath: PathSegment[], problems: ProblemList): { defaultAuth: HttpAuth | undefined; defaultTls: TlsSettings | undefined } {
+function readGlobalHttpConfig(options: NotifierOptions, basePath: PathSegment[], problems: ProblemList): { defaultAuth: HttpAuth | undefined; defaultTransport: HttpTransport | undefined } {
   const global = options.global ?? {};
-  if (global.http_config === undefined || global.http_config === null) return { defaultAuth: undefined, defaultTls: undefined };
+  if (global.http_config === undefined || global.http_config === null) return { defaultAuth: undefined, defaultTransport: undefined };
   const reader = new IntegrationConfigReader(global, [...basePath.slice(0, -1), 'global'], problems);
-  return { defaultAuth: reader.httpAuth(), defaultTls: readHttpTls(reader) };
+  return { defaultAuth: reader.httpAuth(), defaultTransport: readHttpTransport(reader) };
 }
 
 interface BuildScope {
@@ -99,7 +99,7 @@ interface BuildScope {
   context: NotifierContext;
   problems: ProblemList;
   defaultAuth: HttpAuth | undefined;
-  defaultTls: TlsSettings | undefined;
+  defaultTransport: HttpTransport | undefined;
 }
 
 function buildReceiver(receiver: Receiver, path: PathSegment[], scope: BuildScope): ReceiverIntegration[] {
@@ -113,7 +113,7 @@ function buildReceiver(receiver: Receiver, path: PathSegment[], scope: BuildScop
     }
     entries.forEach((entry, index) => {
       const before = problems.problems.length;
-      const reader = new IntegrationConfigReader(entry, [...path, key, index], problems, scope.defaultAuth, scope.defaultTls);
+      const reader = new IntegrationConfigReader(entry, [...path, key, index], problems, scope.defaultAuth, scope.defaultTransport);
       const integration = factory(reader, options.global ?? {}, context);
       if (integration === undefined || problems.problems.length > before) return;
       built.push({ ref: { receiver: receiver.name, key, index }, notifier: integration.notifier, sendResolved: integration.notifier.sendResolved, maxAlerts: integration.maxAlerts });

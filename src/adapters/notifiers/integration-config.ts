@@ -15,7 +15,7 @@ import {
   type PathSegment,
   type ProblemList,
 } from '../../core/alerting/config-reader.js';
-import type { TlsSettings } from './tls-config.js';
+import type { HttpTransport } from './http-transport.js';
 
 /** A secret given inline or as a file path read at send time (trailing whitespace trimmed). */
 export type SecretValue = { kind: 'inline'; value: string } | { kind: 'file'; path: string };
@@ -26,9 +26,9 @@ export type HttpAuth =
   | { kind: 'basic'; username: string; password: SecretValue };
 
 /** `http_config` keys sre-monitor reads; `follow_redirects` and `enable_http2` are accepted and have no effect. */
-const httpConfigKeys = ['authorization', 'basic_auth', 'bearer_token', 'bearer_token_file', 'tls_config', 'follow_redirects', 'enable_http2'];
+const httpConfigKeys = ['authorization', 'basic_auth', 'bearer_token', 'bearer_token_file', 'tls_config', 'proxy_url', 'no_proxy', 'proxy_from_environment', 'proxy_connect_header', 'follow_redirects', 'enable_http2'];
 /** Alertmanager `http_config` keys sre-monitor does not implement: a problem rather than a silent ignore. */
-const unsupportedHttpConfigKeys = ['oauth2', 'proxy_url', 'no_proxy', 'proxy_from_environment', 'proxy_connect_header', 'http_headers'];
+const unsupportedHttpConfigKeys = ['oauth2', 'http_headers'];
 
 /** Reads the fields of one integration mapping; problems go to the shared list. */
 export class IntegrationConfigReader {
@@ -38,8 +38,8 @@ export class IntegrationConfigReader {
     readonly problems: ProblemList,
     /** From `global.http_config`: used when the entry has no `http_config` of its own. */
     readonly defaultAuth?: HttpAuth,
-    /** `global.http_config.tls_config`, likewise. */
-    readonly defaultTls?: TlsSettings,
+    /** `global.http_config`'s TLS and proxy settings, likewise. */
+    readonly defaultTransport?: HttpTransport,
   ) {}
 
   at(key: PathSegment): PathSegment[] {

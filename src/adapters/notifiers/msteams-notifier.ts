@@ -8,7 +8,7 @@ import type { Notification, Notifier } from '../../core/alerting/notification.js
 import type { ChannelFactory } from './channel.js';
 import { postToReceiver, type NotifierContext } from './http-delivery.js';
 import type { HttpAuth, SecretValue } from './integration-config.js';
-import { readHttpTls, type TlsSettings } from './tls-config.js';
+import { readHttpTransport, type HttpTransport } from './http-transport.js';
 import { describeAlert, firstAckUrl, firstRunbookUrl, notificationTitle, shortText, truncate } from './notification-text.js';
 import { fieldName, renderOrDefault } from './template-rendering.js';
 
@@ -19,7 +19,7 @@ export interface TeamsSettings {
   url: SecretValue;
   sendResolved: boolean;
   auth?: HttpAuth;
-  tls?: TlsSettings;
+  transport?: HttpTransport;
   /** Templates ('' = default). */
   title: string;
   summary: string;
@@ -128,7 +128,7 @@ export function createTeamsNotifier(settings: TeamsSettings, context: NotifierCo
     send(notification, { signal }) {
       const message = settings.format === 'message-card' ? teamsMessageCard(notification, settings, context) : teamsAdaptiveCardMessage(notification, settings, context);
       const headers = { 'idempotency-key': notification.idempotencyKey };
-      return postToReceiver({ url: settings.url, body: JSON.stringify(message), contentType: 'application/json', headers, auth: settings.auth, tls: settings.tls }, context, signal);
+      return postToReceiver({ url: settings.url, body: JSON.stringify(message), contentType: 'application/json', headers, auth: settings.auth, transport: settings.transport }, context, signal);
     },
   };
 }
@@ -138,7 +138,7 @@ function teamsFactory(format: TeamsCardFormat): ChannelFactory {
     reader.checkKeys(['webhook_url', 'webhook_url_file', 'send_resolved', 'http_config', 'title', 'text', ...(format === 'message-card' ? ['summary'] : [])], ['timeout']);
     const url = reader.secret('webhook_url', { required: true, isUrl: true });
     const auth = reader.httpAuth();
-    const tls = readHttpTls(reader);
+    const transport = readHttpTransport(reader);
     const settings: TeamsSettings = {
       format,
       url: url ?? { kind: 'inline', value: '' },
@@ -147,7 +147,7 @@ function teamsFactory(format: TeamsCardFormat): ChannelFactory {
       summary: format === 'message-card' ? reader.string('summary') : '',
       text: reader.string('text'),
       ...(auth ? { auth } : {}),
-      ...(tls ? { tls } : {}),
+      ...(transport ? { transport } : {}),
     };
     if (url === undefined) return undefined;
     return { notifier: createTeamsNotifier(settings, context), maxAlerts: 0 };

@@ -11,7 +11,7 @@ import type { Notification, Notifier } from '../../core/alerting/notification.js
 import type { ChannelFactory } from './channel.js';
 import { postToReceiver, type NotifierContext } from './http-delivery.js';
 import { checkHttpUrl, globalString, IntegrationConfigReader, type HttpAuth, type SecretValue } from './integration-config.js';
-import { readHttpTls, type TlsSettings } from './tls-config.js';
+import { readHttpTransport, type HttpTransport } from './http-transport.js';
 import { firingCount, firstAckUrl, firstRunbookUrl, notificationText, notificationTitle, rfc3339, truncate, whereOf } from './notification-text.js';
 import { fieldName, renderOrDefault } from './template-rendering.js';
 
@@ -24,7 +24,7 @@ export interface PagerDutySettings {
   routingKey: SecretValue;
   sendResolved: boolean;
   auth?: HttpAuth;
-  tls?: TlsSettings;
+  transport?: HttpTransport;
   /** Templates ('' = default). */
   severity: string;
   description: string;
@@ -123,7 +123,7 @@ export function createPagerDutyNotifier(settings: PagerDutySettings, context: No
       }
       const body = JSON.stringify({ routing_key: routingKey, ...pagerDutyEvent(notification, settings, context) });
       const headers = { 'idempotency-key': notification.idempotencyKey };
-      return postToReceiver({ url: { kind: 'inline', value: settings.url }, body, contentType: 'application/json', headers, auth: settings.auth, tls: settings.tls }, context, signal);
+      return postToReceiver({ url: { kind: 'inline', value: settings.url }, body, contentType: 'application/json', headers, auth: settings.auth, transport: settings.transport }, context, signal);
     },
   };
 }
@@ -151,7 +151,7 @@ export const buildPagerDutyIntegration: ChannelFactory = (reader, global, contex
   }
   const routingKey = reader.secret('routing_key', { required: !reader.has('service_key') && !reader.has('service_key_file') });
   const auth = reader.httpAuth();
-  const tls = readHttpTls(reader);
+  const transport = readHttpTransport(reader);
   const settings: PagerDutySettings = {
     url: readUrl(reader, global),
     routingKey: routingKey ?? { kind: 'inline', value: '' },
@@ -168,7 +168,7 @@ export const buildPagerDutyIntegration: ChannelFactory = (reader, global, contex
     links: readEntries(reader, 'links', ['href', 'text']) as PagerDutySettings['links'],
     images: readEntries(reader, 'images', ['src', 'alt', 'href']) as PagerDutySettings['images'],
     ...(auth ? { auth } : {}),
-    ...(tls ? { tls } : {}),
+    ...(transport ? { transport } : {}),
   };
   if (routingKey === undefined || settings.url === '') return undefined;
   return { notifier: createPagerDutyNotifier(settings, context), maxAlerts: 0 };

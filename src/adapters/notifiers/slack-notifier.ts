@@ -9,7 +9,7 @@ import type { Notification, Notifier } from '../../core/alerting/notification.js
 import type { ChannelFactory } from './channel.js';
 import { postToReceiver, type NotifierContext } from './http-delivery.js';
 import { globalSecret, type HttpAuth, type SecretValue } from './integration-config.js';
-import { readHttpTls, type TlsSettings } from './tls-config.js';
+import { readHttpTransport, type HttpTransport } from './http-transport.js';
 import { describeAlert, firstAckUrl, firstRunbookUrl, notificationTitle, shortText, truncate } from './notification-text.js';
 import { fieldName, renderOrDefault } from './template-rendering.js';
 
@@ -17,7 +17,7 @@ export interface SlackSettings {
   url: SecretValue;
   sendResolved: boolean;
   auth?: HttpAuth;
-  tls?: TlsSettings;
+  transport?: HttpTransport;
   channel: string;
   username: string;
   iconEmoji: string;
@@ -121,7 +121,7 @@ export function createSlackNotifier(settings: SlackSettings, context: NotifierCo
     send(notification, { signal }) {
       const body = JSON.stringify(slackMessage(notification, settings, context));
       const headers = { 'idempotency-key': notification.idempotencyKey };
-      return postToReceiver({ url: settings.url, body, contentType: 'application/json', headers, auth: settings.auth, tls: settings.tls }, context, signal);
+      return postToReceiver({ url: settings.url, body, contentType: 'application/json', headers, auth: settings.auth, transport: settings.transport }, context, signal);
     },
   };
 }
@@ -135,7 +135,7 @@ export const buildSlackIntegration: ChannelFactory = (reader, global, context) =
   const fallback = globalSecret(global, 'slack_api_url');
   const url = reader.secret('api_url', { required: true, isUrl: true, ...(fallback ? { fallback } : {}) });
   const auth = reader.httpAuth();
-  const tls = readHttpTls(reader);
+  const transport = readHttpTransport(reader);
   const settings: SlackSettings = {
     url: url ?? { kind: 'inline', value: '' },
     sendResolved: reader.boolean('send_resolved', false),
@@ -151,7 +151,7 @@ export const buildSlackIntegration: ChannelFactory = (reader, global, context) =
     fallback: reader.string('fallback'),
     footer: reader.string('footer'),
     ...(auth ? { auth } : {}),
-    ...(tls ? { tls } : {}),
+    ...(transport ? { transport } : {}),
   };
   if (url === undefined) return undefined;
   return { notifier: createSlackNotifier(settings, context), maxAlerts: 0 };

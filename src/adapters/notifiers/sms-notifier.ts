@@ -9,7 +9,7 @@ import type { DeliveryResult, Notification, Notifier } from '../../core/alerting
 import type { ChannelFactory } from './channel.js';
 import { postToReceiver, type NotifierContext } from './http-delivery.js';
 import type { HttpAuth, SecretValue } from './integration-config.js';
-import { readHttpTls, type TlsSettings } from './tls-config.js';
+import { readHttpTransport, type HttpTransport } from './http-transport.js';
 import { shortText, truncate } from './notification-text.js';
 import { fieldName, renderOrDefault } from './template-rendering.js';
 
@@ -23,7 +23,7 @@ export interface SmsSettings {
   to: string[];
   sendResolved: boolean;
   auth?: HttpAuth;
-  tls?: TlsSettings;
+  transport?: HttpTransport;
   /** Template ('' = default short text). */
   message: string;
 }
@@ -74,7 +74,7 @@ export function createSmsNotifier(settings: SmsSettings, context: NotifierContex
         if (delivered.has(memoKey)) continue;
         const form = new URLSearchParams({ To: to, From: settings.from, Body: body }).toString();
         const headers = { 'idempotency-key': `${notification.idempotencyKey}:${to}` };
-        const result = await postToReceiver({ url: settings.url, body: form, contentType: 'application/x-www-form-urlencoded', headers, auth, tls: settings.tls }, context, signal);
+        const result = await postToReceiver({ url: settings.url, body: form, contentType: 'application/x-www-form-urlencoded', headers, auth, transport: settings.transport }, context, signal);
         if (result.ok) delivered.add(memoKey);
         results.push({ to, result });
       }
@@ -96,7 +96,7 @@ export const buildSmsIntegration: ChannelFactory = (reader, _global, context) =>
   const to = reader.stringOrList('to');
   if (to.length === 0) reader.problems.add(reader.path, 'missing to (one or more numbers)');
   const auth = authToken === undefined || reader.has('http_config') ? reader.httpAuth() : undefined;
-  const tls = readHttpTls(reader);
+  const transport = readHttpTransport(reader);
   if (reader.has('http_config') && auth !== undefined && authToken !== undefined) reader.problems.add(reader.at('http_config'), 'set either auth_token or http_config authentication, not both');
   const settings: SmsSettings = {
     url: url ?? { kind: 'inline', value: '' },
@@ -107,7 +107,7 @@ export const buildSmsIntegration: ChannelFactory = (reader, _global, context) =>
     message: reader.string('message'),
     ...(authToken ? { authToken } : {}),
     ...(auth ? { auth } : {}),
-    ...(tls ? { tls } : {}),
+    ...(transport ? { transport } : {}),
   };
   if (url === undefined || from === '' || to.length === 0) return undefined;
   return { notifier: createSmsNotifier(settings, context), maxAlerts: 0 };

@@ -70,18 +70,6 @@ export function readTlsConfig(reader: IntegrationConfigReader, key = 'tls_config
   };
 }
 
-/**
- * `http_config.tls_config` of an HTTP integration; an entry without `http_config` uses
- * `global.http_config`'s (an entry's own `http_config` replaces the global one, as in
- * Alertmanager). Other `http_config` keys are read by `IntegrationConfigReader.httpAuth`.
- */
-export function readHttpTls(reader: IntegrationConfigReader): TlsSettings | undefined {
-  const config = reader.mapping.http_config;
-  if (config === undefined || config === null) return reader.defaultTls;
-  if (typeof config !== 'object' || Array.isArray(config)) return undefined; // reported by httpAuth
-  return readTlsConfig(new IntegrationConfigReader(config as Record<string, unknown>, reader.at('http_config'), reader.problems));
-}
-
 /** The connect options, files read now with `resolve` (which throws when one cannot be read). */
 export async function tlsConnectOptions(settings: TlsSettings, resolve: (secret: SecretValue) => Promise<string>): Promise<TlsConnectOptions> {
   const read = (value: SecretValue | undefined) => (value === undefined ? Promise.resolve(undefined) : resolve(value));

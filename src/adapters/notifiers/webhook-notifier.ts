@@ -8,7 +8,7 @@ import type { Notification, Notifier } from '../../core/alerting/notification.js
 import { limitAlerts, type ChannelFactory } from './channel.js';
 import { postToReceiver, resolveSecret, SecretFileError, configFailure, type NotifierContext } from './http-delivery.js';
 import type { HttpAuth, SecretValue } from './integration-config.js';
-import { readHttpTls, type TlsSettings } from './tls-config.js';
+import { readHttpTransport, type HttpTransport } from './http-transport.js';
 import { notificationText, notificationTitle, rfc3339 } from './notification-text.js';
 import { signatureHeader, signWebhookBody, timestampHeader } from './webhook-signature.js';
 
@@ -19,7 +19,7 @@ export interface WebhookSettings {
   sendResolved: boolean;
   maxAlerts: number;
   auth?: HttpAuth;
-  tls?: TlsSettings;
+  transport?: HttpTransport;
   signingSecret?: SecretValue;
   payload: WebhookPayloadFormat;
 }
@@ -101,7 +101,7 @@ export function createWebhookNotifier(settings: WebhookSettings, context: Notifi
         headers[timestampHeader] = String(timestampSeconds);
         headers[signatureHeader] = signWebhookBody(secret, timestampSeconds, body);
       }
-      return postToReceiver({ url: settings.url, body, contentType: 'application/json', headers, auth: settings.auth, tls: settings.tls }, context, signal);
+      return postToReceiver({ url: settings.url, body, contentType: 'application/json', headers, auth: settings.auth, transport: settings.transport }, context, signal);
     },
   };
 }
@@ -113,14 +113,14 @@ export const buildWebhookIntegration: ChannelFactory = (reader, _global, context
   const payload = reader.string('payload') || 'alertmanager';
   if (payload !== 'alertmanager' && payload !== 'sre-monitor') reader.problems.add(reader.at('payload'), 'must be alertmanager or sre-monitor');
   const auth = reader.httpAuth();
-  const tls = readHttpTls(reader);
+  const transport = readHttpTransport(reader);
   const settings: WebhookSettings = {
     url: url ?? { kind: 'inline', value: '' },
     sendResolved: reader.boolean('send_resolved', true),
     maxAlerts: reader.nonNegativeInteger('max_alerts', 0),
     payload: payload === 'sre-monitor' ? 'sre-monitor' : 'alertmanager',
     ...(auth ? { auth } : {}),
-    ...(tls ? { tls } : {}),
+    ...(transport ? { transport } : {}),
     ...(signingSecret ? { signingSecret } : {}),
   };
   if (url === undefined) return undefined;
