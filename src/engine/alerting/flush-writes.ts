@@ -20,12 +20,17 @@ interface Pending<T> {
   reject: (error: unknown) => void;
 }
 
-/** Calls `commit` with everything queued since the last one started; one commit at a time. */
+/**
+ * Calls `commit` with everything queued since the last one started; one commit at a time. The
+ * first write waits for the current I/O round to end (setImmediate: a yield, not a delay):
+ * better-sqlite3 answers synchronously, so a commit started at once would finish before the
+ * next group's flush even ran, and each flush would pay its own fsync. Group flushes that fall
+ * due together run in one timers phase; their writes share the commit that follows it.
+ */
 export function createGroupCommit<T>(commit: (items: readonly T[]) => Promise<void>): (item: T) => Promise<void> {
   let queue: Array<Pending<T>> = [];
   let draining = false;
   const drain = async (): Promise<void> => {
-    draining = true;
     while (queue.length > 0) {
       const batch = queue;
       queue = [];
@@ -52,7 +57,9 @@ export function createGroupCommit<T>(commit: (items: readonly T[]) => Promise<vo
   return (item) =>
     new Promise<void>((resolve, reject) => {
       queue.push({ item, resolve, reject });
-      if (!draining) void drain();
+      if (draining) return;
+      draining = true;
+      setImmediate(() => void drain());
     });
 }
 
