@@ -74,9 +74,7 @@ export function createFlushWrites(options: { transaction: Transaction; outbox: O
     options.transaction((repositories) => repositories.outbox.enqueue(batches.flat(), options.clock.nowMs())),
   );
   const upsertOne = createGroupCommit<NotificationLogEntry>((entries) =>
-    options.transaction(async (repositories) => {
-      for (const entry of entries) await repositories.notificationLog.upsert(entry);
-    }),
+    options.transaction((repositories) => repositories.notificationLog.upsertMany(entries)),
   );
   const log = options.notificationLog;
   return {
@@ -85,6 +83,9 @@ export function createFlushWrites(options: { transaction: Transaction; outbox: O
       get: (integration, groupKey) => log.get(integration, groupKey),
       all: () => log.all(),
       upsert: (entry) => upsertOne(entry),
+      upsertMany: async (entries) => {
+        await Promise.all(entries.map((entry) => upsertOne(entry)));
+      },
       deleteOlderThan: (beforeMs, limit) => log.deleteOlderThan(beforeMs, limit),
     },
   };

@@ -97,6 +97,10 @@ describe('outbox delivery', () => {
             writes += 1;
             return repositories.outbox.markSent(id, atMs);
           },
+          markSentMany: (ids: readonly number[], atMs: number) => {
+            writes += ids.length;
+            return repositories.outbox.markSentMany(ids, atMs);
+          },
         };
         const result = await work(counted);
         transactions.push(writes);

@@ -279,7 +279,7 @@ export function createOutboxDelivery(options: OutboxDeliveryOptions): OutboxDeli
     const receiver = item.notification.integration.receiver;
     if (result.ok) {
       reportHealth(breakers.record(receiver, true, '', nowMs));
-      await writeOutcome((writer) => writer.markSent(item.id, nowMs));
+      await writeOutcome({ kind: 'sent', id: item.id, atMs: nowMs });
       counters.sent += 1;
       options.onDelivered?.(item, nowMs);
       return;
@@ -292,7 +292,7 @@ export function createOutboxDelivery(options: OutboxDeliveryOptions): OutboxDeli
     const decision = decideAfterFailure({ attempts, queuedAtMs, nowMs, retryable: result.retryable, retryAfterMs: result.retryAfterMs }, policy, random);
     if (decision.action === 'retry') {
       const update = { attempts, nextAttemptAtMs: decision.nextAttemptAtMs, lastError: error, lastReason: result.reason };
-      await writeOutcome((writer) => writer.markRetry(item.id, update));
+      await writeOutcome({ kind: 'retry', id: item.id, update });
       return;
     }
     await markDead(item, attempts, result.reason, `${error}; ${describeGiveUp(decision.cause satisfies GiveUpCause, attempts, nowMs - queuedAtMs)}`);
@@ -300,7 +300,7 @@ export function createOutboxDelivery(options: OutboxDeliveryOptions): OutboxDeli
 
   async function markDead(item: OutboxItem, attempts: number, reason: DeliveryFailureReason, error: string): Promise<void> {
     const update = { attempts, lastError: error, lastReason: reason, atMs: clock.nowMs() };
-    await writeOutcome((writer) => writer.markDead(item.id, update));
+    await writeOutcome({ kind: 'dead', id: item.id, update });
     counters.deadLettered += 1;
     options.onDead?.(item, reason, error);
   }
