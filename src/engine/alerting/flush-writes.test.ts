@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { createGroupCommit } from './flush-writes.js';
+import type { NotificationLogEntry, NotificationLogRepository, OutboxRepository } from '../../adapters/store/alerting-repositories.js';
+import type { StoreRepositories } from '../../adapters/store/store.js';
+import type { Notification } from '../../core/alerting/notification.js';
+import { createFlushWrites, createGroupCommit } from './flush-writes.js';
 
 const endOfRound = () => new Promise<void>((resolve) => setImmediate(resolve));
 
@@ -50,5 +53,32 @@ describe('createGroupCommit', () => {
     const results = [12, 13, 14].map((n) => commit(n).then(() => 'ok', (error: unknown) => (error as Error).message));
     expect(await Promise.all(results)).toEqual(['ok', 'bad write 13', 'ok']);
     expect(committed).toEqual([12, 14]);
+  });
+});
+
+describe('createFlushWrites', () => {
+  const ref = { receiver: 'team', key: 'webhook_configs', index: 0 };
+  const entry = (groupKey: string): NotificationLogEntry => ({ integration: ref, groupKey, firingFingerprints: ['f'], resolvedFingerprints: [], sentAtMs: 1 });
+  const note = (groupKey: string) => ({ idempotencyKey: `k-${groupKey}`, groupKey }) as unknown as Notification;
+
+  it('commits the notifications and log entries written in one round in one transaction', async () => {
+    const transactions: string[][] = [];
+    let current: string[] = [];
+    const outbox = { enqueue: (notifications: readonly Notification[]) => Promise.resolve(void current.push(...notifications.map((one) => `enqueue ${one.groupKey}`))) } as unknown as OutboxRepository;
+    const notificationLog = { upsertMany: (entries: readonly NotificationLogEntry[]) => Promise.resolve(void current.push(...entries.map((one) => `log ${one.groupKey}`))) } as unknown as NotificationLogRepository;
+    const writes = createFlushWrites({
+      transaction: async <T>(work: (repositories: Pick<StoreRepositories, 'outbox' | 'notificationLog'>) => Promise<T>) => {
+        current = [];
+        const result = await work({ outbox, notificationLog });
+        transactions.push(current);
+        return result;
+      },
+      outbox,
+      notificationLog,
+      clock: { nowMs: () => 1 },
+    });
+    // Group g1 flushed in the previous round and now writes its log; g2 and g3 enqueue.
+    await Promise.all([writes.notificationLog.upsert(entry('g1')), writes.enqueue([note('g2')]), writes.enqueue([note('g3')])]);
+    expect(transactions).toEqual([['enqueue g2', 'enqueue g3', 'log g1']]);
   });
 });

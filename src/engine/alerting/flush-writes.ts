@@ -69,22 +69,30 @@ export interface FlushWrites {
   notificationLog: NotificationLogRepository;
 }
 
+/** One write of a flush: its notifications into the outbox, or its notification log entry. */
+type FlushWrite = { kind: 'enqueue'; notifications: readonly Notification[] } | { kind: 'log'; entry: NotificationLogEntry };
+
 export function createFlushWrites(options: { transaction: Transaction; outbox: OutboxRepository; notificationLog: NotificationLogRepository; clock: Clock }): FlushWrites {
-  const enqueueOne = createGroupCommit<readonly Notification[]>((batches) =>
-    options.transaction((repositories) => repositories.outbox.enqueue(batches.flat(), options.clock.nowMs())),
-  );
-  const upsertOne = createGroupCommit<NotificationLogEntry>((entries) =>
-    options.transaction((repositories) => repositories.notificationLog.upsertMany(entries)),
+  // One queue for both kinds: the log entries of one round's flushes commit together with the
+  // notifications of the next round's, one fsync for both. Each flush still writes its log entry
+  // only after its notifications committed (notify-pipeline.ts awaits the enqueue first).
+  const write = createGroupCommit<FlushWrite>((writes) =>
+    options.transaction(async (repositories) => {
+      const notifications = writes.flatMap((one) => (one.kind === 'enqueue' ? one.notifications : []));
+      const entries = writes.flatMap((one) => (one.kind === 'log' ? [one.entry] : []));
+      if (notifications.length > 0) await repositories.outbox.enqueue(notifications, options.clock.nowMs());
+      if (entries.length > 0) await repositories.notificationLog.upsertMany(entries);
+    }),
   );
   const log = options.notificationLog;
   return {
-    enqueue: (notifications) => enqueueOne(notifications),
+    enqueue: (notifications) => write({ kind: 'enqueue', notifications }),
     notificationLog: {
       get: (integration, groupKey) => log.get(integration, groupKey),
       all: () => log.all(),
-      upsert: (entry) => upsertOne(entry),
+      upsert: (entry) => write({ kind: 'log', entry }),
       upsertMany: async (entries) => {
-        await Promise.all(entries.map((entry) => upsertOne(entry)));
+        await Promise.all(entries.map((entry) => write({ kind: 'log', entry })));
       },
       deleteOlderThan: (beforeMs, limit) => log.deleteOlderThan(beforeMs, limit),
     },
