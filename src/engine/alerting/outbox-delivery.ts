@@ -133,6 +133,8 @@ export function createOutboxDelivery(options: OutboxDeliveryOptions): OutboxDeli
   let sending = 0;
   /** Group heads read from `due` and not launched yet, oldest due first. */
   let ready: OutboxItem[] = [];
+  /** Bumped when queued heads may no longer head their group (a retry by hand): a read started before is dropped. */
+  let readyGeneration = 0;
   /** Heads read per `due` beyond the items in flight (which `due` returns too). */
   const pageSize = Math.max(64, 2 * concurrency);
   /**
@@ -203,12 +205,16 @@ export function createOutboxDelivery(options: OutboxDeliveryOptions): OutboxDeli
     // In-flight items are still pending and come back from `due`: ask for a page beyond them.
     const finished = new Set<number>();
     finishedDuringQuery.add(finished);
+    const generation = readyGeneration;
     let items: OutboxItem[];
     try {
       items = await outbox.due(nowMs, inFlight.size + pageSize, breakers.refusing(nowMs));
     } finally {
       finishedDuringQuery.delete(finished);
     }
+    // A retry by hand committed while the query ran (PostgreSQL) may have made an older item the
+    // head again: drop this page, the retry asked for a new pump.
+    if (generation !== readyGeneration) return;
     ready = items.filter((item) => !inFlight.has(item.id) && !finished.has(item.id));
   }
 
@@ -335,6 +341,7 @@ export function createOutboxDelivery(options: OutboxDeliveryOptions): OutboxDeli
       if (retried) {
         // The retried item may be older than a queued head of its group: read the heads again.
         ready = [];
+        readyGeneration += 1;
         counters.retriedByHand += 1;
         requestPump();
       }
