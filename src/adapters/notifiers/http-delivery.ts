@@ -9,13 +9,15 @@
 import { readFile } from 'node:fs/promises';
 import type { Clock } from '../../core/clock.js';
 import type { DeliveryResult } from '../../core/alerting/notification.js';
-import type { Dispatcher } from 'undici';
+import { fetch as undiciFetch, type Dispatcher } from 'undici';
+import { postWithFetch, type HttpPost } from './http-post.js';
 import { dispatcherFor, type HttpTransport } from './http-transport.js';
 import type { HttpAuth, SecretValue } from './integration-config.js';
 
 /** What every notifier needs from the outside world; built once by `buildReceiverNotifiers`. */
 export interface NotifierContext {
-  fetch: typeof fetch;
+  /** The HTTP transport (http-post.ts): node:http with keep-alive by default. */
+  post: HttpPost;
   clock: Clock;
   /** Per request, on top of the caller's AbortSignal. */
   timeoutMs: number;
@@ -87,6 +89,13 @@ function moveUserInfoToHeader(text: string, headers: Record<string, string>): st
   return url.href;
 }
 
+/** The fetch transport over one send's own undici dispatcher (TLS settings, a proxy). */
+function postThrough(dispatcher: Dispatcher): HttpPost {
+  const fetchThrough = (input: string, init: Parameters<typeof undiciFetch>[1]) => undiciFetch(input, { ...init, dispatcher });
+  // undici's own fetch with its own Agent (the global fetch bundles another undici version).
+  return postWithFetch(fetchThrough as unknown as typeof fetch);
+}
+
 /** POSTs the request and maps the outcome; never throws. */
 export async function postToReceiver(request: OutgoingRequest, context: NotifierContext, signal: AbortSignal): Promise<DeliveryResult> {
   let url: string;
@@ -104,32 +113,15 @@ export async function postToReceiver(request: OutgoingRequest, context: Notifier
   const target = hostOf(url);
   const timeoutSignal = AbortSignal.timeout(context.timeoutMs);
   try {
-    const init = { method: 'POST', headers, body: request.body, signal: AbortSignal.any([signal, timeoutSignal]), redirect: 'manual' as const, ...(dispatcher === undefined ? {} : { dispatcher }) };
-    const response = await context.fetch(url, init as RequestInit);
-    const text = await readBodyStart(response);
-    return deliveryResultOf(response.status, response.headers, text, context.clock.nowMs(), target);
+    // With tls_config or a proxy the send has its own dispatcher (undici, through fetch); otherwise the shared keep-alive transport.
+    const post = dispatcher === undefined ? context.post : postThrough(dispatcher);
+    const answer = await post(url, { headers, body: request.body, signal: AbortSignal.any([signal, timeoutSignal]) });
+    return deliveryResultOf(answer.status, { get: (name) => answer.header(name) }, answer.bodyStart, context.clock.nowMs(), target);
   } catch (error) {
     return failureOfError(error, { target, timedOut: timeoutSignal.aborted, timeoutMs: context.timeoutMs });
   } finally {
     void dispatcher?.close();
   }
-}
-
-/** The first `maxBytes` of the answer: enough for an error message, bounded against a receiver that streams forever. */
-async function readBodyStart(response: Response, maxBytes = 16_384): Promise<string> {
-  if (response.body === null) return '';
-  const reader: ReadableStreamDefaultReader<Uint8Array> = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  while (total < maxBytes) {
-    const chunk = (await reader.read()) as { done: boolean; value?: Uint8Array };
-    if (chunk.done || chunk.value === undefined) break;
-    const value = chunk.value;
-    chunks.push(value);
-    total += value.byteLength;
-  }
-  await reader.cancel().catch(() => undefined);
-  return Buffer.concat(chunks).subarray(0, maxBytes).toString('utf8');
 }
 
 export function configFailure(message: string): DeliveryResult {
@@ -170,7 +162,7 @@ function snippet(body: string): string {
 }
 
 /** Maps an HTTP answer to a DeliveryResult (see the file comment for the classes). */
-export function deliveryResultOf(status: number, headers: Headers, body: string, nowMs: number, target: string): DeliveryResult {
+export function deliveryResultOf(status: number, headers: { get(name: string): string | null }, body: string, nowMs: number, target: string): DeliveryResult {
   if (status >= 200 && status < 300) return { ok: true, status };
   const message = `HTTP ${status} from ${target}${snippet(body)}`;
   if (status === 429) {

@@ -134,6 +134,15 @@ function registerNotificationLogCases(current: () => Store): void {
       expect(await current().notificationLog.all()).toEqual([later]);
     });
 
+    it('upserts many entries in one call, the last entry of a key winning', async () => {
+      await current().notificationLog.upsert(baseLogEntry({ groupKey: 'g1' }));
+      const replaced = baseLogEntry({ groupKey: 'g1', firingFingerprints: [], resolvedFingerprints: ['0123456789abcdef'], sentAtMs: epochMs + 60_000 });
+      const twice = baseLogEntry({ groupKey: 'g2', sentAtMs: epochMs + 120_000 });
+      await current().notificationLog.upsertMany([replaced, baseLogEntry({ groupKey: 'g2' }), twice, baseLogEntry({ groupKey: 'g3' })]);
+      await current().notificationLog.upsertMany([]);
+      expect(await current().notificationLog.all()).toEqual([replaced, twice, baseLogEntry({ groupKey: 'g3' })]);
+    });
+
     it('deletes entries sent before a time, oldest first, at most `limit`', async () => {
       for (const [groupKey, sentAtMs] of [['g1', 3_000], ['g2', 1_000], ['g3', 9_000]] as const) {
         await current().notificationLog.upsert(baseLogEntry({ groupKey, sentAtMs: epochMs + sentAtMs }));

@@ -42,6 +42,11 @@ export interface NotificationLogRepository {
   /** Every entry (start-up restore). */
   all(): Promise<NotificationLogEntry[]>;
   upsert(entry: NotificationLogEntry): Promise<void>;
+  /**
+   * Several upserts in one statement per chunk (a batch of group flushes); for the same key the
+   * last entry wins, as it would written one by one.
+   */
+  upsertMany(entries: readonly NotificationLogEntry[]): Promise<void>;
   deleteOlderThan(beforeMs: number, limit: number): Promise<number>;
 }
 
@@ -99,6 +104,8 @@ export interface OutboxRepository {
   nextDueAtMs(excludeReceivers?: readonly string[]): Promise<number | null>;
   /** Marks a pending item sent, counting the attempt that delivered it. */
   markSent(id: number, atMs: number): Promise<void>;
+  /** `markSent` for several items sent at the same time, in one statement per chunk. */
+  markSentMany(ids: readonly number[], atMs: number): Promise<void>;
   markRetry(id: number, update: { attempts: number; nextAttemptAtMs: number; lastError: string; lastReason: string }): Promise<void>;
   markDead(id: number, update: { attempts: number; lastError: string; lastReason: string; atMs: number }): Promise<void>;
   /**

@@ -6,8 +6,11 @@
 import { sql, type Insertable, type Selectable } from 'kysely';
 import type { NotificationLogEntry, NotificationLogRepository } from './alerting-repositories.js';
 import type { NotificationLogTable } from './database-schema.js';
+import { lastPerKey, writeInChunks } from './batched-writes.js';
 import { checkLimit, type StoreExecutor } from './executor.js';
 import { parseStringArray } from './json-text.js';
+
+const parametersPerRow = 7;
 
 function toRow(entry: NotificationLogEntry): Insertable<NotificationLogTable> {
   return {
@@ -69,6 +72,24 @@ export function createNotificationLogRepository(executor: StoreExecutor): Notifi
             .doUpdateSet({ firing_json: row.firing_json, resolved_json: row.resolved_json, sent_at_ms: row.sent_at_ms }),
         )
         .execute();
+    },
+
+    async upsertMany(entries) {
+      // One statement may not update a row twice (PostgreSQL refuses): keep each key's last entry.
+      const rows = lastPerKey(entries, (entry) => JSON.stringify([entry.integration.receiver, entry.integration.key, entry.integration.index, entry.groupKey])).map(toRow);
+      await writeInChunks(executor, rows, parametersPerRow, async (writer, chunk) => {
+        await writer
+          .insertInto('notification_log')
+          .values(chunk)
+          .onConflict((onConflict) =>
+            onConflict.columns(['receiver', 'integration_key', 'integration_index', 'group_key']).doUpdateSet((eb) => ({
+              firing_json: eb.ref('excluded.firing_json'),
+              resolved_json: eb.ref('excluded.resolved_json'),
+              sent_at_ms: eb.ref('excluded.sent_at_ms'),
+            })),
+          )
+          .execute();
+      });
     },
 
     async deleteOlderThan(beforeMs, limit) {

@@ -45,6 +45,18 @@ export function registerOutboxCases(current: () => Store): void {
       expect(items[1]).toMatchObject({ status: 'sent', notification: { status: 'firing' } });
     });
 
+    it('marks several pending items sent in one call, leaving finished ones as they were', async () => {
+      await current().outbox.enqueue([note('k1', 'g1'), note('k2', 'g2'), note('k3', 'g3')], epochMs);
+      const [k1, k2, k3] = await current().outbox.due(epochMs, 10);
+      await current().outbox.markDead(k3!.id, { attempts: 1, lastError: 'HTTP 400', lastReason: 'client', atMs: epochMs + 1 });
+      await current().outbox.markSentMany([k1!.id, k2!.id, k3!.id], epochMs + 5);
+      await current().outbox.markSentMany([], epochMs + 6);
+      const byKey = new Map((await current().outbox.list({ limit: 10 })).map((item) => [item.notification.idempotencyKey, item]));
+      expect(byKey.get('k1')).toMatchObject({ status: 'sent', attempts: 1, finishedAtMs: epochMs + 5 });
+      expect(byKey.get('k2')).toMatchObject({ status: 'sent', attempts: 1, finishedAtMs: epochMs + 5 });
+      expect(byKey.get('k3')).toMatchObject({ status: 'dead', attempts: 1, finishedAtMs: epochMs + 1 });
+    });
+
     it('writes nothing when its transaction rolls back', async () => {
       const attempt = current().transaction(async (repositories) => {
         await repositories.outbox.enqueue([note('k1', 'g1')], epochMs);

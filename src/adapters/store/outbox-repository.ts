@@ -16,7 +16,7 @@
 import { sql, type ExpressionBuilder, type Selectable } from 'kysely';
 import type { Notification } from '../../core/alerting/notification.js';
 import type { OutboxItem, OutboxListQuery, OutboxRepository, OutboxStatus } from './alerting-repositories.js';
-import { writeInChunks } from './batched-writes.js';
+import { chunk, writeInChunks } from './batched-writes.js';
 import type { Database, OutboxTable } from './database-schema.js';
 import { checkLimit, type StoreExecutor } from './executor.js';
 
@@ -139,6 +139,17 @@ export function createOutboxRepository(executor: StoreExecutor): OutboxRepositor
         .where('id', '=', id)
         .where('status', '=', 'pending')
         .execute();
+    },
+
+    async markSentMany(ids, atMs) {
+      for (const some of chunk(ids, 1000)) {
+        await executor
+          .updateTable('outbox')
+          .set((eb) => ({ status: 'sent', attempts: eb('attempts', '+', 1), finished_at_ms: atMs }))
+          .where('id', 'in', some)
+          .where('status', '=', 'pending')
+          .execute();
+      }
     },
 
     async markRetry(id, update) {

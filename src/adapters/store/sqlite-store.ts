@@ -33,6 +33,7 @@ import {
 import type { Database } from './database-schema.js';
 import { createKyselyStore } from './kysely-store.js';
 import { createQueryTimingLogger } from './query-timing.js';
+import { withStatementCache } from './sqlite-statement-cache.js';
 import type { QueryTimingListener, Store } from './store.js';
 
 export interface SqliteStoreOptions {
@@ -80,7 +81,7 @@ export function createSqliteStore(options: SqliteStoreOptions): Promise<Store> {
   const location = path.resolve(options.path);
   const database = openDatabase(location);
   const db = new Kysely<Database>({
-    dialect: new ImmediateTransactionSqliteDialect({ database }),
+    dialect: new ImmediateTransactionSqliteDialect({ database: withStatementCache(database) }),
     log: createQueryTimingLogger(options.onQuery),
   });
   return Promise.resolve(createKyselyStore({ db, kind: 'sqlite', location }));

@@ -1,7 +1,27 @@
 import { describe, expect, it } from 'vitest';
-import { createGroupCommit } from './flush-writes.js';
+import type { NotificationLogEntry, NotificationLogRepository, OutboxRepository } from '../../adapters/store/alerting-repositories.js';
+import type { StoreRepositories } from '../../adapters/store/store.js';
+import type { Notification } from '../../core/alerting/notification.js';
+import { createFlushWrites, createGroupCommit } from './flush-writes.js';
+
+const endOfRound = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 describe('createGroupCommit', () => {
+  it('commits the writes of one round together, once the round is over', async () => {
+    const commits: number[][] = [];
+    const commit = createGroupCommit<number>((items) => {
+      commits.push([...items]);
+      return Promise.resolve();
+    });
+    // Synchronous commits (better-sqlite3): without the wait for the round's end each write
+    // would be committed on its own before the next one is even made.
+    const writes = [1, 2, 3].map((n) => commit(n));
+    await Promise.resolve();
+    expect(commits).toEqual([]);
+    await Promise.all(writes);
+    expect(commits).toEqual([[1, 2, 3]]);
+  });
+
   it('commits what arrives during a commit together in the next one, answering each after its commit', async () => {
     const commits: number[][] = [];
     let release: () => void = () => undefined;
@@ -11,8 +31,9 @@ describe('createGroupCommit', () => {
     });
     const answered: number[] = [];
     const first = commit(1).then(() => answered.push(1));
+    await endOfRound();
     const later = [2, 3, 4].map((n) => commit(n).then(() => answered.push(n)));
-    await Promise.resolve();
+    await endOfRound();
     expect(commits).toEqual([[1]]);
     expect(answered).toEqual([]);
     release();
@@ -23,21 +44,41 @@ describe('createGroupCommit', () => {
 
   it('retries a failed batch write by write, so only the bad write fails', async () => {
     const committed: number[] = [];
-    let hold = true;
-    let release: () => void = () => undefined;
-    const commit = createGroupCommit<number>(async (items) => {
-      if (hold) {
-        hold = false;
-        await new Promise<void>((resolve) => (release = resolve));
-      }
-      if (items.includes(13)) throw new Error('bad write 13');
+    const commit = createGroupCommit<number>((items) => {
+      if (items.length > 1 && items.includes(13)) return Promise.reject(new Error('batch with bad write 13'));
+      if (items.includes(13)) return Promise.reject(new Error('bad write 13'));
       committed.push(...items);
+      return Promise.resolve();
     });
-    const first = commit(1);
     const results = [12, 13, 14].map((n) => commit(n).then(() => 'ok', (error: unknown) => (error as Error).message));
-    release();
-    await first;
     expect(await Promise.all(results)).toEqual(['ok', 'bad write 13', 'ok']);
-    expect(committed).toEqual([1, 12, 14]);
+    expect(committed).toEqual([12, 14]);
+  });
+});
+
+describe('createFlushWrites', () => {
+  const ref = { receiver: 'team', key: 'webhook_configs', index: 0 };
+  const entry = (groupKey: string): NotificationLogEntry => ({ integration: ref, groupKey, firingFingerprints: ['f'], resolvedFingerprints: [], sentAtMs: 1 });
+  const note = (groupKey: string) => ({ idempotencyKey: `k-${groupKey}`, groupKey }) as unknown as Notification;
+
+  it('commits the notifications and log entries written in one round in one transaction', async () => {
+    const transactions: string[][] = [];
+    let current: string[] = [];
+    const outbox = { enqueue: (notifications: readonly Notification[]) => Promise.resolve(void current.push(...notifications.map((one) => `enqueue ${one.groupKey}`))) } as unknown as OutboxRepository;
+    const notificationLog = { upsertMany: (entries: readonly NotificationLogEntry[]) => Promise.resolve(void current.push(...entries.map((one) => `log ${one.groupKey}`))) } as unknown as NotificationLogRepository;
+    const writes = createFlushWrites({
+      transaction: async <T>(work: (repositories: Pick<StoreRepositories, 'outbox' | 'notificationLog'>) => Promise<T>) => {
+        current = [];
+        const result = await work({ outbox, notificationLog });
+        transactions.push(current);
+        return result;
+      },
+      outbox,
+      notificationLog,
+      clock: { nowMs: () => 1 },
+    });
+    // Group g1 flushed in the previous round and now writes its log; g2 and g3 enqueue.
+    await Promise.all([writes.notificationLog.upsert(entry('g1')), writes.enqueue([note('g2')]), writes.enqueue([note('g3')])]);
+    expect(transactions).toEqual([['enqueue g2', 'enqueue g3', 'log g1']]);
   });
 });

@@ -20,12 +20,17 @@ interface Pending<T> {
   reject: (error: unknown) => void;
 }
 
-/** Calls `commit` with everything queued since the last one started; one commit at a time. */
+/**
+ * Calls `commit` with everything queued since the last one started; one commit at a time. The
+ * first write waits for the current I/O round to end (setImmediate: a yield, not a delay):
+ * better-sqlite3 answers synchronously, so a commit started at once would finish before the
+ * next group's flush even ran, and each flush would pay its own fsync. Group flushes that fall
+ * due together run in one timers phase; their writes share the commit that follows it.
+ */
 export function createGroupCommit<T>(commit: (items: readonly T[]) => Promise<void>): (item: T) => Promise<void> {
   let queue: Array<Pending<T>> = [];
   let draining = false;
   const drain = async (): Promise<void> => {
-    draining = true;
     while (queue.length > 0) {
       const batch = queue;
       queue = [];
@@ -52,7 +57,9 @@ export function createGroupCommit<T>(commit: (items: readonly T[]) => Promise<vo
   return (item) =>
     new Promise<void>((resolve, reject) => {
       queue.push({ item, resolve, reject });
-      if (!draining) void drain();
+      if (draining) return;
+      draining = true;
+      setImmediate(() => void drain());
     });
 }
 
@@ -62,22 +69,31 @@ export interface FlushWrites {
   notificationLog: NotificationLogRepository;
 }
 
+/** One write of a flush: its notifications into the outbox, or its notification log entry. */
+type FlushWrite = { kind: 'enqueue'; notifications: readonly Notification[] } | { kind: 'log'; entry: NotificationLogEntry };
+
 export function createFlushWrites(options: { transaction: Transaction; outbox: OutboxRepository; notificationLog: NotificationLogRepository; clock: Clock }): FlushWrites {
-  const enqueueOne = createGroupCommit<readonly Notification[]>((batches) =>
-    options.transaction((repositories) => repositories.outbox.enqueue(batches.flat(), options.clock.nowMs())),
-  );
-  const upsertOne = createGroupCommit<NotificationLogEntry>((entries) =>
+  // One queue for both kinds: the log entries of one round's flushes commit together with the
+  // notifications of the next round's, one fsync for both. Each flush still writes its log entry
+  // only after its notifications committed (notify-pipeline.ts awaits the enqueue first).
+  const write = createGroupCommit<FlushWrite>((writes) =>
     options.transaction(async (repositories) => {
-      for (const entry of entries) await repositories.notificationLog.upsert(entry);
+      const notifications = writes.flatMap((one) => (one.kind === 'enqueue' ? one.notifications : []));
+      const entries = writes.flatMap((one) => (one.kind === 'log' ? [one.entry] : []));
+      if (notifications.length > 0) await repositories.outbox.enqueue(notifications, options.clock.nowMs());
+      if (entries.length > 0) await repositories.notificationLog.upsertMany(entries);
     }),
   );
   const log = options.notificationLog;
   return {
-    enqueue: (notifications) => enqueueOne(notifications),
+    enqueue: (notifications) => write({ kind: 'enqueue', notifications }),
     notificationLog: {
       get: (integration, groupKey) => log.get(integration, groupKey),
       all: () => log.all(),
-      upsert: (entry) => upsertOne(entry),
+      upsert: (entry) => write({ kind: 'log', entry }),
+      upsertMany: async (entries) => {
+        await Promise.all(entries.map((entry) => write({ kind: 'log', entry })));
+      },
       deleteOlderThan: (beforeMs, limit) => log.deleteOlderThan(beforeMs, limit),
     },
   };

@@ -210,6 +210,25 @@ describe('outbox delivery recovery', () => {
     expect(await delivery.stats()).toMatchObject({ sent: 1, deadLettered: 1, retriedByHand: 1, dead: 0, pending: 0 });
   });
 
+  it('sends an item retried by hand before the later item of its group that was already queued', async () => {
+    let release: () => void = () => undefined;
+    const team = receiver('team-db', (note, call) => {
+      if (note.idempotencyKey === 'slow') return new Promise((resolve) => (release = () => resolve(ok)));
+      return note.idempotencyKey === 'k1' && call === 0 ? { ok: false, retryable: false, reason: 'client', status: 400, message: 'bad payload' } : ok;
+    });
+    const delivery = deliveryOver({ concurrency: 1 });
+    delivery.start();
+    await enqueue(delivery, [notification('k1', 'g1')]);
+    const deadItem = await itemOf('k1');
+    expect(deadItem?.status).toBe('dead');
+    // 'slow' takes the only slot; k2, now the head of g1, waits in the delivery's queue.
+    await enqueue(delivery, [notification('slow', 'g0'), notification('k2', 'g1')]);
+    expect(await delivery.retryDead(deadItem!.id)).toBe(true);
+    release();
+    await timers.settle();
+    expect(team.delivered).toEqual(['slow', 'k1', 'k2']);
+  });
+
   it('finds items enqueued without a kick at the next poll', async () => {
     const team = receiver('team-db');
     deliveryOver({ pollIntervalMs: 5 * second }).start();

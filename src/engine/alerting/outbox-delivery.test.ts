@@ -97,6 +97,10 @@ describe('outbox delivery', () => {
             writes += 1;
             return repositories.outbox.markSent(id, atMs);
           },
+          markSentMany: (ids: readonly number[], atMs: number) => {
+            writes += ids.length;
+            return repositories.outbox.markSentMany(ids, atMs);
+          },
         };
         const result = await work(counted);
         transactions.push(writes);
@@ -108,6 +112,21 @@ describe('outbox delivery', () => {
     expect(team.delivered).toHaveLength(8);
     expect(transactions).toEqual([8]);
     expect(await store.outbox.countByStatus()).toEqual({ pending: 0, sent: 8, dead: 0 });
+  });
+
+  it('reads due items a page at a time, not once per finished send', async () => {
+    const team = receiver('team-db');
+    let dueReads = 0;
+    const outbox = { ...store.outbox, due: (...args: Parameters<typeof store.outbox.due>) => ((dueReads += 1), store.outbox.due(...args)) };
+    const delivery = deliveryOver({ outbox, concurrency: 4 });
+    delivery.start();
+    await timers.settle();
+    const before = dueReads;
+    await enqueue(delivery, Array.from({ length: 60 }, (_, index) => notification(`k${index}`, `g${index}`)));
+    expect(team.delivered).toHaveLength(60);
+    // One page (64 heads) covers all 60; the last read finds nothing left.
+    expect(dueReads - before).toBeLessThanOrEqual(3);
+    expect(await store.outbox.countByStatus()).toEqual({ pending: 0, sent: 60, dead: 0 });
   });
 
   it('delivers every notification exactly once, in order per group, when a receiver is down for 10 minutes and comes back', async () => {

@@ -5,8 +5,13 @@
  * - Due items come from `OutboxRepository.due`, which hands out only the oldest pending item of
  *   each (integration, group key): a later notification of a group waits while an earlier one is
  *   retried, so each group reaches its receiver in order.
- * - Up to `concurrency` sends run at once; each finished send wakes the loop, which fetches more.
- *   Each send gets an AbortSignal that fires after `timeoutMs`.
+ * - Up to `concurrency` sends await an answer at once; each answer frees its slot and wakes the
+ *   loop, which starts the next. The item stays in flight (never handed out again) until its
+ *   outcome has committed. Each send gets an AbortSignal that fires after `timeoutMs`.
+ * - `due` is read a page at a time into a local queue of group heads that the loop launches as
+ *   slots free up; it is read again once that queue is empty. A head stays the head of its group
+ *   until its own outcome commits, so sending from the queue keeps each group in order; a retry by
+ *   hand (which can put an older item of a group back) empties the queue.
  * - Outcomes: ok -> sent. Not retryable (4xx other than 429, bad config, no notifier for the
  *   integration any more) -> dead at once, with the reason. Retryable (5xx, 429, timeouts,
  *   network) -> retried after a jittered exponential back-off, never sooner than `Retry-After`,
@@ -122,7 +127,16 @@ export function createOutboxDelivery(options: OutboxDeliveryOptions): OutboxDeli
     maxAttempts: options.maxAttempts,
   };
   const breakers = createReceiverBreakers(options.breaker);
+  /** Launched items whose outcome has not committed yet: never handed out twice. */
   const inFlight = new Map<number, { controller: AbortController; done: Promise<void> }>();
+  /** Sends awaiting their answer: what `concurrency` bounds. */
+  let sending = 0;
+  /** Group heads read from `due` and not launched yet, oldest due first. */
+  let ready: OutboxItem[] = [];
+  /** Bumped when queued heads may no longer head their group (a retry by hand): a read started before is dropped. */
+  let readyGeneration = 0;
+  /** Heads read per `due` beyond the items in flight (which `due` returns too). */
+  const pageSize = Math.max(64, 2 * concurrency);
   /**
    * Ids whose send finished while a `due` query was running. That query may have read the row
    * before the outcome committed (PostgreSQL serves it from another connection), so it can
@@ -175,32 +189,46 @@ export function createOutboxDelivery(options: OutboxDeliveryOptions): OutboxDeli
       });
   }
 
-  /** Fetches due items into free slots, then sets the timer for the next wake-up. */
+  /** Starts queued heads while slots are free; heads of receivers whose breaker refuses are dropped (read again later). */
+  function launchReady(nowMs: number): void {
+    while (running && sending < concurrency && ready.length > 0) {
+      const item = ready.shift() as OutboxItem;
+      if (inFlight.has(item.id)) continue;
+      const notifier = options.notifierFor(item.notification.integration);
+      if (notifier !== undefined && !breakers.admit(item.notification.integration.receiver, nowMs)) continue;
+      launch(item, notifier);
+    }
+  }
+
+  /** Reads the next page of due heads into `ready`. */
+  async function readDue(nowMs: number): Promise<void> {
+    // In-flight items are still pending and come back from `due`: ask for a page beyond them.
+    const finished = new Set<number>();
+    finishedDuringQuery.add(finished);
+    const generation = readyGeneration;
+    let items: OutboxItem[];
+    try {
+      items = await outbox.due(nowMs, inFlight.size + pageSize, breakers.refusing(nowMs));
+    } finally {
+      finishedDuringQuery.delete(finished);
+    }
+    // A retry by hand committed while the query ran (PostgreSQL) may have made an older item the
+    // head again: drop this page, the retry asked for a new pump.
+    if (generation !== readyGeneration) return;
+    ready = items.filter((item) => !inFlight.has(item.id) && !finished.has(item.id));
+  }
+
+  /** Fills free slots (from the queue, reading `due` when it runs dry), then sets the timer for the next wake-up. */
   async function pump(): Promise<void> {
     const nowMs = clock.nowMs();
-    const free = concurrency - inFlight.size;
-    if (free > 0) {
-      // In-flight items are still pending and come back from `due`: ask for enough to fill the free slots anyway.
-      const finished = new Set<number>();
-      finishedDuringQuery.add(finished);
-      let items: OutboxItem[];
-      try {
-        items = await outbox.due(nowMs, free + inFlight.size, breakers.refusing(nowMs));
-      } finally {
-        finishedDuringQuery.delete(finished);
-      }
-      let started = 0;
-      for (const item of items) {
-        if (!running || started >= free) break;
-        if (inFlight.has(item.id) || finished.has(item.id)) continue;
-        const notifier = options.notifierFor(item.notification.integration);
-        if (notifier !== undefined && !breakers.admit(item.notification.integration.receiver, nowMs)) continue;
-        launch(item, notifier);
-        started += 1;
-      }
+    launchReady(nowMs);
+    if (running && sending < concurrency && ready.length === 0) {
+      await readDue(nowMs);
+      launchReady(nowMs);
     }
     if (!running) return;
-    arm(await outbox.nextDueAtMs(breakers.refusing(clock.nowMs())));
+    // Heads still queued wait for a slot, and a finishing send wakes the loop for them.
+    arm(ready.length > 0 ? null : await outbox.nextDueAtMs(breakers.refusing(clock.nowMs())));
   }
 
   /** Wakes at the next due item or breaker trial, at the latest after `pollIntervalMs`. */
@@ -222,9 +250,19 @@ export function createOutboxDelivery(options: OutboxDeliveryOptions): OutboxDeli
 
   function launch(item: OutboxItem, notifier: Notifier | undefined): void {
     const controller = new AbortController();
-    const done = (notifier === undefined ? deadForMissingNotifier(item) : deliver(item, notifier, controller))
+    sending += 1;
+    let answered = false;
+    /** The answer is in: the slot is free for the next send while the outcome commits. */
+    const onAnswer = (): void => {
+      if (answered) return;
+      answered = true;
+      sending -= 1;
+      requestPump();
+    };
+    const done = (notifier === undefined ? deadForMissingNotifier(item) : deliver(item, notifier, controller, onAnswer))
       .catch(reportError)
       .finally(() => {
+        onAnswer();
         inFlight.delete(item.id);
         for (const finished of finishedDuringQuery) finished.add(item.id);
         requestPump();
@@ -238,15 +276,16 @@ export function createOutboxDelivery(options: OutboxDeliveryOptions): OutboxDeli
     await markDead(item, item.attempts, 'config', error);
   }
 
-  async function deliver(item: OutboxItem, notifier: Notifier, controller: AbortController): Promise<void> {
+  async function deliver(item: OutboxItem, notifier: Notifier, controller: AbortController, onAnswer: () => void): Promise<void> {
     const result = await sendWithTimeout(notifier, item.notification, { timers, timeoutMs: options.timeoutMs, controller });
+    onAnswer();
     // Stopped mid-send: leave the item pending; the next process sends it again (same key).
     if (controller.signal.reason === stopping) return;
     const nowMs = clock.nowMs();
     const receiver = item.notification.integration.receiver;
     if (result.ok) {
       reportHealth(breakers.record(receiver, true, '', nowMs));
-      await writeOutcome((writer) => writer.markSent(item.id, nowMs));
+      await writeOutcome({ kind: 'sent', id: item.id, atMs: nowMs });
       counters.sent += 1;
       options.onDelivered?.(item, nowMs);
       return;
@@ -259,7 +298,7 @@ export function createOutboxDelivery(options: OutboxDeliveryOptions): OutboxDeli
     const decision = decideAfterFailure({ attempts, queuedAtMs, nowMs, retryable: result.retryable, retryAfterMs: result.retryAfterMs }, policy, random);
     if (decision.action === 'retry') {
       const update = { attempts, nextAttemptAtMs: decision.nextAttemptAtMs, lastError: error, lastReason: result.reason };
-      await writeOutcome((writer) => writer.markRetry(item.id, update));
+      await writeOutcome({ kind: 'retry', id: item.id, update });
       return;
     }
     await markDead(item, attempts, result.reason, `${error}; ${describeGiveUp(decision.cause satisfies GiveUpCause, attempts, nowMs - queuedAtMs)}`);
@@ -267,7 +306,7 @@ export function createOutboxDelivery(options: OutboxDeliveryOptions): OutboxDeli
 
   async function markDead(item: OutboxItem, attempts: number, reason: DeliveryFailureReason, error: string): Promise<void> {
     const update = { attempts, lastError: error, lastReason: reason, atMs: clock.nowMs() };
-    await writeOutcome((writer) => writer.markDead(item.id, update));
+    await writeOutcome({ kind: 'dead', id: item.id, update });
     counters.deadLettered += 1;
     options.onDead?.(item, reason, error);
   }
@@ -285,6 +324,7 @@ export function createOutboxDelivery(options: OutboxDeliveryOptions): OutboxDeli
 
     async stop() {
       running = false;
+      ready = [];
       wake?.cancel();
       wake = null;
       for (const { controller } of inFlight.values()) controller.abort(stopping);
@@ -299,6 +339,9 @@ export function createOutboxDelivery(options: OutboxDeliveryOptions): OutboxDeli
     async retryDead(id) {
       const retried = await outbox.retry(id, clock.nowMs());
       if (retried) {
+        // The retried item may be older than a queued head of its group: read the heads again.
+        ready = [];
+        readyGeneration += 1;
         counters.retriedByHand += 1;
         requestPump();
       }

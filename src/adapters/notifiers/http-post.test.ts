@@ -1,0 +1,71 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createNodeHttpPost, maxBodyBytes } from './http-post.js';
+
+describe('createNodeHttpPost', () => {
+  const servers: Server[] = [];
+  const serve = async (handler: Parameters<typeof createServer>[1]) => {
+    const server = createServer(handler);
+    servers.push(server);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    return `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
+  };
+  afterEach(async () => {
+    for (const server of servers.splice(0)) {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+  const post = createNodeHttpPost();
+  const request = (body = '{"a":1}') => ({ headers: { 'content-type': 'application/json' }, body, signal: new AbortController().signal });
+
+  it('posts the body with its headers and answers status, headers and body, reusing the connection', async () => {
+    const seen: Array<{ body: string; type: string | undefined; port: number | undefined }> = [];
+    const url = await serve((incoming, response) => {
+      let body = '';
+      incoming.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
+      incoming.on('end', () => {
+        seen.push({ body, type: incoming.headers['content-type'], port: incoming.socket.remotePort });
+        response.setHeader('retry-after', '7');
+        response.writeHead(429).end('slow down');
+      });
+    });
+    const first = await post(url, request('{"ü":1}'));
+    const second = await post(url, request());
+    expect([first.status, first.header('Retry-After'), first.bodyStart]).toEqual([429, '7', 'slow down']);
+    expect(second.header('x-missing')).toBeNull();
+    expect(seen.map((entry) => [entry.body, entry.type])).toEqual([['{"ü":1}', 'application/json'], ['{"a":1}', 'application/json']]);
+    expect(seen[1]?.port).toBe(seen[0]?.port);
+  });
+
+  it('keeps only the start of a long answer', async () => {
+    const url = await serve((_incoming, response) => {
+      response.writeHead(500);
+      response.write('x'.repeat(maxBodyBytes));
+      response.end('y'.repeat(maxBodyBytes));
+    });
+    const answer = await post(url, request());
+    expect(answer.status).toBe(500);
+    expect(answer.bodyStart).toBe('x'.repeat(maxBodyBytes));
+  });
+
+  it('rejects with an AbortError when the signal aborts before the answer', async () => {
+    const url = await serve(() => undefined);
+    const controller = new AbortController();
+    const pending = post(url, { ...request(), signal: controller.signal });
+    setTimeout(() => controller.abort(), 20);
+    await expect(pending).rejects.toMatchObject({ name: 'AbortError' });
+  });
+
+  it('rejects with the error code when the connection is refused or cut short', async () => {
+    const url = await serve((_incoming, response) => {
+      response.writeHead(200, { 'content-length': '100' });
+      response.write('partial');
+      setTimeout(() => response.socket?.destroy(), 10);
+    });
+    await expect(post(url, request())).rejects.toMatchObject({ code: 'ECONNRESET' });
+    await expect(post('http://127.0.0.1:1/hook', request())).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+    await expect(post('ftp://127.0.0.1/hook', request())).rejects.toThrow('unsupported protocol ftp:');
+  });
+});
