@@ -145,6 +145,18 @@ describe('restart checkpoints of SLO counts', () => {
     expect(createSloCounts(baseSlo({ budgeting: { kind: 'timeslices', sliceMs: minuteMs, sliceTargetRatio: 0.95 } })).snapshot(t0)).toBeNull();
   });
 
+  it('decodes exactly what it encoded, whatever minute of the hour the snapshot starts and ends at', () => {
+    const counts = createSloCounts(spec);
+    const random = generator(11);
+    const last = 4 * 1440 + 37;
+    for (let minute = 1; minute <= last; minute++) counts.add(t0 + minute * minuteMs, Math.floor(random() * 150), 150 + Math.floor(random() * 300));
+    for (let back = 0; back < 61; back++) {
+      const snapshot = counts.snapshot(t0 + (last - back) * minuteMs);
+      if (snapshot === null) throw new Error('no snapshot');
+      expect(decodeCountSnapshot(encodeCountSnapshot(snapshot))).toEqual(snapshot);
+    }
+  });
+
   it('takes no snapshot cut behind the minutes the ring still holds', () => {
     const counts = createSloCounts(spec);
     counts.add(t0 + 10 * dayMs, 1, 1);
