@@ -191,7 +191,7 @@ async function timedStart(settings: RestartSettings, configFile: string, stopWit
       // The first periodic write of every SLO (90 s after a start that restored SLOs from rows),
       // as a server that ran for a while would have: the stop's own write has a 5 s budget, and
       // SLOs it does not reach would be restored from rows, which is not the path measured here.
-      const written = await checkpointsWritten(server.output, 300_000);
+      const written = await checkpointsWritten(() => server.output(), 300_000);
       settings.log(written === undefined ? 'no checkpoint write within 300 s' : `checkpoints: ${written}`);
     }
     const stopStarted = performance.now();

@@ -9,20 +9,23 @@ declare module 'js-yaml' {
     construct?: (data: unknown) => unknown;
     predicate?: (data: unknown) => boolean;
   }
-  class Type {
-    constructor(tag: string, options: TypeOptions);
+  interface Type {
+    readonly tag: string;
   }
-  class Schema {
+  interface Schema {
     extend(types: { implicit?: Type[]; explicit?: Type[] }): Schema;
   }
-  class YAMLException extends Error {}
   interface LoadOptions {
     filename?: string;
     schema?: Schema;
     json?: boolean;
   }
-  const FAILSAFE_SCHEMA: Schema;
-  function load(text: string, options?: LoadOptions): unknown;
-  const jsYaml: { Type: typeof Type; FAILSAFE_SCHEMA: Schema; load: typeof load; YAMLException: typeof YAMLException };
+  interface JsYaml {
+    Type: new (tag: string, options: TypeOptions) => Type;
+    FAILSAFE_SCHEMA: Schema;
+    /** Throws a YAMLException on a syntax error, a duplicate key, an unknown tag or a second document. */
+    load(text: string, options?: LoadOptions): unknown;
+  }
+  const jsYaml: JsYaml;
   export default jsYaml;
 }
