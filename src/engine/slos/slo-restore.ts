@@ -11,7 +11,7 @@
  * Both give the same window sums: the checkpoint holds exactly the counts of minutes up to C
  * (src/core/slo/slo-checkpoint.test.ts compares them).
  */
-import { decodeCountSnapshot } from '../../core/slo/slo-checkpoint-codec.js';
+import { createDecodeBuffers, decodeCountSnapshot } from '../../core/slo/slo-checkpoint-codec.js';
 import type { SloCounts } from '../../core/slo/slo-counts.js';
 import type { SloSpec } from '../../core/slo/slo.js';
 import { dayMs, hourMs, longestWindowMs } from '../../core/slo/slo-window.js';
@@ -61,6 +61,8 @@ async function loadCheckpoints(options: RestoreAllOptions, report: RestoreReport
   const specs = new Map(options.specs.map((spec) => [spec.name, spec]));
   const restored = new Map<string, Restored>();
   const miss = (reason: CheckpointMiss) => (report.misses[reason] = (report.misses[reason] ?? 0) + 1);
+  // Decoded snapshots only live until restoreSnapshot copies them: one set of arrays for all.
+  const buffers = createDecodeBuffers();
   let after: string | undefined;
   for (;;) {
     const page = await options.store.sloCheckpoints.list(after, checkpointPageSize);
@@ -71,7 +73,7 @@ async function loadCheckpoints(options: RestoreAllOptions, report: RestoreReport
       if (checkpoint.cutMs > options.nowMs) miss('in_future');
       else if (checkpoint.cutMs < options.nowMs - minuteRestoreMs) miss('too_old');
       else {
-        const snapshot = decodeCountSnapshot(checkpoint.data);
+        const snapshot = decodeCountSnapshot(checkpoint.data, buffers);
         const counts = options.newCounts(spec);
         if (typeof snapshot === 'string') miss('unreadable');
         else if (!counts.restoreSnapshot(snapshot)) miss('resized');
