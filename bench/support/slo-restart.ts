@@ -164,8 +164,11 @@ async function checkpointsWritten(output: () => string, timeoutMs: number): Prom
 async function timedStart(settings: RestartSettings, configFile: string, stopWith: 'SIGTERM' | 'SIGKILL', waitForCheckpoints = false): Promise<StartTiming> {
   const started = performance.now();
   const server = await startSloServer({ configFile, nodeFlags: settings.nodeFlags, cli: settings.cli, timeoutMs: 1_800_000 });
-  // The server logs where its start went (app.ts): print it beside the timings.
-  const phases = /"phasesMs":(\{[^}]*\})/.exec(server.output())?.[1];
+  // The server logs where its start went (app.ts): print it beside the timings. The log and
+  // the banner come through different pipes, so the line may arrive a moment after the banner.
+  const phasesPattern = /"phasesMs":(\{[^}]*\})/;
+  for (let waited = 0; waited < 3000 && !phasesPattern.test(server.output()); waited += 100) await sleep(100);
+  const phases = phasesPattern.exec(server.output())?.[1];
   if (phases !== undefined) settings.log(`start phases (ms): ${phases}`);
   const phasesMs = phases === undefined ? undefined : (JSON.parse(phases) as Record<string, number>);
   const restored = /\{[^\n]*"msg":"SLO counts restored"\}/.exec(server.output())?.[0];
