@@ -57,6 +57,7 @@ const flagSpecs: Record<string, FlagSpec> = {
   lines: { description: `comma-separated HTTP line kinds: ${lineKinds.join(', ')}`, defaultValue: lineKinds.join(',') },
   'restart-slos': { description: 'SLOs of the restart part (--quick: 1000)', defaultValue: presets.full['restart-slos'] },
   'restart-minute-days': { description: 'days of 1-minute rows in the restart part (retention keeps 4; the alert windows need 3)', defaultValue: '4' },
+  'restart-minute-hours': { description: 'instead: 1-minute rows only for the last N hours (hours still 30 days); a quick fill, same timed path from checkpoints' },
   'prometheus-slos': { description: 'SLOs (x 2 series) of the Prometheus part (--quick: 100)', defaultValue: presets.full['prometheus-slos'] },
   rounds: { description: 'measured one-minute Prometheus rule rounds per layout (--quick: 1)', defaultValue: presets.full.rounds },
   'prometheus-layouts': { description: 'sloth (a group per SLO), aggregated (one group, sum by slo)', defaultValue: 'sloth,aggregated' },
@@ -112,7 +113,9 @@ function parseSettings(args: string[]): Settings | undefined {
     warmupS: numberFlag(values, 'warmup', { min: 0, max: 60, integer: true }),
     lines: listFlag(values, 'lines', lineKinds),
     restartSlos: numberFlag(values, 'restart-slos', { min: 1, max: 100_000, integer: true }),
-    restartMinuteDays: numberFlag(values, 'restart-minute-days', { min: 3, max: 4, integer: true }),
+    restartMinuteDays: values.has('restart-minute-hours')
+      ? numberFlag(values, 'restart-minute-hours', { min: 1, max: 72, integer: true }) / 24
+      : numberFlag(values, 'restart-minute-days', { min: 3, max: 4, integer: true }),
     prometheusSlos: numberFlag(values, 'prometheus-slos', { min: 1, max: 100_000, integer: true }),
     // The longest rule window (3d) plus an hour, so even its first evaluation has a full window.
     prometheusDays: 3 + 1 / 24,

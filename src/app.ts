@@ -156,6 +156,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     prometheusPolling: { delayMs: loaded.runtime.sloEngine.prometheus.delayMs, concurrency: loaded.runtime.sloEngine.prometheus.concurrency, ...options.prometheusPolling },
     onSourceFailure: (slo) => sourceMetrics.failed(slo),
     onRestored: (report, durationMs) => logger.info({ ...report, durationMs }, 'SLO counts restored'),
+    onCheckpointWritten: (report) => logger.info({ ...report }, 'SLO checkpoints written'),
     onSourceHealthChange: (slo, health) => {
       if (health.lastError === null) logger.info({ slo }, 'PromQL SLI source recovered');
       else logger.warn({ slo, error: health.lastError }, 'PromQL SLI source failing; missed minutes are asked again while within the lateness');

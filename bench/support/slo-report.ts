@@ -155,6 +155,9 @@ function restartTable(report: SloReport): string[] {
     rows.push(timing('no checkpoints (from rows)', r.fromRows, false));
     rows.push(timing('from checkpoints, after clean stop', r.fromCheckpoints, true));
     rows.push(timing('after kill -9', r.afterKill, true));
+    for (const [label, t] of [['no checkpoints', r.fromRows], ['from checkpoints', r.fromCheckpoints], ['after kill -9', r.afterKill]] as const) {
+      if (t.phasesMs !== undefined) notes.push(`- ${store}, ${label}: start phases (ms, the server's log) ${Object.entries(t.phasesMs).map(([phase, ms]) => `${phase} ${formatCount(ms)}`).join(', ')}.`);
+    }
     const p = r.inProcess;
     notes.push(
       `- ${store}: checkpoints ${formatCount(r.checkpoints.rows)} rows, ${mb(r.checkpoints.bytes)} (${formatCount(r.checkpoints.bytes / Math.max(1, r.checkpoints.rows))} bytes per SLO). ` +

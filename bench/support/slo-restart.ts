@@ -16,6 +16,7 @@
  *    queries, then `SloCounts.add` of the rows) for a sample of SLOs.
  */
 import { spawnSync } from 'node:child_process';
+import { readFile, writeFile } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
 import { createPostgresStore } from '../../src/adapters/store/postgres-store.js';
 import { createSqliteStore } from '../../src/adapters/store/sqlite-store.js';
@@ -61,6 +62,9 @@ export interface StartTiming {
   stoppedWith: 'SIGTERM' | 'SIGKILL';
   stopMs: number;
   exit: number | string;
+  /** The server's `start phases` log line (phasesMs per phase, app.ts) and its restore report, as logged. */
+  phasesMs?: Record<string, number>;
+  restoreLog?: string;
 }
 
 /** `restoreAllCounts` run in this process on the stopped server's store: where a start's time goes. */
@@ -147,12 +151,26 @@ function openStore(storage: StorageSettings, sqliteFile: string): Promise<Store>
   return storage.kind === 'sqlite' ? createSqliteStore({ path: sqliteFile }) : createPostgresStore({ url: storage.url, poolMax: 2, idleTimeoutMs: 10_000 });
 }
 
-async function timedStart(settings: RestartSettings, configFile: string, stopWith: 'SIGTERM' | 'SIGKILL'): Promise<StartTiming> {
+/** The server's first `SLO checkpoints written` log line, if it comes within `timeoutMs`. */
+async function checkpointsWritten(output: () => string, timeoutMs: number): Promise<string | undefined> {
+  const deadline = performance.now() + timeoutMs;
+  for (;;) {
+    const line = /\{[^\n]*"msg":"SLO checkpoints written"\}/.exec(output())?.[0];
+    if (line !== undefined || performance.now() > deadline) return line;
+    await sleep(500);
+  }
+}
+
+async function timedStart(settings: RestartSettings, configFile: string, stopWith: 'SIGTERM' | 'SIGKILL', waitForCheckpoints = false): Promise<StartTiming> {
   const started = performance.now();
   const server = await startSloServer({ configFile, nodeFlags: settings.nodeFlags, cli: settings.cli, timeoutMs: 1_800_000 });
-  // The server logs where its start went (app.ts): print it beside the timings.
-  const phases = /"phasesMs":(\{[^}]*\})/.exec(server.output())?.[1];
+  // The server logs where its start went (app.ts): print it beside the timings. The log and
+  // the banner come through different pipes, so the line may arrive a moment after the banner.
+  const phasesPattern = /"phasesMs":(\{[^}]*\})/;
+  for (let waited = 0; waited < 3000 && !phasesPattern.test(server.output()); waited += 100) await sleep(100);
+  const phases = phasesPattern.exec(server.output())?.[1];
   if (phases !== undefined) settings.log(`start phases (ms): ${phases}`);
+  const phasesMs = phases === undefined ? undefined : (JSON.parse(phases) as Record<string, number>);
   const restored = /\{[^\n]*"msg":"SLO counts restored"\}/.exec(server.output())?.[0];
   if (restored !== undefined) settings.log(`restore: ${restored}`);
   let stopped = false;
@@ -172,11 +190,18 @@ async function timedStart(settings: RestartSettings, configFile: string, stopWit
       await sleep(250);
       listing = await listSlos(server.baseUrl);
     }
+    if (waitForCheckpoints) {
+      // The first periodic write of every SLO (90 s after a start that restored SLOs from rows),
+      // as a server that ran for a while would have: the stop's own write has a 5 s budget, and
+      // SLOs it does not reach would be restored from rows, which is not the path measured here.
+      const written = await checkpointsWritten(() => server.output(), 300_000);
+      settings.log(written === undefined ? 'no checkpoint write within 300 s' : `checkpoints: ${written}`);
+    }
     const stopStarted = performance.now();
     if (stopWith === 'SIGKILL') process.kill(server.pid, 'SIGKILL');
     const exit = await server.stop();
     stopped = true;
-    return { bannerMs: server.bannerMs, readyMs: server.readyMs, listedMs, statusMs, readySecondOfMinute, rssAtReadyBytes, stoppedWith: stopWith, stopMs: performance.now() - stopStarted, exit };
+    return { bannerMs: server.bannerMs, readyMs: server.readyMs, listedMs, statusMs, readySecondOfMinute, rssAtReadyBytes, stoppedWith: stopWith, stopMs: performance.now() - stopStarted, exit, phasesMs, restoreLog: restored };
   } finally {
     if (!stopped) await server.stop();
   }
@@ -210,6 +235,8 @@ export async function measureRestart(storage: StorageSettings, settings: Restart
   const workspace = await createSloWorkspace(storage, settings.slos);
   const sqliteFile = `${workspace.dir}/data/bench.db`;
   try {
+    // Log level info, so the server logs its `start phases` and restore report (read by timedStart).
+    await writeFile(workspace.configFile, (await readFile(workspace.configFile, 'utf8')).replace('log_level: warn', 'log_level: info'), 'utf8');
     log(`restart ${storage.kind}: first start, creating ${settings.slos} SLOs`);
     const first = await startSloServer({ configFile: workspace.configFile, nodeFlags: settings.nodeFlags, cli: settings.cli, timeoutMs: 1_800_000 });
     const firstStartMs = first.readyMs;
@@ -217,7 +244,8 @@ export async function measureRestart(storage: StorageSettings, settings: Restart
     if (firstExit !== 0) throw new Error(`first start: exit ${firstExit}:\n${first.output()}`);
 
     const shape = { endMs: Math.floor(Date.now() / minuteMs) * minuteMs, minuteDays: settings.minuteDays, hourDays: settings.hourDays };
-    log(`restart ${storage.kind}: writing ${settings.minuteDays} days of minutes and ${settings.hourDays} days of hours for ${settings.slos} SLOs`);
+    const minuteSpan = settings.minuteDays < 1 ? `${Math.round(settings.minuteDays * 24)} hours` : `${settings.minuteDays} days`;
+    log(`restart ${storage.kind}: writing ${minuteSpan} of minutes and ${settings.hourDays} days of hours for ${settings.slos} SLOs`);
     const data = storage.kind === 'sqlite' ? fillSqlite(sqliteFile, shape) : await fillPostgres(storage.url, shape);
     log(`restart ${storage.kind}: ${data.minuteRows} minute rows + ${data.hourRows} hour rows in ${Math.round(data.ms / 1000)} s`);
     let filledThroughMs = shape.endMs;
@@ -238,7 +266,7 @@ export async function measureRestart(storage: StorageSettings, settings: Restart
     await topUp();
     await settings.waitForQuiet();
     log(`restart ${storage.kind}: start without checkpoints (every SLO from rows)`);
-    const fromRows = await timedStart(settings, workspace.configFile, 'SIGTERM');
+    const fromRows = await timedStart(settings, workspace.configFile, 'SIGTERM', true);
     log(`restart ${storage.kind}: from rows ready after ${seconds(fromRows.readyMs)}, clean stop in ${seconds(fromRows.stopMs)} (exit ${fromRows.exit})`);
     const checkpoints = await withStore(storage, sqliteFile, checkpointTotals);
 

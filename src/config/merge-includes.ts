@@ -9,6 +9,7 @@ import path from 'node:path';
 import { glob } from 'tinyglobby';
 import { describeValue, formatPath, type ConfigProblem } from './config-problem.js';
 import type { SourceNode, SourcePosition } from './source-tree.js';
+import { parseYamlSourceFast } from './yaml-fast-source.js';
 import { describeFileError, isRecord, parseYamlSource, type YamlSource } from './yaml-source.js';
 
 export interface ConfigSources {
@@ -29,6 +30,11 @@ export interface ConfigSources {
 export interface LoadSourcesOptions {
   cwd: string;
   env: Readonly<Record<string, string | undefined>>;
+  /**
+   * Read each file the fast way where it can be (yaml-fast-source.ts): the same value and tree
+   * shape, but every position is the file's first line. For a config without problems only.
+   */
+  withoutPositions?: boolean;
 }
 
 interface IncludeEntry {
@@ -80,7 +86,8 @@ async function loadFile(absolute: string, display: string, chain: string[], stat
     state.complete = false;
     return;
   }
-  const source = await parseYamlSource(text, { file: absolute, display, env: state.options.env });
+  const yamlOptions = { file: absolute, display, env: state.options.env };
+  const source = (state.options.withoutPositions === true ? await parseYamlSourceFast(text, yamlOptions) : undefined) ?? (await parseYamlSource(text, yamlOptions));
   state.sources.push(source);
   for (const entry of includeEntries(source, state.problems)) {
     await loadInclude(entry, chain, state);

@@ -122,6 +122,11 @@ async function readSecrets(doc: Document, baseDir: string): Promise<{ secrets: M
       if (key !== 'key' && typeof node.value === 'string') fileReferences(node.value).forEach((ref) => wanted.add(ref));
     },
   });
+  return readSecretFiles(wanted, baseDir);
+}
+
+/** Reads the `${file:...}` targets named in a file, relative to its folder. */
+export async function readSecretFiles(wanted: ReadonlySet<string>, baseDir: string): Promise<{ secrets: Map<string, SecretRead>; secretFiles: string[] }> {
   const secrets = new Map<string, SecretRead>();
   const secretFiles: string[] = [];
   await Promise.all(

@@ -44,6 +44,8 @@ export function registerSloCheckpointCases(current: () => Store): void {
       expect(await current().sloCounts.minutesSince(minute(1))).toEqual([count('b', minute(2), 1, 2), count('c', minute(2), 0.5, 1), count('a', minute(3), 3, 4), count('a', minute(61), 1, 1)]);
       expect(await current().sloCounts.minutesSince(minute(1) - 1)).toHaveLength(5);
       expect(await current().sloCounts.minutesSince(minute(61))).toEqual([]);
+      expect(await current().sloCounts.minutesSince(minute(1), minute(3))).toEqual([count('b', minute(2), 1, 2), count('c', minute(2), 0.5, 1), count('a', minute(3), 3, 4)]);
+      expect(await current().sloCounts.minutesSince(minute(2), minute(60))).toEqual([count('a', minute(3), 3, 4)]);
     });
   });
 }

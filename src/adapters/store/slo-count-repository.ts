@@ -162,8 +162,10 @@ export function createSloCountRepository(executor: StoreExecutor): SloCountRepos
       return select('slo_counts_1h', slo, fromMs, toMs);
     },
 
-    async minutesSince(fromMs) {
-      const rows = await executor.selectFrom('slo_counts_1m').select(['slo', 'end_ms', 'good', 'total']).where('end_ms', '>', fromMs).orderBy('end_ms').orderBy('slo').execute();
+    async minutesSince(fromMs, toMs) {
+      let query = executor.selectFrom('slo_counts_1m').select(['slo', 'end_ms', 'good', 'total']).where('end_ms', '>', fromMs);
+      if (toMs !== undefined) query = query.where('end_ms', '<=', toMs);
+      const rows = await query.orderBy('end_ms').orderBy('slo').execute();
       return rows.map((row) => ({ slo: row.slo, endMs: Number(row.end_ms), good: row.good, total: row.total }));
     },
 

@@ -232,9 +232,10 @@ export interface SloCountRepository {
   hours(slo: string | undefined, fromMs: number, toMs: number): Promise<SloCount[]>;
   /**
    * Every SLO's 1-minute rows ending after `fromMs`, ordered by end then slo: the replay after
-   * restart checkpoints, one query for all SLOs (the time index, no sort by SLO).
+   * restart checkpoints, one query for all SLOs (the time index, no sort by SLO). With `toMs`,
+   * only rows ending in (fromMs, toMs]: the replay reads the tail in slices of time.
    */
-  minutesSince(fromMs: number): Promise<SloCount[]>;
+  minutesSince(fromMs: number, toMs?: number): Promise<SloCount[]>;
   /** Deletes rows of that size ending before `beforeMs`, at most `limit`; returns how many went. */
   deleteOlderThan(size: '1m' | '1h', beforeMs: number, limit: number): Promise<number>;
 }

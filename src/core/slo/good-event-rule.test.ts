@@ -58,3 +58,17 @@ describe('good_when rules', () => {
     if (!compiled.ok) expect(compiled.message).toContain(message);
   });
 });
+
+describe('compiled rules are shared by text', () => {
+  it('compiles a text once and gives every SLO that repeats it the same rule, and a new text its own', () => {
+    const first = compileGoodEventRule('status < 500 && latency_ms < 321');
+    const again = compileGoodEventRule('status < 500 && latency_ms < 321');
+    const other = compileGoodEventRule('status < 500 && latency_ms < 322');
+    expect(again).toBe(first);
+    expect(other).not.toBe(first);
+    if (!first.ok || !other.ok) throw new Error('rules should compile');
+    expect(first.rule.classify({ status: 200, latency_ms: 321 })).toEqual({ ok: true, good: false });
+    expect(other.rule.classify({ status: 200, latency_ms: 321 })).toEqual({ ok: true, good: true });
+    expect(compileGoodEventRule('status <')).toBe(compileGoodEventRule('status <'));
+  });
+});

@@ -55,8 +55,25 @@ const arithmetic: Record<string, (a: number, b: number) => number> = {
   '%': (a, b) => a % b,
 };
 
-/** Parses and type-checks a rule; the message names what is wrong and where. */
+/**
+ * Compiled rules by their text. A config of 10,000 SLOs repeats a few rules thousands of times,
+ * and each SLO is compiled at load, at the config checks and when the engine restores it: with
+ * the cache, a start compiles each distinct text once. Bounded, as the API can bring new texts.
+ */
+const compiledRules = new Map<string, GoodEventRuleCompile>();
+const maximumCachedRules = 1000;
+
+/** Parses and type-checks a rule; the message names what is wrong and where. Same text, same (immutable) result. */
 export function compileGoodEventRule(source: string): GoodEventRuleCompile {
+  const cached = compiledRules.get(source);
+  if (cached !== undefined) return cached;
+  const compiled = compileUncached(source);
+  if (compiledRules.size >= maximumCachedRules) compiledRules.clear();
+  compiledRules.set(source, compiled);
+  return compiled;
+}
+
+function compileUncached(source: string): GoodEventRuleCompile {
   if (source.trim() === '') return { ok: false, message: 'must not be empty' };
   if (source.length > maximumRuleLength) return { ok: false, message: `must be at most ${maximumRuleLength} characters` };
   let tree: jsep.Expression;

@@ -3,7 +3,7 @@
 // old way (hours, then 3 days of minutes) and like the counts that never stopped.
 import { describe, expect, it } from 'vitest';
 import { evaluateSlo } from './evaluate-slo.js';
-import { decodeCountSnapshot, encodeCountSnapshot } from './slo-checkpoint-codec.js';
+import { createDecodeBuffers, decodeCountSnapshot, encodeCountSnapshot } from './slo-checkpoint-codec.js';
 import { baseSlo, t0 } from './slo-builders.contract.js';
 import { createSloCounts, type SloCounts } from './slo-counts.js';
 import { dayMs, hourMs, minuteMs } from './slo-window.js';
@@ -143,6 +143,30 @@ describe('restart checkpoints of SLO counts', () => {
     expect(createSloCounts(baseSlo({ window: { kind: 'rolling', durationMs: 7 * dayMs } })).restoreSnapshot(snapshot)).toBe(false);
     expect(createSloCounts(spec, { latenessMs: 2 * hourMs }).restoreSnapshot(snapshot)).toBe(false);
     expect(createSloCounts(baseSlo({ budgeting: { kind: 'timeslices', sliceMs: minuteMs, sliceTargetRatio: 0.95 } })).snapshot(t0)).toBeNull();
+  });
+
+  it('decodes exactly what it encoded, whatever minute of the hour the snapshot starts and ends at', () => {
+    const counts = createSloCounts(spec);
+    const random = generator(11);
+    const last = 4 * 1440 + 37;
+    for (let minute = 1; minute <= last; minute++) counts.add(t0 + minute * minuteMs, Math.floor(random() * 150), 150 + Math.floor(random() * 300));
+    for (let back = 0; back < 61; back++) {
+      const snapshot = counts.snapshot(t0 + (last - back) * minuteMs);
+      if (snapshot === null) throw new Error('no snapshot');
+      expect(decodeCountSnapshot(encodeCountSnapshot(snapshot))).toEqual(snapshot);
+    }
+  });
+
+  it('decodes into reused buffers the same snapshots as into fresh arrays, one after another', () => {
+    const buffers = createDecodeBuffers();
+    for (const scenario of [runScenario(12), runScenario(13, { checkpointAt: 4 * 1440 }), runScenario(14)]) {
+      const fresh = decodeCountSnapshot(scenario.bytes);
+      const reused = decodeCountSnapshot(scenario.bytes, buffers);
+      if (typeof fresh === 'string' || typeof reused === 'string') throw new Error('unreadable');
+      expect({ ...reused, hourGood: [...reused.hourGood], hourTotal: [...reused.hourTotal], minuteGood: [...reused.minuteGood], minuteTotal: [...reused.minuteTotal] })
+        .toEqual({ ...fresh, hourGood: [...fresh.hourGood], hourTotal: [...fresh.hourTotal], minuteGood: [...fresh.minuteGood], minuteTotal: [...fresh.minuteTotal] });
+      expect(createSloCounts(spec).restoreSnapshot(reused)).toBe(true);
+    }
   });
 
   it('takes no snapshot cut behind the minutes the ring still holds', () => {
