@@ -9,6 +9,7 @@
  */
 import http from 'node:http';
 import https from 'node:https';
+import { readResponseStart } from '../response-body.js';
 
 /** What the delivery needs of an answer. */
 export interface PostAnswer {
@@ -93,21 +94,6 @@ export function createNodeHttpPost(): HttpPost {
 export function postWithFetch(fetchImplementation: typeof fetch): HttpPost {
   return async (url, request) => {
     const response = await fetchImplementation(url, { method: 'POST', headers: request.headers, body: request.body, signal: request.signal, redirect: 'manual' });
-    return { status: response.status, header: (name) => response.headers.get(name), bodyStart: await readBodyStart(response) };
+    return { status: response.status, header: (name) => response.headers.get(name), bodyStart: await readResponseStart(response, maxBodyBytes) };
   };
-}
-
-async function readBodyStart(response: Response): Promise<string> {
-  if (response.body === null) return '';
-  const reader: ReadableStreamDefaultReader<Uint8Array> = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  while (total < maxBodyBytes) {
-    const chunk = (await reader.read()) as { done: boolean; value?: Uint8Array };
-    if (chunk.done || chunk.value === undefined) break;
-    chunks.push(chunk.value);
-    total += chunk.value.byteLength;
-  }
-  await reader.cancel().catch(() => undefined);
-  return Buffer.concat(chunks).subarray(0, maxBodyBytes).toString('utf8');
 }

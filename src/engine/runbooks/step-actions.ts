@@ -6,6 +6,7 @@
  */
 import { execFile } from 'node:child_process';
 import type { ComparisonOperator, HttpStep, WaitTarget } from '../../core/runbooks/runbook.js';
+import { readResponseStart } from '../../adapters/response-body.js';
 
 export interface StepOutcome {
   ok: boolean;
@@ -32,21 +33,6 @@ export type FetchFunction = (input: string, init: RequestInit) => Promise<Respon
 /** Most response bytes read: the output is truncated to far less anyway. */
 const maxResponseBytes = 64 * 1024;
 
-async function readLimited(response: Response): Promise<string> {
-  if (response.body === null) return '';
-  const reader: ReadableStreamDefaultReader<Uint8Array> = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  while (size < maxResponseBytes) {
-    const chunk = await reader.read();
-    if (chunk.done) break;
-    chunks.push(chunk.value);
-    size += chunk.value.byteLength;
-  }
-  await reader.cancel().catch(() => undefined);
-  return new TextDecoder().decode(Buffer.concat(chunks).subarray(0, maxResponseBytes));
-}
-
 function describeFetchError(error: unknown, timeoutMs: number): string {
   if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) return `timed out after ${timeoutMs} ms`;
   const cause = error instanceof Error ? (error.cause as { code?: string; message?: string } | undefined) : undefined;
@@ -66,7 +52,7 @@ export async function runHttpStep(step: HttpStep, fetchFunction: FetchFunction):
       redirect: 'manual',
       signal: AbortSignal.timeout(step.timeoutMs),
     });
-    const text = await readLimited(response);
+    const text = await readResponseStart(response, maxResponseBytes);
     const ok = step.expectStatus.length > 0 ? step.expectStatus.includes(response.status) : response.status >= 200 && response.status < 300;
     const expected = step.expectStatus.length > 0 ? step.expectStatus.join(' or ') : '2xx';
     return { ok, output: `HTTP ${response.status}${ok ? '' : ` (expected ${expected})`}${text === '' ? '' : `\n${text}`}` };
