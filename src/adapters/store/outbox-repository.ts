@@ -95,6 +95,16 @@ function outsideReceivers(eb: ItemScope, excludeReceivers: readonly string[] | u
 }
 
 export function createOutboxRepository(executor: StoreExecutor): OutboxRepository {
+  const markSentMany = async (ids: readonly number[], atMs: number): Promise<void> => {
+    for (const some of chunk(ids, 1000)) {
+      await executor
+        .updateTable('outbox')
+        .set((eb) => ({ status: 'sent', attempts: eb('attempts', '+', 1), finished_at_ms: atMs }))
+        .where('id', 'in', some)
+        .where('status', '=', 'pending')
+        .execute();
+    }
+  };
   return {
     async enqueue(notifications, nowMs) {
       const rows = firstPerKey(notifications).map((notification) => toRow(notification, nowMs));
@@ -133,24 +143,10 @@ export function createOutboxRepository(executor: StoreExecutor): OutboxRepositor
     },
 
     async markSent(id, atMs) {
-      await executor
-        .updateTable('outbox')
-        .set((eb) => ({ status: 'sent', attempts: eb('attempts', '+', 1), finished_at_ms: atMs }))
-        .where('id', '=', id)
-        .where('status', '=', 'pending')
-        .execute();
+      await markSentMany([id], atMs);
     },
 
-    async markSentMany(ids, atMs) {
-      for (const some of chunk(ids, 1000)) {
-        await executor
-          .updateTable('outbox')
-          .set((eb) => ({ status: 'sent', attempts: eb('attempts', '+', 1), finished_at_ms: atMs }))
-          .where('id', 'in', some)
-          .where('status', '=', 'pending')
-          .execute();
-      }
-    },
+    markSentMany,
 
     async markRetry(id, update) {
       await executor
