@@ -6,8 +6,8 @@
  */
 import { createServer, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { browserSkipReason, ensureDashboardBuilt, launchChromium, screenshot, watchProblems } from '../support/browser.js';
+import type { Browser } from 'playwright-core';
+import { browserSkipReason, ensureDashboardBuilt, launchChromium, loggedInContext, openPage, phoneView, screenshot, watchProblems } from '../support/browser.js';
 import { createLocalServers } from '../support/local-servers.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
@@ -76,18 +76,7 @@ describe.skipIf(skipReason !== null)(`dashboard in chromium${skipReason ? ` (ski
     await servers.closeAll();
   });
 
-  /** A context logged in with `token` through the session endpoint (the cookie is shared). */
-  async function loggedIn(token: string, options: { viewport?: { width: number; height: number }; colorScheme?: 'light' | 'dark' } = {}): Promise<BrowserContext> {
-    const context = await browser.newContext({ baseURL: t.url, viewport: options.viewport ?? { width: 1280, height: 900 }, colorScheme: options.colorScheme ?? 'light' });
-    const response = await context.request.post('/api/v1/session', { headers: { authorization: `Bearer ${token}` } });
-    expect(response.status()).toBe(201);
-    return context;
-  }
-
-  async function open(page: Page, path: string, ready: string): Promise<void> {
-    await page.goto(path);
-    await page.locator(ready).first().waitFor({ timeout: 10_000 });
-  }
+  const loggedIn = (token: string, options: Parameters<typeof loggedInContext>[3] = {}) => loggedInContext(browser, t.url, token, options);
 
   it('logs in with a token through the login form', async () => {
     const context = await browser.newContext({ baseURL: t.url });
@@ -129,18 +118,18 @@ describe.skipIf(skipReason !== null)(`dashboard in chromium${skipReason ? ` (ski
       ['alerts', '/alerts', '#alerts-panel'],
     ];
     for (const [name, path, ready] of pages) {
-      await open(page, path, ready);
+      await openPage(page, path, ready);
       await page.reload();
       await page.locator(ready).first().waitFor({ timeout: 10_000 });
       await page.locator('.connection-live').waitFor({ timeout: 5_000 });
       await screenshot(page, name);
     }
-    const phone = await loggedIn(t.tokens.responder, { viewport: { width: 390, height: 844 }, colorScheme: 'dark' });
+    const phone = await loggedIn(t.tokens.responder, phoneView);
     const phonePage = await phone.newPage();
     const phoneProblems = watchProblems(phonePage).problems;
-    await open(phonePage, '/', '[data-service="shop"]');
+    await openPage(phonePage, '/', '[data-service="shop"]');
     await screenshot(phonePage, 'overview-phone-dark');
-    await open(phonePage, '/monitors', '[data-monitor="shop-home"]');
+    await openPage(phonePage, '/monitors', '[data-monitor="shop-home"]');
     await screenshot(phonePage, 'monitors-phone-dark');
     expect([...problems, ...phoneProblems]).toEqual([]);
     await phone.close();
@@ -151,7 +140,7 @@ describe.skipIf(skipReason !== null)(`dashboard in chromium${skipReason ? ` (ski
     const context = await loggedIn(t.tokens.viewer);
     const page = await context.newPage();
     const { problems } = watchProblems(page);
-    await open(page, '/alerts', '#alerts-panel');
+    await openPage(page, '/alerts', '#alerts-panel');
     await page.getByRole('tab', { name: /Pending/ }).click();
     const pending = page.locator('[data-pending="ShopAnswering"]');
     await pending.waitFor({ timeout: 5_000 });
@@ -164,7 +153,7 @@ describe.skipIf(skipReason !== null)(`dashboard in chromium${skipReason ? ` (ski
   it('shows a monitor going down within 2 s, without reload', async () => {
     const context = await loggedIn(t.tokens.viewer);
     const page = await context.newPage();
-    await open(page, '/monitors', '[data-monitor="shop-home"][data-status="up"]');
+    await openPage(page, '/monitors', '[data-monitor="shop-home"][data-status="up"]');
     // A marker on the document survives only if the page is not reloaded.
     await page.evaluate('globalThis.liveMarker = true');
     const stoppedAtMs = Date.now();
@@ -185,7 +174,7 @@ describe.skipIf(skipReason !== null)(`dashboard in chromium${skipReason ? ` (ski
     const context = await loggedIn(t.tokens.responder);
     const page = await context.newPage();
     const { problems } = watchProblems(page);
-    await open(page, '/alerts', `[data-alert="${fingerprint}"]`);
+    await openPage(page, '/alerts', `[data-alert="${fingerprint}"]`);
     await screenshot(page, 'alerts-firing');
     await page.locator(`[data-alert="${fingerprint}"]`).getByRole('button', { name: 'Acknowledge' }).click();
     await page.locator(`[data-alert="${fingerprint}"] [data-testid="acknowledged"]`).waitFor({ timeout: 2_000 });
@@ -201,7 +190,7 @@ describe.skipIf(skipReason !== null)(`dashboard in chromium${skipReason ? ` (ski
     const { problems } = watchProblems(page);
     const actions = /^(Pause|Resume|Run now|Reset breaker|Acknowledge|Silence…|Create silence|Expire)$/;
     for (const [path, ready] of [['/monitors/shop-home', '[data-testid="monitor-status"]'], ['/alerts', '[data-alert]'], ['/services/shop', 'h2:has-text("Monitors")']] as const) {
-      await open(page, path, ready);
+      await openPage(page, path, ready);
       await expect(page.getByRole('button', { name: actions }).count()).resolves.toBe(0);
     }
     await screenshot(page, 'service-viewer');

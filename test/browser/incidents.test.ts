@@ -7,8 +7,8 @@
  * errors and no failed requests. Screenshots land in test-output/screenshots/.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { browserSkipReason, ensureDashboardBuilt, launchChromium, screenshot, watchProblems } from '../support/browser.js';
+import type { Browser } from 'playwright-core';
+import { browserSkipReason, ensureDashboardBuilt, launchChromium, loggedInContext, openPage, phoneView, screenshot, watchProblems } from '../support/browser.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
 const skipReason = browserSkipReason();
@@ -52,17 +52,7 @@ describe.skipIf(skipReason !== null)(`incident pages in chromium${skipReason ? `
     await t?.close();
   });
 
-  async function loggedIn(token: string, phone = false): Promise<BrowserContext> {
-    const context = await browser.newContext({ baseURL: t.url, viewport: phone ? { width: 390, height: 844 } : { width: 1280, height: 900 }, colorScheme: phone ? 'dark' : 'light' });
-    const response = await context.request.post('/api/v1/session', { headers: { authorization: `Bearer ${token}` } });
-    expect(response.status()).toBe(201);
-    return context;
-  }
-
-  async function open(page: Page, path: string, ready: string): Promise<void> {
-    await page.goto(path);
-    await page.locator(ready).first().waitFor({ timeout: 10_000 });
-  }
+  const loggedIn = (token: string, options: Parameters<typeof loggedInContext>[3] = {}) => loggedInContext(browser, t.url, token, options);
 
   async function createIncident(title: string): Promise<string> {
     const response = await t.request('/api/v1/incidents', { method: 'POST', token: t.tokens.responder, json: { title, severity: 'P2', services: ['shop'], announce: false } });
@@ -75,7 +65,7 @@ describe.skipIf(skipReason !== null)(`incident pages in chromium${skipReason ? `
     const context = await loggedIn(t.tokens.responder);
     const page = await context.newPage();
     const { problems } = watchProblems(page);
-    await open(page, '/incidents', `[data-incident="${id}"]`);
+    await openPage(page, '/incidents', `[data-incident="${id}"]`);
     await page.locator('.connection-live').waitFor({ timeout: 5_000 });
     await screenshot(page, 'incidents');
 
@@ -149,7 +139,7 @@ describe.skipIf(skipReason !== null)(`incident pages in chromium${skipReason ? `
     const context = await loggedIn(t.tokens.responder);
     const page = await context.newPage();
     const { problems } = watchProblems(page);
-    await open(page, `/incidents/${id}`, 'h1:has-text("Search is slow")');
+    await openPage(page, `/incidents/${id}`, 'h1:has-text("Search is slow")');
     await page.locator('.connection-live').waitFor({ timeout: 5_000 });
 
     await page.getByRole('button', { name: 'Set roles…' }).click();
@@ -205,7 +195,7 @@ describe.skipIf(skipReason !== null)(`incident pages in chromium${skipReason ? `
     expect((await t.request(`/api/v1/incidents/${id}/postmortem`, { method: 'POST', token: t.tokens.responder })).status).toBe(201);
     const context = await loggedIn(t.tokens.responder);
     const page = await context.newPage();
-    await open(page, `/incidents/${id}`, '[data-testid="postmortem"]');
+    await openPage(page, `/incidents/${id}`, '[data-testid="postmortem"]');
     await page.getByLabel('Postmortem (Markdown)').fill('# mine\n');
     // Someone else saves version 1 first.
     expect((await t.request(`/api/v1/incidents/${id}/postmortem`, { method: 'PUT', token: t.tokens.responder, json: { markdown: '# theirs\n', version: 1 } })).status).toBe(200);
@@ -221,20 +211,20 @@ describe.skipIf(skipReason !== null)(`incident pages in chromium${skipReason ? `
     const page = await context.newPage();
     const { problems } = watchProblems(page);
     // The overview counts open incidents: the other tests resolved theirs, so only this one.
-    await open(page, '/', '.stat:has-text("Open incidents")');
+    await openPage(page, '/', '.stat:has-text("Open incidents")');
     await expect(page.locator('.stat:has-text("Open incidents") .stat-value').textContent()).resolves.toBe('1');
     await page.locator('.stat:has-text("Open incidents")').getByRole('link', { name: 'see incidents' }).click();
     await page.locator(`[data-incident="${id}"]`).waitFor();
     await expect(page.getByRole('button', { name: 'Declare incident' }).count()).resolves.toBe(0);
-    await open(page, `/incidents/${id}`, '[data-testid="timeline"] li');
+    await openPage(page, `/incidents/${id}`, '[data-testid="timeline"] li');
     await page.locator('[data-runbook="shop-restart"]').waitFor();
     const actions = /^(Acknowledge|Mark identified|Mark monitoring|Resolve|Reopen|Set roles…|Add note|Post status update|Start|Dry run|Confirm|Skip|Create draft|Save|Publish)$/;
     await expect(page.getByRole('button', { name: actions }).count()).resolves.toBe(0);
     await screenshot(page, 'incident-viewer');
-    const phone = await loggedIn(t.tokens.viewer, true);
+    const phone = await loggedIn(t.tokens.viewer, phoneView);
     const phonePage = await phone.newPage();
     const phoneProblems = watchProblems(phonePage).problems;
-    await open(phonePage, `/incidents/${id}`, '[data-testid="timeline"] li');
+    await openPage(phonePage, `/incidents/${id}`, '[data-testid="timeline"] li');
     await screenshot(phonePage, 'incident-phone-dark');
     expect([...problems, ...phoneProblems]).toEqual([]);
     await phone.close();

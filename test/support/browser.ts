@@ -6,8 +6,9 @@
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { build } from 'vite';
+import { expect } from 'vitest';
 import { repoRoot } from './server-process.js';
 
 export const chromiumPath = process.env.SRE_MONITOR_CHROMIUM ?? '/usr/bin/chromium';
@@ -58,4 +59,24 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   const file = path.join(screenshotDir, `${name}.png`);
   await page.screenshot({ path: file, fullPage: true });
   return file;
+}
+
+/** A phone-sized dark context, for the small-screen screenshots. */
+export const phoneView = { viewport: { width: 390, height: 844 }, colorScheme: 'dark' } as const;
+
+/**
+ * A browser context on `baseUrl` logged in with `token` through `POST /api/v1/session` (the
+ * session cookie lands in the context); 1280 x 900 and light unless told otherwise.
+ */
+export async function loggedInContext(browser: Browser, baseUrl: string, token: string, options: { viewport?: { width: number; height: number }; colorScheme?: 'light' | 'dark' } = {}): Promise<BrowserContext> {
+  const context = await browser.newContext({ baseURL: baseUrl, viewport: options.viewport ?? { width: 1280, height: 900 }, colorScheme: options.colorScheme ?? 'light' });
+  const response = await context.request.post('/api/v1/session', { headers: { authorization: `Bearer ${token}` } });
+  expect(response.status()).toBe(201);
+  return context;
+}
+
+/** Navigates to `path` and waits (10 s at most) for the first element matching `ready`. */
+export async function openPage(page: Page, path: string, ready: string): Promise<void> {
+  await page.goto(path);
+  await page.locator(ready).first().waitFor({ timeout: 10_000 });
 }

@@ -99,18 +99,25 @@ async function harness(options: { resolveTargetReceivers?: (target: EscalationTa
   return { store, timers, bus, service, runner, autoCreate, sent, errors, events };
 }
 
+/** A fresh harness before each test of the describe, stopped after it. */
+function useHarness(set: (h: Harness) => void): void {
+  let current: Harness | undefined;
+  beforeEach(async () => {
+    current = await harness();
+    set(current);
+  });
+  afterEach(async () => {
+    current?.autoCreate.stop();
+    await current?.runner.stop();
+  });
+}
+
 const kinds = async (h: Harness, id: string) => (await h.service.timeline(id)).map((entry) => entry.kind);
 const escalationsTo = (h: Harness, receiver: string) => h.sent.filter((s) => s.notice.kind === 'escalation' && s.receivers.includes(receiver));
 
 describe('incident escalation on a fake clock', () => {
   let h: Harness;
-  beforeEach(async () => {
-    h = await harness();
-  });
-  afterEach(async () => {
-    h.autoCreate.stop();
-    await h.runner.stop();
-  });
+  useHarness((value) => (h = value));
 
   it('pages level 1 at once and level 2 at exactly 15 minutes, not a millisecond before', async () => {
     const incident = await h.service.create({ title: 'Checkout down', severity: 'P1', services: ['checkout'] }, 'alice');
@@ -198,13 +205,7 @@ function alertEvent(labels: Record<string, string>, status: 'firing' | 'resolved
 
 describe('auto-create and correlation from alert events', () => {
   let h: Harness;
-  beforeEach(async () => {
-    h = await harness();
-  });
-  afterEach(async () => {
-    h.autoCreate.stop();
-    await h.runner.stop();
-  });
+  useHarness((value) => (h = value));
 
   const fire = async (labels: Record<string, string>) => {
     h.bus.publish('alert.firing', alertEvent(labels, 'firing', h.timers.clock.nowMs()));
@@ -253,13 +254,7 @@ describe('auto-create and correlation from alert events', () => {
 
 describe('lifecycle and bad input', () => {
   let h: Harness;
-  beforeEach(async () => {
-    h = await harness();
-  });
-  afterEach(async () => {
-    h.autoCreate.stop();
-    await h.runner.stop();
-  });
+  useHarness((value) => (h = value));
 
   it('publishes incident events for each change', async () => {
     const incident = await h.service.create({ title: 'x', severity: 'P3' }, 'alice');
