@@ -37,7 +37,7 @@ describe('deliveryResultOf', () => {
 
 describe('failureOfError', () => {
   it('maps a timeout, an abort and a socket error', () => {
-    const at = { target: 'h', timedOut: false, timeoutMs: 100 };
+    const at = { target: 'h', timeoutMs: 100 };
     expect(failureOfError(Object.assign(new Error('t'), { name: 'TimeoutError' }), at)).toMatchObject({ retryable: true, reason: 'timeout' });
     expect(failureOfError(Object.assign(new Error('a'), { name: 'AbortError' }), at)).toMatchObject({ retryable: true, reason: 'timeout' });
     expect(failureOfError(new TypeError('fetch failed', { cause: Object.assign(new Error('x'), { code: 'ENOTFOUND' }) }), at)).toMatchObject({ retryable: true, reason: 'network', message: 'cannot reach h: ENOTFOUND' });

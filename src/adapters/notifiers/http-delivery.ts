@@ -67,12 +67,12 @@ async function authorizationHeader(auth: HttpAuth, context: NotifierContext): Pr
   return `Basic ${Buffer.from(`${auth.username}:${password}`).toString('base64')}`;
 }
 
-function hostOf(url: string): string {
-  try {
-    return new URL(url).host;
-  } catch {
-    return '(bad URL)';
-  }
+/** A receiver URL as sent: without user info (moved to an Authorization header), and its host for messages. */
+interface ReceiverUrl {
+  href: string;
+  host: string;
+  /** `Basic ...` from the URL's user info; undefined when it has none. */
+  userInfoAuthorization: string | undefined;
 }
 
 /**
@@ -80,13 +80,25 @@ function hostOf(url: string): string {
  * and sends as basic auth: do the same, unless `http_config` already set an Authorization.
  * Throws on an unparsable URL.
  */
-function moveUserInfoToHeader(text: string, headers: Record<string, string>): string {
+function parseReceiverUrl(text: string): ReceiverUrl {
   const url = new URL(text);
-  if (url.username === '' && url.password === '') return text;
-  headers.authorization ??= `Basic ${Buffer.from(`${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`).toString('base64')}`;
+  if (url.username === '' && url.password === '') return { href: text, host: url.host, userInfoAuthorization: undefined };
+  const userInfoAuthorization = `Basic ${Buffer.from(`${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`).toString('base64')}`;
   url.username = '';
   url.password = '';
-  return url.href;
+  return { href: url.href, host: url.host, userInfoAuthorization };
+}
+
+/** Parsed once per URL: a fan-out sends to the same few receivers thousands of times. */
+const receiverUrls = new Map<string, ReceiverUrl>();
+function receiverUrl(text: string): ReceiverUrl {
+  let parsed = receiverUrls.get(text);
+  if (parsed === undefined) {
+    parsed = parseReceiverUrl(text);
+    if (receiverUrls.size >= 256) receiverUrls.clear();
+    receiverUrls.set(text, parsed);
+  }
+  return parsed;
 }
 
 /** The fetch transport over one send's own undici dispatcher (TLS settings, a proxy). */
@@ -98,27 +110,26 @@ function postThrough(dispatcher: Dispatcher): HttpPost {
 
 /** POSTs the request and maps the outcome; never throws. */
 export async function postToReceiver(request: OutgoingRequest, context: NotifierContext, signal: AbortSignal): Promise<DeliveryResult> {
-  let url: string;
+  let url: ReceiverUrl;
   let dispatcher: Dispatcher | undefined;
   const headers: Record<string, string> = { 'content-type': request.contentType, 'user-agent': context.userAgent, ...request.headers };
   try {
-    url = await resolveSecret(request.url, context);
+    url = receiverUrl(await resolveSecret(request.url, context));
     if (request.auth !== undefined) headers.authorization = await authorizationHeader(request.auth, context);
-    url = moveUserInfoToHeader(url, headers);
+    else if (url.userInfoAuthorization !== undefined) headers.authorization ??= url.userInfoAuthorization;
     // Certificate files are read at each send (renewals need no reload), so the connection is this send's own.
-    dispatcher = await dispatcherFor(url, request.transport, (secret) => resolveSecret(secret, context));
+    dispatcher = await dispatcherFor(url.href, request.transport, (secret) => resolveSecret(secret, context));
   } catch (error) {
     return configFailure(error instanceof SecretFileError ? error.message : 'the receiver URL is not a valid URL');
   }
-  const target = hostOf(url);
-  const timeoutSignal = AbortSignal.timeout(context.timeoutMs);
+  const target = url.host;
   try {
     // With tls_config or a proxy the send has its own dispatcher (undici, through fetch); otherwise the shared keep-alive transport.
     const post = dispatcher === undefined ? context.post : postThrough(dispatcher);
-    const answer = await post(url, { headers, body: request.body, signal: AbortSignal.any([signal, timeoutSignal]) });
+    const answer = await post(url.href, { headers, body: request.body, signal, timeoutMs: context.timeoutMs });
     return deliveryResultOf(answer.status, { get: (name) => answer.header(name) }, answer.bodyStart, context.clock.nowMs(), target);
   } catch (error) {
-    return failureOfError(error, { target, timedOut: timeoutSignal.aborted, timeoutMs: context.timeoutMs });
+    return failureOfError(error, { target, timeoutMs: context.timeoutMs });
   } finally {
     void dispatcher?.close();
   }
@@ -189,9 +200,9 @@ function errorCode(error: unknown): string | undefined {
 }
 
 /** Maps a thrown fetch error: aborts and timeouts are `timeout`, everything else `network`; both retryable. */
-export function failureOfError(error: unknown, at: { target: string; timedOut: boolean; timeoutMs: number }): DeliveryResult {
+export function failureOfError(error: unknown, at: { target: string; timeoutMs: number }): DeliveryResult {
   const name = error instanceof Error ? error.name : '';
-  if (at.timedOut || name === 'TimeoutError') {
+  if (name === 'TimeoutError') {
     return { ok: false, retryable: true, reason: 'timeout', message: `no answer from ${at.target} within ${at.timeoutMs} ms` };
   }
   if (name === 'AbortError') return { ok: false, retryable: true, reason: 'timeout', message: `request to ${at.target} aborted (delivery timeout)` };

@@ -18,7 +18,7 @@ describe('createNodeHttpPost', () => {
     }
   });
   const post = createNodeHttpPost();
-  const request = (body = '{"a":1}') => ({ headers: { 'content-type': 'application/json' }, body, signal: new AbortController().signal });
+  const request = (body = '{"a":1}') => ({ headers: { 'content-type': 'application/json' }, body, signal: new AbortController().signal, timeoutMs: 5_000 });
 
   it('posts the body with its headers and answers status, headers and body, reusing the connection', async () => {
     const seen: Array<{ body: string; type: string | undefined; port: number | undefined }> = [];
@@ -56,6 +56,31 @@ describe('createNodeHttpPost', () => {
     const pending = post(url, { ...request(), signal: controller.signal });
     setTimeout(() => controller.abort(), 20);
     await expect(pending).rejects.toMatchObject({ name: 'AbortError' });
+  });
+
+  it('rejects with a TimeoutError when no answer comes within timeoutMs, and frees the connection', async () => {
+    let requests = 0;
+    const url = await serve((_incoming, response) => {
+      requests += 1;
+      if (requests > 1) response.writeHead(204).end();
+    });
+    const started = performance.now();
+    await expect(post(url, { ...request(), timeoutMs: 50 })).rejects.toMatchObject({ name: 'TimeoutError' });
+    expect(performance.now() - started).toBeGreaterThanOrEqual(45);
+    // The timed-out socket is not handed to the next request.
+    expect((await post(url, request())).status).toBe(204);
+  });
+
+  it('rejects at once when the signal has already aborted', async () => {
+    let requests = 0;
+    const url = await serve((_incoming, response) => {
+      requests += 1;
+      response.writeHead(204).end();
+    });
+    const controller = new AbortController();
+    controller.abort();
+    await expect(post(url, { ...request(), signal: controller.signal })).rejects.toMatchObject({ name: 'AbortError' });
+    expect(requests).toBe(0);
   });
 
   it('rejects with the error code when the connection is refused or cut short', async () => {

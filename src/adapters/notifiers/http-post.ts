@@ -24,6 +24,8 @@ export interface PostRequest {
   headers: Record<string, string>;
   body: string;
   signal: AbortSignal;
+  /** No complete answer within this many ms: reject with an error named `TimeoutError`. */
+  timeoutMs: number;
 }
 
 /** Rejects on network errors and aborts (the signal's reason or an AbortError), like fetch. */
@@ -37,12 +39,45 @@ function joined(value: string | string[] | undefined): string | null {
   return Array.isArray(value) ? value.join(', ') : value;
 }
 
-/** node:http / node:https with keep-alive agents; redirects are not followed (as fetch with `redirect: 'manual'`). */
+function abortError(signal: AbortSignal): Error {
+  return Object.assign(new Error('The operation was aborted'), { name: 'AbortError', code: 'ABORT_ERR', cause: signal.reason as unknown });
+}
+
+function timeoutError(timeoutMs: number): Error {
+  return Object.assign(new Error(`no answer within ${timeoutMs} ms`), { name: 'TimeoutError', code: 'ETIMEDOUT' });
+}
+
+/** Parsed receiver URLs: a fan-out posts to the same few URLs thousands of times. */
+function createUrlCache(capacity = 256): (text: string) => URL {
+  const parsed = new Map<string, URL>();
+  return (text) => {
+    let url = parsed.get(text);
+    if (url === undefined) {
+      url = new URL(text);
+      if (parsed.size >= capacity) parsed.clear();
+      parsed.set(text, url);
+    }
+    return url;
+  };
+}
+
+/**
+ * node:http / node:https with keep-alive agents; redirects are not followed (as fetch with
+ * `redirect: 'manual'`). The timeout is one timer and the caller's signal one listener: the
+ * `signal` option of http.request and AbortSignal.any / AbortSignal.timeout cost more CPU per
+ * request than building the request itself.
+ */
 export function createNodeHttpPost(): HttpPost {
   const agents = { http: new http.Agent({ keepAlive: true }), https: new https.Agent({ keepAlive: true }) };
+  const urlOf = createUrlCache();
   return (url, request) =>
     new Promise<PostAnswer>((resolve, reject) => {
-      const target = new URL(url);
+      const { signal } = request;
+      if (signal.aborted) {
+        reject(abortError(signal));
+        return;
+      }
+      const target = urlOf(url);
       const secure = target.protocol === 'https:';
       if (!secure && target.protocol !== 'http:') {
         reject(new TypeError(`unsupported protocol ${target.protocol}`));
@@ -50,23 +85,26 @@ export function createNodeHttpPost(): HttpPost {
       }
       const body = Buffer.from(request.body, 'utf8');
       let settled = false;
-      const fail = (error: Error): void => {
-        if (settled) return;
+      const settle = (): boolean => {
+        if (settled) return false;
         settled = true;
-        reject(error);
+        clearTimeout(timer);
+        signal.removeEventListener('abort', onAbort);
+        return true;
+      };
+      const fail = (error: Error): void => {
+        if (settle()) reject(error);
       };
       const options: http.RequestOptions = {
         method: 'POST',
         headers: { ...request.headers, 'content-length': String(body.byteLength) },
         agent: secure ? agents.https : agents.http,
-        signal: request.signal,
       };
       const onResponse = (response: http.IncomingMessage): void => {
         const chunks: Buffer[] = [];
         let total = 0;
         const answer = (): void => {
-          if (settled) return;
-          settled = true;
+          if (!settle()) return;
           resolve({
             status: response.statusCode ?? 0,
             header: (name) => joined(response.headers[name.toLowerCase()]),
@@ -85,6 +123,13 @@ export function createNodeHttpPost(): HttpPost {
         response.on('close', () => fail(Object.assign(new Error('the receiver closed the connection before the answer was complete'), { code: 'ECONNRESET' })));
       };
       const outgoing = secure ? https.request(target, options, onResponse) : http.request(target, options, onResponse);
+      const stop = (error: Error): void => {
+        fail(error);
+        outgoing.destroy(error);
+      };
+      const onAbort = (): void => stop(abortError(signal));
+      const timer = setTimeout(() => stop(timeoutError(request.timeoutMs)), request.timeoutMs);
+      signal.addEventListener('abort', onAbort, { once: true });
       outgoing.on('error', fail);
       outgoing.end(body);
     });
@@ -93,7 +138,8 @@ export function createNodeHttpPost(): HttpPost {
 /** The same transport over a fetch implementation (the global one, or a test's recorder). */
 export function postWithFetch(fetchImplementation: typeof fetch): HttpPost {
   return async (url, request) => {
-    const response = await fetchImplementation(url, { method: 'POST', headers: request.headers, body: request.body, signal: request.signal, redirect: 'manual' });
+    const signal = AbortSignal.any([request.signal, AbortSignal.timeout(request.timeoutMs)]);
+    const response = await fetchImplementation(url, { method: 'POST', headers: request.headers, body: request.body, signal, redirect: 'manual' });
     return { status: response.status, header: (name) => response.headers.get(name), bodyStart: await readResponseStart(response, maxBodyBytes) };
   };
 }

@@ -29,34 +29,62 @@ function padded(bytes: Uint8Array): DataView {
   return view;
 }
 
-function compressBlock(state: number[], view: DataView, offset: number, schedule: Uint32Array): void {
+/**
+ * One 64-byte block into `state`. Plain locals, no per-round arrays: an idempotency key is
+ * hashed for every notification, and a destructuring swap per round made this the largest
+ * single cost of building one.
+ */
+function compressBlock(state: Uint32Array, view: DataView, offset: number, schedule: Uint32Array): void {
   for (let i = 0; i < 16; i += 1) schedule[i] = view.getUint32(offset + i * 4);
   for (let i = 16; i < 64; i += 1) {
-    const w15 = schedule[i - 15] ?? 0;
-    const w2 = schedule[i - 2] ?? 0;
+    const w15 = schedule[i - 15] as number;
+    const w2 = schedule[i - 2] as number;
     const s0 = rotr(w15, 7) ^ rotr(w15, 18) ^ (w15 >>> 3);
     const s1 = rotr(w2, 17) ^ rotr(w2, 19) ^ (w2 >>> 10);
-    schedule[i] = ((schedule[i - 16] ?? 0) + s0 + (schedule[i - 7] ?? 0) + s1) >>> 0;
+    schedule[i] = ((schedule[i - 16] as number) + s0 + (schedule[i - 7] as number) + s1) >>> 0;
   }
-  let [a, b, c, d, e, f, g, h] = state as [number, number, number, number, number, number, number, number];
+  let a = state[0] as number;
+  let b = state[1] as number;
+  let c = state[2] as number;
+  let d = state[3] as number;
+  let e = state[4] as number;
+  let f = state[5] as number;
+  let g = state[6] as number;
+  let h = state[7] as number;
   for (let i = 0; i < 64; i += 1) {
     const s1 = rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25);
     const choice = (e & f) ^ (~e & g);
-    const t1 = (h + s1 + choice + (roundConstants[i] ?? 0) + (schedule[i] ?? 0)) >>> 0;
+    const t1 = (h + s1 + choice + (roundConstants[i] as number) + (schedule[i] as number)) >>> 0;
     const s0 = rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22);
     const majority = (a & b) ^ (a & c) ^ (b & c);
     const t2 = (s0 + majority) >>> 0;
-    [h, g, f, e, d, c, b, a] = [g, f, e, (d + t1) >>> 0, c, b, a, (t1 + t2) >>> 0];
+    h = g;
+    g = f;
+    f = e;
+    e = (d + t1) >>> 0;
+    d = c;
+    c = b;
+    b = a;
+    a = (t1 + t2) >>> 0;
   }
-  const next = [a, b, c, d, e, f, g, h];
-  for (let i = 0; i < 8; i += 1) state[i] = ((state[i] ?? 0) + (next[i] ?? 0)) >>> 0;
+  state[0] = (state[0] as number) + a;
+  state[1] = (state[1] as number) + b;
+  state[2] = (state[2] as number) + c;
+  state[3] = (state[3] as number) + d;
+  state[4] = (state[4] as number) + e;
+  state[5] = (state[5] as number) + f;
+  state[6] = (state[6] as number) + g;
+  state[7] = (state[7] as number) + h;
 }
+
+const schedule = new Uint32Array(64);
 
 /** SHA-256 of the UTF-8 encoding of `text`, as 64 lower-case hex digits. */
 export function sha256Hex(text: string): string {
   const view = padded(encoder.encode(text));
-  const state = [...initialState];
-  const schedule = new Uint32Array(64);
+  const state = Uint32Array.from(initialState);
   for (let offset = 0; offset < view.byteLength; offset += 64) compressBlock(state, view, offset, schedule);
-  return state.map((word) => word.toString(16).padStart(8, '0')).join('');
+  let hex = '';
+  for (const word of state) hex += word.toString(16).padStart(8, '0');
+  return hex;
 }

@@ -24,6 +24,7 @@ import { typedEscalationStore } from '../escalation/typed-escalation-store.js';
 import { createAckLinks, type AckLinks } from './ack-links.js';
 import { createAlertRegistry, type AlertRegistry } from './alert-registry.js';
 import { createDispatcher, type Dispatcher } from './dispatcher.js';
+import { createNotificationLogMemory } from './notification-log-memory.js';
 import { createFlushWrites } from './flush-writes.js';
 import { createGroupEscalation, type GroupEscalation, type GroupEscalationContext } from './group-escalation.js';
 import { createOutboxDelivery, type OutboxDelivery } from './outbox-delivery.js';
@@ -100,6 +101,8 @@ export function createAlerting(options: AlertingOptions): Alerting {
   // Built below; the callbacks that use them run only after start().
   const late: { delivery?: OutboxDelivery; groupEscalation?: GroupEscalation } = {};
   const flushWrites = createFlushWrites({ transaction: (work) => store.transaction(work), outbox: store.outbox, notificationLog: store.notificationLog, clock });
+  // Flushes read the log from memory; its writes still group-commit through flushWrites.
+  const notificationLog = createNotificationLogMemory(flushWrites.notificationLog);
   const enqueue = async (notifications: readonly Notification[]): Promise<void> => {
     await flushWrites.enqueue(notifications);
     late.delivery?.kick();
@@ -109,7 +112,7 @@ export function createAlerting(options: AlertingOptions): Alerting {
     config: settings.alertmanager,
     integrationsOf,
     enqueue,
-    notificationLog: flushWrites.notificationLog,
+    notificationLog,
     silences: () => silences.current(),
     clock,
     timers,
@@ -194,7 +197,7 @@ export function createAlerting(options: AlertingOptions): Alerting {
     onError: report('deleting old alerting data'),
     tasks: [
       { name: 'notifications', deleteBatch: (nowMs, limit) => store.outbox.deleteFinishedBefore(nowMs - settings.notifications.retentionMs, limit) },
-      { name: 'notification log', deleteBatch: (nowMs, limit) => store.notificationLog.deleteOlderThan(nowMs - Math.max(settings.retentionMs, 86_400_000), limit) },
+      { name: 'notification log', deleteBatch: (nowMs, limit) => notificationLog.deleteOlderThan(nowMs - Math.max(settings.retentionMs, 86_400_000), limit) },
       { name: 'silences', deleteBatch: (nowMs, limit) => store.silences.deleteExpiredBefore(nowMs - settings.retentionMs, limit) },
     ],
   });
@@ -218,6 +221,7 @@ export function createAlerting(options: AlertingOptions): Alerting {
       silences.start();
       registry.start();
       await escalation.restore();
+      await notificationLog.load();
       // Groups form again from the stored alerts; the notification log keeps them from re-sending.
       dispatcher.process(registry.list());
       delivery.start();
