@@ -9,7 +9,7 @@
  * and PGlite have a single connection, and a query through the store's own repositories would
  * wait for the transaction that is waiting for it.
  */
-import { Migrator, sql, type Kysely } from 'kysely';
+import { Migrator, sql, type CompiledQuery, type Kysely } from 'kysely';
 import { createActionItemRepository } from './action-item-repository.js';
 import { createAlertRepository } from './alert-repository.js';
 import { createAuditRepository } from './audit-repository.js';
@@ -37,7 +37,7 @@ import { createSloHistoryRepository } from './slo-history-repository.js';
 import { createSloRepository } from './slo-repository.js';
 import { createSloStateRepository } from './slo-state-repository.js';
 import { createRunbookRunRepository } from './runbook-run-repository.js';
-import type { MigrationStatus, Store, StoreRepositories } from './store.js';
+import type { MigrationStatus, Store, StoreRepositories, TransactionOptions } from './store.js';
 import { createTokenRepository } from './token-repository.js';
 
 export interface KyselyStoreOptions {
@@ -47,6 +47,13 @@ export interface KyselyStoreOptions {
   location: string;
   /** Defaults to the production list; tests of migration failures pass their own. */
   migrations?: Readonly<Record<string, StoreMigration>>;
+  /**
+   * How the dialect commits without waiting for the disk (`durability: 'relaxed'`): statements
+   * on the transaction's connection before it begins and after it ends (SQLite's `synchronous`
+   * cannot change inside a transaction), or inside it (PostgreSQL's `SET LOCAL`). Without it a
+   * relaxed transaction is an ordinary one.
+   */
+  relaxedDurability?: { before?: CompiledQuery; inside?: CompiledQuery; after?: CompiledQuery };
 }
 
 export function createRepositories(executor: StoreExecutor): StoreRepositories {
@@ -118,8 +125,25 @@ export function createKyselyStore(options: KyselyStoreOptions): Store {
       await sql`select 1`.execute(db);
     },
 
-    transaction<T>(work: (repositories: StoreRepositories) => Promise<T>): Promise<T> {
-      return db.transaction().execute((transaction) => work(createRepositories(transaction)));
+    transaction<T>(work: (repositories: StoreRepositories) => Promise<T>, transactionOptions?: TransactionOptions): Promise<T> {
+      const relaxed = transactionOptions?.durability === 'relaxed' ? options.relaxedDurability : undefined;
+      if (relaxed === undefined) return db.transaction().execute((transaction) => work(createRepositories(transaction)));
+      const { before, inside, after } = relaxed;
+      const run = (executor: Kysely<Database>) =>
+        executor.transaction().execute(async (transaction) => {
+          if (inside !== undefined) await transaction.executeQuery(inside);
+          return work(createRepositories(transaction));
+        });
+      if (before === undefined && after === undefined) return run(db);
+      // One connection for the setting, the transaction and the reset.
+      return db.connection().execute(async (connection) => {
+        if (before !== undefined) await connection.executeQuery(before);
+        try {
+          return await run(connection);
+        } finally {
+          if (after !== undefined) await connection.executeQuery(after);
+        }
+      });
     },
 
     close() {

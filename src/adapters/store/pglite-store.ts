@@ -25,6 +25,7 @@ import {
 } from 'kysely';
 import type { Database } from './database-schema.js';
 import { createKyselyStore } from './kysely-store.js';
+import { relaxedDurability } from './postgres-store.js';
 import { createQueryTimingLogger } from './query-timing.js';
 import type { QueryTimingListener, Store } from './store.js';
 
@@ -152,5 +153,5 @@ export async function createPgliteStore(options: PgliteStoreOptions = {}): Promi
     log: createQueryTimingLogger(options.onQuery),
   });
   const location = options.dataDir === undefined ? 'pglite (in memory)' : `pglite (${options.dataDir})`;
-  return createKyselyStore({ db, kind: 'postgres', location });
+  return createKyselyStore({ db, kind: 'postgres', location, relaxedDurability });
 }

@@ -3,13 +3,16 @@
  * database managed elsewhere. Commits are durable by PostgreSQL's own default
  * (`synchronous_commit = on`); the store adds no buffering on top.
  */
-import { Kysely, PostgresDialect } from 'kysely';
+import { CompiledQuery, Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import type { Database } from './database-schema.js';
 import { createKyselyStore } from './kysely-store.js';
 import { createQueryTimingLogger } from './query-timing.js';
 import type { QueryTimingListener, Store } from './store.js';
 import { redactUrl } from '../secret-redaction.js';
+
+/** `durability: 'relaxed'`: this transaction's commit does not wait for the WAL flush. */
+export const relaxedDurability = { inside: CompiledQuery.raw('set local synchronous_commit = off') };
 
 export interface PostgresStoreOptions {
   /** libpq-style URL, e.g. `postgres://user:password@host:5432/db`. */
@@ -51,5 +54,5 @@ export function createPostgresStore(options: PostgresStoreOptions): Promise<Stor
     dialect: new PostgresDialect({ pool }),
     log: createQueryTimingLogger(options.onQuery),
   });
-  return Promise.resolve(createKyselyStore({ db, kind: 'postgres', location: redactPostgresUrl(options.url) }));
+  return Promise.resolve(createKyselyStore({ db, kind: 'postgres', location: redactPostgresUrl(options.url), relaxedDurability }));
 }

@@ -4,7 +4,10 @@ import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { baseService } from './store-builders.contract.js';
-import { createSqliteStore } from './sqlite-store.js';
+import { Kysely, SqliteDialect } from 'kysely';
+import type { Database } from './database-schema.js';
+import { createKyselyStore } from './kysely-store.js';
+import { createSqliteStore, sqliteRelaxedDurability } from './sqlite-store.js';
 import type { Store } from './store.js';
 
 describe('createSqliteStore', () => {
@@ -75,5 +78,33 @@ describe('createSqliteStore', () => {
       expect(seconds).toBeGreaterThanOrEqual(0);
       expect(seconds).toBeLessThan(5);
     }
+  });
+
+  it('commits a relaxed transaction with synchronous = NORMAL and puts FULL back after it, also when it fails', async () => {
+    const database = new BetterSqlite3(path.join(directory, 'sre-monitor.db'));
+    database.pragma('journal_mode = WAL');
+    database.pragma('synchronous = FULL');
+    const synchronous = () => database.pragma('synchronous', { simple: true });
+    const store = createKyselyStore({ db: new Kysely<Database>({ dialect: new SqliteDialect({ database }) }), kind: 'sqlite', location: 'test', relaxedDurability: sqliteRelaxedDurability });
+    opened.push(store);
+    await store.migrate();
+    const inside: unknown[] = [];
+    await store.transaction(async (repositories) => {
+      inside.push(synchronous());
+      await repositories.services.insert(baseService());
+    }, { durability: 'relaxed' });
+    await expect(store.transaction(async (repositories) => {
+      inside.push(synchronous());
+      await repositories.services.delete('checkout');
+      throw new Error('work failed');
+    }, { durability: 'relaxed' })).rejects.toThrow('work failed');
+    await store.transaction(async (repositories) => {
+      inside.push(synchronous());
+      await repositories.services.count();
+    });
+    // 1 = NORMAL, 2 = FULL.
+    expect(inside).toEqual([1, 1, 2]);
+    expect(synchronous()).toBe(2);
+    expect(await store.services.get('checkout')).toEqual(baseService());
   });
 });

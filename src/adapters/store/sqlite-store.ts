@@ -76,6 +76,13 @@ function openDatabase(location: string): BetterSqlite3.Database {
   return database;
 }
 
+/**
+ * `durability: 'relaxed'`: WAL with synchronous = NORMAL for that transaction only. The commit
+ * is in the WAL file (the OS has it, so `kill -9` loses nothing) but not fsynced; the next FULL
+ * commit or checkpoint syncs it. The setting cannot change inside a transaction.
+ */
+export const sqliteRelaxedDurability = { before: CompiledQuery.raw('pragma synchronous = NORMAL'), after: CompiledQuery.raw('pragma synchronous = FULL') };
+
 /** Opens (creating if needed) the SQLite file and its parent directory. Does not migrate. */
 export function createSqliteStore(options: SqliteStoreOptions): Promise<Store> {
   const location = path.resolve(options.path);
@@ -84,5 +91,12 @@ export function createSqliteStore(options: SqliteStoreOptions): Promise<Store> {
     dialect: new ImmediateTransactionSqliteDialect({ database: withStatementCache(database) }),
     log: createQueryTimingLogger(options.onQuery),
   });
-  return Promise.resolve(createKyselyStore({ db, kind: 'sqlite', location }));
+  return Promise.resolve(
+    createKyselyStore({
+      db,
+      kind: 'sqlite',
+      location,
+      relaxedDurability: sqliteRelaxedDurability,
+    }),
+  );
 }

@@ -138,6 +138,30 @@ export function runStoreContract(name: string, newStore: () => Promise<ContractS
         await checkIncidentsSurviveReopen(store, reopen);
       });
 
+      it('commits a relaxed-durability transaction, rolls one back when its work fails, and keeps it across reopen', async () => {
+        const reopen = harness.reopen;
+        if (reopen === undefined) throw new Error(`${name}: the harness must provide reopen()`);
+        await store.transaction(async (repositories) => {
+          await repositories.services.insert(baseService());
+          await repositories.tokens.insert(baseToken());
+        }, { durability: 'relaxed' });
+        await expect(store.transaction(async (repositories) => {
+          await repositories.tokens.revoke(baseToken().name);
+          throw new Error('work failed');
+        }, { durability: 'relaxed' })).rejects.toThrow('work failed');
+        // Ordinary writes go on as before.
+        await store.audit.append(baseAuditEntry());
+        await store.close();
+        const reopened = await reopen();
+        try {
+          expect(await reopened.services.get('checkout')).toEqual(baseService());
+          expect(await reopened.tokens.findByHash(baseToken().tokenHash)).toEqual(baseToken());
+          expect(await reopened.audit.list({ limit: 10 })).toHaveLength(1);
+        } finally {
+          await reopened.close();
+        }
+      });
+
       it('keeps services, tokens, audit entries, monitors, results and SLO data across close and reopen', async () => {
         const reopen = harness.reopen;
         if (reopen === undefined) throw new Error(`${name}: the harness must provide reopen()`);

@@ -415,9 +415,20 @@ export interface Store extends StoreRepositories {
   migrationStatus(): Promise<MigrationStatus>;
   /** Resolves when the database answers a trivial query. */
   ping(): Promise<void>;
-  /** Runs `work` in one transaction: all its writes commit together or none do. */
-  transaction<T>(work: (repositories: StoreRepositories) => Promise<T>): Promise<T>;
+  /**
+   * Runs `work` in one transaction: all its writes commit together or none do. With
+   * `durability: 'relaxed'` the commit does not wait for the disk (SQLite `synchronous =
+   * NORMAL` for that transaction, PostgreSQL `synchronous_commit = off`): it survives the
+   * process being killed, but a power cut or an OS crash may lose it. Only for writes whose loss
+   * is harmless (decision 26).
+   */
+  transaction<T>(work: (repositories: StoreRepositories) => Promise<T>, options?: TransactionOptions): Promise<T>;
   close(): Promise<void>;
+}
+
+export interface TransactionOptions {
+  /** `full` (default): the commit is on disk when it resolves. `relaxed`: see `Store.transaction`. */
+  durability?: 'full' | 'relaxed';
 }
 
 /** Called with each query's duration, for the sre_monitor_store_query_duration_seconds histogram. */

@@ -165,7 +165,8 @@ export function createAlerting(options: AlertingOptions): Alerting {
     timeoutMs: notifications.timeoutMs,
     concurrency: notifications.concurrency,
     breaker: { failureThreshold: notifications.breakerFailures, openForMs: notifications.breakerOpenForMs },
-    transaction: (work) => store.transaction((repositories) => work(repositories.outbox)),
+    // Outcomes commit without waiting for the disk (decision 26): one lost after a power cut means one resend with the same key.
+    transaction: (work) => store.transaction((repositories) => work(repositories.outbox), { durability: 'relaxed' }),
     onDead: (item, reason, error) => bus.publish('notification.dead', { id: item.id, receiver: item.notification.integration.receiver, reason, error }),
     onReceiverHealth: (receiver, failing, lastError) => {
       bus.publish(failing ? 'receiver.failing' : 'receiver.recovered', { receiver, error: lastError });

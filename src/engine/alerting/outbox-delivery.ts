@@ -60,7 +60,7 @@ export interface OutboxDeliveryOptions {
   /**
    * Runs the outcome writes of sends that finished together in one transaction (group commit:
    * one fsync for many; without it each outcome is a commit of its own, ~100/s on SQLite with
-   * synchronous=FULL). app.ts passes `(work) => store.transaction((r) => work(r.outbox))`.
+   * synchronous=FULL). alerting.ts passes `(work) => store.transaction((r) => work(r.outbox), { durability: 'relaxed' })`.
    */
   transaction?: OutboxTransaction;
   /** Look for due items this often even without a kick, ms; default 10 s. */

@@ -19,7 +19,7 @@ export type Outcome =
 
 /**
  * Runs `work` in one transaction with the outbox repositories bound to it;
- * `(work) => store.transaction((r) => work(r.outbox))`.
+ * `(work) => store.transaction((r) => work(r.outbox), { durability: 'relaxed' })`.
  */
 export type OutboxTransaction = <T>(work: (outbox: OutboxRepository) => Promise<T>) => Promise<T>;
 
@@ -58,7 +58,7 @@ export function createOutcomeWriter(outbox: OutboxRepository, transaction: Outbo
         const outcomes = batch.map((entry) => entry.outcome);
         const run = (writer: OutboxRepository) => writeOutcomes(writer, outcomes);
         try {
-          await (transaction === undefined || batch.length === 1 ? run(outbox) : transaction(run));
+          await (transaction === undefined ? run(outbox) : transaction(run));
           for (const entry of batch) entry.resolve();
         } catch (error) {
           for (const entry of batch) entry.reject(error);
