@@ -214,7 +214,8 @@ describe.each(storeKinds)('on-call through the API (%s store)', (kind) => {
     const posted = await t.request('/api/v2/alerts', { method: 'POST', token: t.tokens.responder, json: [{ labels: { alertname: 'CheckoutDown', severity: 'P1' } }] });
     expect(posted.status).toBe(200);
     await timers.advanceMs(0);
-    await receivers.channel.waitForRequests(1);
+    // The group notification, then level 0 (also the channel): the escalation has started.
+    await receivers.channel.waitForRequests(2);
     // Level 1 is due at 08:05 UTC; alice handed over to bob at 08:00 UTC (09:00 Berlin).
     await timers.advanceMs(15 * minuteMs - 1);
     expect(receivers.bob.requests).toHaveLength(0);

@@ -107,14 +107,36 @@ export function createOutboxRepository(executor: StoreExecutor): OutboxRepositor
   };
   return {
     async enqueue(notifications, nowMs) {
-      const rows = firstPerKey(notifications).map((notification) => toRow(notification, nowMs));
-      await writeInChunks(executor, rows, parametersPerRow, async (writer, chunk) => {
-        await writer
+      const fresh = firstPerKey(notifications);
+      const inserted: Array<{ id: number | string; idempotency_key: string }> = [];
+      await writeInChunks(executor, fresh.map((notification) => toRow(notification, nowMs)), parametersPerRow, async (writer, rows) => {
+        const stored = await writer
           .insertInto('outbox')
-          .values(chunk)
+          .values(rows)
           .onConflict((onConflict) => onConflict.column('idempotency_key').doNothing())
+          .returning(['id', 'idempotency_key'])
           .execute();
+        inserted.push(...stored);
       });
+      if (inserted.length === 0) return [];
+      const heads = new Set<number>();
+      for (const ids of chunk(inserted.map((row) => Number(row.id)), 1000)) {
+        const rows = await executor
+          .selectFrom('outbox as item')
+          .select('item.id')
+          .where((eb) => eb.and([eb('item.id', 'in', ids), headsOfGroups(eb)]))
+          .execute();
+        for (const row of rows) heads.add(Number(row.id));
+      }
+      const byKey = new Map(fresh.map((notification) => [notification.idempotencyKey, notification]));
+      const items: OutboxItem[] = [];
+      for (const row of inserted) {
+        const id = Number(row.id);
+        const notification = byKey.get(row.idempotency_key);
+        if (!heads.has(id) || notification === undefined) continue;
+        items.push({ id, notification, status: 'pending', attempts: 0, nextAttemptAtMs: nowMs, lastError: null, lastReason: null, createdAtMs: nowMs, queuedAtMs: nowMs, finishedAtMs: null });
+      }
+      return items.sort((left, right) => left.id - right.id);
     },
 
     async due(nowMs, limit, excludeReceivers) {

@@ -100,7 +100,14 @@ export function createAlerting(options: AlertingOptions): Alerting {
 
   // Built below; the callbacks that use them run only after start().
   const late: { delivery?: OutboxDelivery; groupEscalation?: GroupEscalation } = {};
-  const flushWrites = createFlushWrites({ transaction: (work) => store.transaction(work), outbox: store.outbox, notificationLog: store.notificationLog, clock });
+  const flushWrites = createFlushWrites({
+    transaction: (work) => store.transaction(work),
+    outbox: store.outbox,
+    notificationLog: store.notificationLog,
+    clock,
+    // Heads of their group go straight to the delivery, which would otherwise read them back.
+    onEnqueued: (items) => late.delivery?.offer(items),
+  });
   // Flushes read the log from memory; its writes still group-commit through flushWrites.
   const notificationLog = createNotificationLogMemory(flushWrites.notificationLog);
   const enqueue = async (notifications: readonly Notification[]): Promise<void> => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { NotificationLogEntry, NotificationLogRepository, OutboxRepository } from '../../adapters/store/alerting-repositories.js';
+import type { NotificationLogEntry, NotificationLogRepository, OutboxItem, OutboxRepository } from '../../adapters/store/alerting-repositories.js';
 import type { StoreRepositories } from '../../adapters/store/store.js';
 import type { Notification } from '../../core/alerting/notification.js';
 import { createFlushWrites, createGroupCommit } from './flush-writes.js';
@@ -64,7 +64,13 @@ describe('createFlushWrites', () => {
   it('commits the notifications and log entries written in one round in one transaction', async () => {
     const transactions: string[][] = [];
     let current: string[] = [];
-    const outbox = { enqueue: (notifications: readonly Notification[]) => Promise.resolve(void current.push(...notifications.map((one) => `enqueue ${one.groupKey}`))) } as unknown as OutboxRepository;
+    const outbox = {
+      enqueue: (notifications: readonly Notification[]) => {
+        current.push(...notifications.map((one) => `enqueue ${one.groupKey}`));
+        return Promise.resolve(notifications.map((notification, index) => ({ id: index + 1, notification }) as OutboxItem));
+      },
+    } as unknown as OutboxRepository;
+    const offered: string[][] = [];
     const notificationLog = { upsertMany: (entries: readonly NotificationLogEntry[]) => Promise.resolve(void current.push(...entries.map((one) => `log ${one.groupKey}`))) } as unknown as NotificationLogRepository;
     const writes = createFlushWrites({
       transaction: async <T>(work: (repositories: Pick<StoreRepositories, 'outbox' | 'notificationLog'>) => Promise<T>) => {
@@ -76,9 +82,14 @@ describe('createFlushWrites', () => {
       outbox,
       notificationLog,
       clock: { nowMs: () => 1 },
+      onEnqueued: (items) => offered.push(items.map((item) => item.notification.groupKey)),
     });
     // Group g1 flushed in the previous round and now writes its log; g2 and g3 enqueue.
     await Promise.all([writes.notificationLog.upsert(entry('g1')), writes.enqueue([note('g2')]), writes.enqueue([note('g3')])]);
     expect(transactions).toEqual([['enqueue g2', 'enqueue g3', 'log g1']]);
+    // The stored heads of the commit, once, after it.
+    expect(offered).toEqual([['g2', 'g3']]);
+    await writes.notificationLog.upsert(entry('g2'));
+    expect(offered).toHaveLength(1);
   });
 });

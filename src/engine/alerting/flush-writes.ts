@@ -7,7 +7,7 @@
  * wait and go together in the next one; each caller is answered only after its write committed.
  * A batch that fails is retried write by write, so one bad write fails only its own caller.
  */
-import type { NotificationLogEntry, NotificationLogRepository, OutboxRepository } from '../../adapters/store/alerting-repositories.js';
+import type { NotificationLogEntry, NotificationLogRepository, OutboxItem, OutboxRepository } from '../../adapters/store/alerting-repositories.js';
 import type { StoreRepositories } from '../../adapters/store/store.js';
 import type { Notification } from '../../core/alerting/notification.js';
 import type { Clock } from '../../core/clock.js';
@@ -72,18 +72,32 @@ export interface FlushWrites {
 /** One write of a flush: its notifications into the outbox, or its notification log entry. */
 type FlushWrite = { kind: 'enqueue'; notifications: readonly Notification[] } | { kind: 'log'; entry: NotificationLogEntry };
 
-export function createFlushWrites(options: { transaction: Transaction; outbox: OutboxRepository; notificationLog: NotificationLogRepository; clock: Clock }): FlushWrites {
+export interface FlushWritesOptions {
+  transaction: Transaction;
+  outbox: OutboxRepository;
+  notificationLog: NotificationLogRepository;
+  clock: Clock;
+  /**
+   * After each commit that stored notifications: the stored items that head their group, for
+   * the delivery to start without reading them back (outbox-delivery.ts `offer`).
+   */
+  onEnqueued?: (items: OutboxItem[]) => void;
+}
+
+export function createFlushWrites(options: FlushWritesOptions): FlushWrites {
   // One queue for both kinds: the log entries of one round's flushes commit together with the
   // notifications of the next round's, one fsync for both. Each flush still writes its log entry
   // only after its notifications committed (notify-pipeline.ts awaits the enqueue first).
-  const write = createGroupCommit<FlushWrite>((writes) =>
-    options.transaction(async (repositories) => {
+  const write = createGroupCommit<FlushWrite>(async (writes) => {
+    const heads = await options.transaction(async (repositories) => {
       const notifications = writes.flatMap((one) => (one.kind === 'enqueue' ? one.notifications : []));
       const entries = writes.flatMap((one) => (one.kind === 'log' ? [one.entry] : []));
-      if (notifications.length > 0) await repositories.outbox.enqueue(notifications, options.clock.nowMs());
+      const stored = notifications.length > 0 ? await repositories.outbox.enqueue(notifications, options.clock.nowMs()) : [];
       if (entries.length > 0) await repositories.notificationLog.upsertMany(entries);
-    }),
-  );
+      return stored;
+    });
+    if (heads.length > 0) options.onEnqueued?.(heads);
+  });
   const log = options.notificationLog;
   return {
     enqueue: (notifications) => write({ kind: 'enqueue', notifications }),

@@ -114,6 +114,38 @@ describe('outbox delivery', () => {
     expect(await store.outbox.countByStatus()).toEqual({ pending: 0, sent: 8, dead: 0 });
   });
 
+  it('sends offered group heads without reading them back, once each, in order behind a pending head', async () => {
+    const team = receiver('team-db');
+    // `due` hands out nothing while `blind`: what is sent then came through `offer`.
+    let blind = true;
+    const outbox = { ...store.outbox, due: (...args: Parameters<typeof store.outbox.due>) => (blind ? Promise.resolve([]) : store.outbox.due(...args)) };
+    const delivery = deliveryOver({ outbox, concurrency: 4 });
+    delivery.start();
+    await timers.settle();
+    const heads = await store.outbox.enqueue(Array.from({ length: 3 }, (_, index) => notification(`k${index}`, `g${index}`)), timers.clock.nowMs());
+    delivery.offer(heads);
+    // Offered twice (a late duplicate) and once more after they were sent: still one send each.
+    delivery.offer(heads);
+    await timers.settle();
+    delivery.offer(heads);
+    await timers.settle();
+    expect(team.delivered).toEqual(['k0', 'k1', 'k2']);
+    expect(await store.outbox.countByStatus()).toEqual({ pending: 0, sent: 3, dead: 0 });
+    blind = false;
+
+    // A group whose head is retrying: the new item is not a head, is not offered, and follows it.
+    team.script = (_notification, call) => (call === 3 ? unavailable : ok);
+    delivery.offer(await store.outbox.enqueue([notification('r1', 'gr')], timers.clock.nowMs()));
+    await timers.settle();
+    const later = await store.outbox.enqueue([notification('r2', 'gr')], timers.clock.nowMs());
+    expect(later).toEqual([]);
+    delivery.kick();
+    await timers.settle();
+    expect(team.delivered).toEqual(['k0', 'k1', 'k2']);
+    await timers.advanceMs(2 * second);
+    expect(team.delivered).toEqual(['k0', 'k1', 'k2', 'r1', 'r2']);
+  });
+
   it('reads due items a page at a time, not once per finished send', async () => {
     const team = receiver('team-db');
     let dueReads = 0;

@@ -11,7 +11,9 @@
  * - `due` is read a page at a time into a local queue of group heads that the loop launches as
  *   slots free up; it is read again once that queue is empty. A head stays the head of its group
  *   until its own outcome commits, so sending from the queue keeps each group in order; a retry by
- *   hand (which can put an older item of a group back) empties the queue.
+ *   hand (which can put an older item of a group back) empties the queue. Items the flush just
+ *   stored and that head their group are `offer`ed straight into that queue (the enqueue found
+ *   them to be heads in its own transaction), so a burst of new notifications is not read back.
  * - Outcomes: ok -> sent. Not retryable (4xx other than 429, bad config, no notifier for the
  *   integration any more) -> dead at once, with the reason. Retryable (5xx, 429, timeouts,
  *   network) -> retried after a jittered exponential back-off, never sooner than `Retry-After`,
@@ -97,6 +99,11 @@ export interface OutboxDelivery {
   stop(): Promise<void>;
   /** New items were enqueued: look now instead of at the next wake-up. */
   kick(): void;
+  /**
+   * Items just stored that head their group (the outbox's `enqueue` answer): queued for sending
+   * without reading them back through `due`. Anything else pending is still found by `due`.
+   */
+  offer(items: readonly OutboxItem[]): void;
   /** Puts a dead item back to pending (a retry by hand); false when no dead item has that id. */
   retryDead(id: number): Promise<boolean>;
   breakerStates(): ReceiverBreakerView[];
@@ -131,8 +138,10 @@ export function createOutboxDelivery(options: OutboxDeliveryOptions): OutboxDeli
   const inFlight = new Map<number, { controller: AbortController; done: Promise<void> }>();
   /** Sends awaiting their answer: what `concurrency` bounds. */
   let sending = 0;
-  /** Group heads read from `due` and not launched yet, oldest due first. */
+  /** Group heads read from `due` or offered, not launched yet, oldest due first. */
   let ready: OutboxItem[] = [];
+  /** Ids in `ready`: an item offered and also read from `due` is queued once. */
+  let readyIds = new Set<number>();
   /** Bumped when queued heads may no longer head their group (a retry by hand): a read started before is dropped. */
   let readyGeneration = 0;
   /** Heads read per `due` beyond the items in flight (which `due` returns too). */
@@ -143,6 +152,14 @@ export function createOutboxDelivery(options: OutboxDeliveryOptions): OutboxDeli
    * return an item that was just sent: without this set it would be sent twice.
    */
   const finishedDuringQuery = new Set<Set<number>>();
+  /**
+   * The last ids whose outcome committed. An offer is made as soon as its enqueue committed, so
+   * its items cannot normally have been read through `due`, sent and finished already; with
+   * PostgreSQL's separate connections that is unlikely but not impossible, and an offer of a
+   * finished item must not send it again.
+   */
+  const recentlyFinished = new Set<number>();
+  const recentlyFinishedLimit = 4096;
   const counters = { sent: 0, deadLettered: 0, retriedByHand: 0, failed: Object.fromEntries(failureReasons.map((reason) => [reason, 0])) as Record<DeliveryFailureReason, number> };
   const stopping = new Error('outbox delivery stopping');
   const writeOutcome = createOutcomeWriter(outbox, options.transaction);
@@ -193,6 +210,7 @@ export function createOutboxDelivery(options: OutboxDeliveryOptions): OutboxDeli
   function launchReady(nowMs: number): void {
     while (running && sending < concurrency && ready.length > 0) {
       const item = ready.shift() as OutboxItem;
+      readyIds.delete(item.id);
       if (inFlight.has(item.id)) continue;
       const notifier = options.notifierFor(item.notification.integration);
       if (notifier !== undefined && !breakers.admit(item.notification.integration.receiver, nowMs)) continue;
@@ -215,7 +233,11 @@ export function createOutboxDelivery(options: OutboxDeliveryOptions): OutboxDeli
     // A retry by hand committed while the query ran (PostgreSQL) may have made an older item the
     // head again: drop this page, the retry asked for a new pump.
     if (generation !== readyGeneration) return;
-    ready = items.filter((item) => !inFlight.has(item.id) && !finished.has(item.id));
+    const read = items.filter((item) => !inFlight.has(item.id) && !finished.has(item.id));
+    const readIds = new Set(read.map((item) => item.id));
+    // Heads offered while the query ran may be newer than what it saw: keep them, after the page.
+    ready = [...read, ...ready.filter((item) => !readIds.has(item.id))];
+    readyIds = new Set(ready.map((item) => item.id));
   }
 
   /** Fills free slots (from the queue, reading `due` when it runs dry), then sets the timer for the next wake-up. */
@@ -265,6 +287,8 @@ export function createOutboxDelivery(options: OutboxDeliveryOptions): OutboxDeli
         onAnswer();
         inFlight.delete(item.id);
         for (const finished of finishedDuringQuery) finished.add(item.id);
+        recentlyFinished.add(item.id);
+        if (recentlyFinished.size > recentlyFinishedLimit) recentlyFinished.delete(recentlyFinished.values().next().value as number);
         requestPump();
       });
     inFlight.set(item.id, { controller, done });
@@ -325,6 +349,7 @@ export function createOutboxDelivery(options: OutboxDeliveryOptions): OutboxDeli
     async stop() {
       running = false;
       ready = [];
+      readyIds = new Set();
       wake?.cancel();
       wake = null;
       for (const { controller } of inFlight.values()) controller.abort(stopping);
@@ -336,11 +361,24 @@ export function createOutboxDelivery(options: OutboxDeliveryOptions): OutboxDeli
       requestPump();
     },
 
+    offer(items) {
+      if (!running) return;
+      // Each was the head of its group when its enqueue committed; a retry by hand since (which
+      // empties the queue) is the only way an older item of the group can be pending again.
+      for (const item of items) {
+        if (inFlight.has(item.id) || readyIds.has(item.id) || recentlyFinished.has(item.id)) continue;
+        ready.push(item);
+        readyIds.add(item.id);
+      }
+      requestPump();
+    },
+
     async retryDead(id) {
       const retried = await outbox.retry(id, clock.nowMs());
       if (retried) {
         // The retried item may be older than a queued head of its group: read the heads again.
         ready = [];
+        readyIds = new Set();
         readyGeneration += 1;
         counters.retriedByHand += 1;
         requestPump();
