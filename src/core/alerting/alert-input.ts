@@ -36,24 +36,29 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+// Every POSTed alert passes through here, so paths are rendered only for a problem.
 function checkLabelSet(value: unknown, path: PathSegment[], kind: 'labels' | 'annotations', limits: AlertInputLimits, problems: FieldProblem[]): void {
-  const field = formatPath(path);
   if (!isPlainObject(value)) {
-    problems.push({ field, message: `must be a mapping of ${kind === 'labels' ? 'label' : 'annotation'} names to string values` });
+    problems.push({ field: formatPath(path), message: `must be a mapping of ${kind === 'labels' ? 'label' : 'annotation'} names to string values` });
     return;
   }
-  const entries = Object.entries(value);
   const maxEntries = kind === 'labels' ? limits.maxLabels : limits.maxAnnotations;
   const maxValue = kind === 'labels' ? limits.maxLabelValueLength : limits.maxAnnotationValueLength;
-  if (entries.length > maxEntries) problems.push({ field, message: `has ${entries.length} entries; at most ${maxEntries} are allowed` });
-  for (const [name, entry] of entries) {
-    const at = formatPath([...path, name]);
-    if (!labelNamePattern.test(name)) problems.push({ field: at, message: `${JSON.stringify(name.slice(0, 64))} is not a valid name (letters, digits and _, not starting with a digit)` });
-    else if (name.length > limits.maxNameLength) problems.push({ field: at, message: `name is longer than ${limits.maxNameLength} characters` });
-    if (typeof entry !== 'string') problems.push({ field: at, message: 'must be a string' });
-    else if (entry.length > maxValue) problems.push({ field: at, message: `value is ${entry.length} characters long; at most ${maxValue} are allowed` });
+  let count = 0;
+  let anyValue = false;
+  for (const name in value) {
+    if (!Object.hasOwn(value, name)) continue;
+    count += 1;
+    const entry = value[name];
+    const at = () => formatPath([...path, name]);
+    if (!labelNamePattern.test(name)) problems.push({ field: at(), message: `${JSON.stringify(name.slice(0, 64))} is not a valid name (letters, digits and _, not starting with a digit)` });
+    else if (name.length > limits.maxNameLength) problems.push({ field: at(), message: `name is longer than ${limits.maxNameLength} characters` });
+    if (typeof entry !== 'string') problems.push({ field: at(), message: 'must be a string' });
+    else if (entry.length > maxValue) problems.push({ field: at(), message: `value is ${entry.length} characters long; at most ${maxValue} are allowed` });
+    if (typeof entry === 'string' && entry !== '') anyValue = true;
   }
-  if (kind === 'labels' && !entries.some(([, entry]) => typeof entry === 'string' && entry !== '')) problems.push({ field, message: 'at least one label with a non-empty value is required (labels identify the alert)' });
+  if (count > maxEntries) problems.push({ field: formatPath(path), message: `has ${count} entries; at most ${maxEntries} are allowed` });
+  if (kind === 'labels' && !anyValue) problems.push({ field: formatPath(path), message: 'at least one label with a non-empty value is required (labels identify the alert)' });
 }
 
 function checkTime(value: unknown, path: PathSegment[], problems: FieldProblem[]): void {

@@ -33,22 +33,27 @@ function failureFrom(error: unknown): DeliveryResult {
 }
 
 /** Sends `notification`; never rejects: failures, timeouts and aborts come back as a DeliveryResult. */
-export async function sendWithTimeout(notifier: Notifier, notification: Notification, options: SendWithTimeoutOptions): Promise<DeliveryResult> {
+export function sendWithTimeout(notifier: Notifier, notification: Notification, options: SendWithTimeoutOptions): Promise<DeliveryResult> {
   const { controller } = options;
   const { signal } = controller;
-  const timer = options.timers.after(options.timeoutMs, () => controller.abort(new DeliveryTimeoutError(options.timeoutMs)));
-  let onAbort: (() => void) | undefined;
-  const abandoned = new Promise<DeliveryResult>((resolve) => {
-    onAbort = () => resolve(failureFrom(signal.reason));
+  // One promise, one timer and one listener per send: this runs for every notification.
+  return new Promise<DeliveryResult>((resolve) => {
+    let settled = false;
+    const finish = (result: DeliveryResult): void => {
+      if (settled) return;
+      settled = true;
+      timer.cancel();
+      signal.removeEventListener('abort', onAbort);
+      resolve(result);
+    };
+    const onAbort = (): void => finish(failureFrom(signal.reason));
+    const timer = options.timers.after(options.timeoutMs, () => controller.abort(new DeliveryTimeoutError(options.timeoutMs)));
     signal.addEventListener('abort', onAbort, { once: true });
+    const failed = (error: unknown): void => finish(failureFrom(signal.aborted ? signal.reason : error));
+    try {
+      notifier.send(notification, { signal }).then(finish, failed);
+    } catch (error) {
+      failed(error);
+    }
   });
-  try {
-    const answer = Promise.resolve()
-      .then(() => notifier.send(notification, { signal }))
-      .catch((error: unknown) => failureFrom(signal.aborted ? signal.reason : error));
-    return await Promise.race([answer, abandoned]);
-  } finally {
-    timer.cancel();
-    if (onAbort !== undefined) signal.removeEventListener('abort', onAbort);
-  }
 }
