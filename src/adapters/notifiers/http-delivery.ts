@@ -11,6 +11,7 @@ import type { Clock } from '../../core/clock.js';
 import type { DeliveryResult } from '../../core/alerting/notification.js';
 import { fetch as undiciFetch, type Dispatcher } from 'undici';
 import { postWithFetch, type HttpPost } from './http-post.js';
+import { HeaderFileError, resolveHttpHeaders } from './http-headers-config.js';
 import { dispatcherFor, type HttpTransport } from './http-transport.js';
 import type { HttpAuth, SecretValue } from './integration-config.js';
 
@@ -112,15 +113,17 @@ function postThrough(dispatcher: Dispatcher): HttpPost {
 export async function postToReceiver(request: OutgoingRequest, context: NotifierContext, signal: AbortSignal): Promise<DeliveryResult> {
   let url: ReceiverUrl;
   let dispatcher: Dispatcher | undefined;
-  const headers: Record<string, string> = { 'content-type': request.contentType, 'user-agent': context.userAgent, ...request.headers };
+  let headers: Record<string, string> = { 'content-type': request.contentType, 'user-agent': context.userAgent, ...request.headers };
   try {
+    // `http_headers` first, so nothing the channel sets itself can be replaced (the config refuses those names too).
+    if (request.transport?.headers !== undefined) headers = { ...(await resolveHttpHeaders(request.transport.headers, (path) => context.readSecretFile(path))), ...headers };
     url = receiverUrl(await resolveSecret(request.url, context));
     if (request.auth !== undefined) headers.authorization = await authorizationHeader(request.auth, context);
     else if (url.userInfoAuthorization !== undefined) headers.authorization ??= url.userInfoAuthorization;
     // Certificate files are read at each send (renewals need no reload), so the connection is this send's own.
     dispatcher = await dispatcherFor(url.href, request.transport, (secret) => resolveSecret(secret, context));
   } catch (error) {
-    return configFailure(error instanceof SecretFileError ? error.message : 'the receiver URL is not a valid URL');
+    return configFailure(error instanceof SecretFileError || error instanceof HeaderFileError ? error.message : 'the receiver URL is not a valid URL');
   }
   const target = url.host;
   try {

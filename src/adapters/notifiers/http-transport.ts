@@ -1,18 +1,21 @@
 /**
  * How an HTTP integration reaches its receiver, from Alertmanager's `http_config`: TLS settings
- * (`tls_config`) and a proxy (`proxy_url`, `no_proxy`, `proxy_from_environment`,
- * `proxy_connect_header`). An entry without `http_config` uses `global.http_config`'s; an
+ * (`tls_config`), a proxy (`proxy_url`, `no_proxy`, `proxy_from_environment`,
+ * `proxy_connect_header`) and extra headers (`http_headers`, http-headers-config.ts). An entry without `http_config` uses `global.http_config`'s; an
  * entry's own `http_config` replaces the global one, as in Alertmanager. Authentication is read
  * by `IntegrationConfigReader.httpAuth`.
  */
 import { Agent, EnvHttpProxyAgent, ProxyAgent, type Dispatcher } from 'undici';
 import { IntegrationConfigReader, type SecretValue } from './integration-config.js';
+import { readHttpHeaders, type CustomHeader } from './http-headers-config.js';
 import { bypassesProxy, readProxyConfig, type ProxySettings } from './proxy-config.js';
 import { readTlsConfig, tlsConnectOptions, type TlsSettings } from './tls-config.js';
 
 export interface HttpTransport {
   tls?: TlsSettings;
   proxy?: ProxySettings;
+  /** `http_headers`: extra headers on every request. */
+  headers?: CustomHeader[];
 }
 
 /** The transport of the entry `reader` reads (or the global default); undefined for Node's defaults. */
@@ -23,8 +26,9 @@ export function readHttpTransport(reader: IntegrationConfigReader): HttpTranspor
   const http = new IntegrationConfigReader(config as Record<string, unknown>, reader.at('http_config'), reader.problems);
   const tls = readTlsConfig(http);
   const proxy = readProxyConfig(http);
-  if (tls === undefined && proxy === undefined) return undefined;
-  return { ...(tls ? { tls } : {}), ...(proxy ? { proxy } : {}) };
+  const headers = readHttpHeaders(http);
+  if (tls === undefined && proxy === undefined && (headers === undefined || headers.length === 0)) return undefined;
+  return { ...(tls ? { tls } : {}), ...(proxy ? { proxy } : {}), ...(headers !== undefined && headers.length > 0 ? { headers } : {}) };
 }
 
 /**

@@ -26,9 +26,9 @@ export type HttpAuth =
   | { kind: 'basic'; username: string; password: SecretValue };
 
 /** `http_config` keys sre-monitor reads; `follow_redirects` and `enable_http2` are accepted and have no effect. */
-const httpConfigKeys = ['authorization', 'basic_auth', 'bearer_token', 'bearer_token_file', 'tls_config', 'proxy_url', 'no_proxy', 'proxy_from_environment', 'proxy_connect_header', 'follow_redirects', 'enable_http2'];
+const httpConfigKeys = ['authorization', 'basic_auth', 'bearer_token', 'bearer_token_file', 'tls_config', 'proxy_url', 'no_proxy', 'proxy_from_environment', 'proxy_connect_header', 'http_headers', 'follow_redirects', 'enable_http2'];
 /** Alertmanager `http_config` keys sre-monitor does not implement: a problem rather than a silent ignore. */
-const unsupportedHttpConfigKeys = ['oauth2', 'http_headers'];
+const unsupportedHttpConfigKeys = ['oauth2'];
 
 /** Reads the fields of one integration mapping; problems go to the shared list. */
 export class IntegrationConfigReader {
