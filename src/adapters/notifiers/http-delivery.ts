@@ -12,6 +12,7 @@ import type { DeliveryResult } from '../../core/alerting/notification.js';
 import { fetch as undiciFetch, type Dispatcher } from 'undici';
 import { postWithFetch, type HttpPost } from './http-post.js';
 import { HeaderFileError, resolveHttpHeaders } from './http-headers-config.js';
+import { createOAuth2TokenSource, OAuth2TokenError, type OAuth2Settings, type OAuth2TokenSource } from './oauth2-client.js';
 import { dispatcherFor, type HttpTransport } from './http-transport.js';
 import type { HttpAuth, SecretValue } from './integration-config.js';
 
@@ -62,7 +63,25 @@ export interface OutgoingRequest {
   transport?: HttpTransport | undefined;
 }
 
-async function authorizationHeader(auth: HttpAuth, context: NotifierContext): Promise<string> {
+/** One token source per `oauth2` settings object: a reload builds new settings, so new tokens. */
+const oauth2Sources = new WeakMap<OAuth2Settings, OAuth2TokenSource>();
+function oauth2SourceFor(settings: OAuth2Settings, context: NotifierContext): OAuth2TokenSource {
+  let source = oauth2Sources.get(settings);
+  if (source === undefined) {
+    source = createOAuth2TokenSource(settings, {
+      post: context.post,
+      nowMs: () => context.clock.nowMs(),
+      timeoutMs: context.timeoutMs,
+      userAgent: context.userAgent,
+      resolveSecret: (secret) => resolveSecret(secret, context),
+    });
+    oauth2Sources.set(settings, source);
+  }
+  return source;
+}
+
+async function authorizationHeader(auth: HttpAuth, context: NotifierContext, signal: AbortSignal): Promise<string> {
+  if (auth.kind === 'oauth2') return oauth2SourceFor(auth, context).authorization(signal);
   if (auth.kind === 'authorization') return `${auth.type} ${await resolveSecret(auth.credentials, context)}`;
   const password = await resolveSecret(auth.password, context);
   return `Basic ${Buffer.from(`${auth.username}:${password}`).toString('base64')}`;
@@ -118,11 +137,12 @@ export async function postToReceiver(request: OutgoingRequest, context: Notifier
     // `http_headers` first, so nothing the channel sets itself can be replaced (the config refuses those names too).
     if (request.transport?.headers !== undefined) headers = { ...(await resolveHttpHeaders(request.transport.headers, (path) => context.readSecretFile(path))), ...headers };
     url = receiverUrl(await resolveSecret(request.url, context));
-    if (request.auth !== undefined) headers.authorization = await authorizationHeader(request.auth, context);
+    if (request.auth !== undefined) headers.authorization = await authorizationHeader(request.auth, context, signal);
     else if (url.userInfoAuthorization !== undefined) headers.authorization ??= url.userInfoAuthorization;
     // Certificate files are read at each send (renewals need no reload), so the connection is this send's own.
     dispatcher = await dispatcherFor(url.href, request.transport, (secret) => resolveSecret(secret, context));
   } catch (error) {
+    if (error instanceof OAuth2TokenError) return error.result;
     return configFailure(error instanceof SecretFileError || error instanceof HeaderFileError ? error.message : 'the receiver URL is not a valid URL');
   }
   const target = url.host;
@@ -130,6 +150,8 @@ export async function postToReceiver(request: OutgoingRequest, context: Notifier
     // With tls_config or a proxy the send has its own dispatcher (undici, through fetch); otherwise the shared keep-alive transport.
     const post = dispatcher === undefined ? context.post : postThrough(dispatcher);
     const answer = await post(url.href, { headers, body: request.body, signal, timeoutMs: context.timeoutMs });
+    // A token the receiver no longer accepts: the next attempt asks for a new one.
+    if (answer.status === 401 && request.auth?.kind === 'oauth2') oauth2SourceFor(request.auth, context).invalidate();
     return deliveryResultOf(answer.status, { get: (name) => answer.header(name) }, answer.bodyStart, context.clock.nowMs(), target);
   } catch (error) {
     return failureOfError(error, { target, timeoutMs: context.timeoutMs });

@@ -61,9 +61,9 @@ describe('buildReceiverNotifiers', () => {
     ['a bad payload', 'webhook_configs', { url: 'http://a.example/x', payload: 'json' }, [['receivers.0.webhook_configs.0.payload', 'must be alertmanager or sre-monitor']]],
     ['negative max_alerts', 'webhook_configs', { url: 'http://a.example/x', max_alerts: -1 }, [['receivers.0.webhook_configs.0.max_alerts', 'must be a whole number >= 0']]],
     ['a bad send_resolved', 'webhook_configs', { url: 'http://a.example/x', send_resolved: 'maybe' }, [['receivers.0.webhook_configs.0.send_resolved', 'must be true or false, got the value "maybe"']]],
-    ['unsupported http_config parts', 'webhook_configs', { url: 'http://a.example/x', http_config: { oauth2: {}, follow_redirects: true } }, [['receivers.0.webhook_configs.0.http_config.oauth2', 'not supported by sre-monitor yet']]],
+    ['unsupported oauth2 parts', 'webhook_configs', { url: 'http://a.example/x', http_config: { oauth2: { client_id: 'a', client_secret: 'b', token_url: 'http://a.example/t', proxy_url: 'http://p.example' }, follow_redirects: true } }, [['receivers.0.webhook_configs.0.http_config.oauth2.proxy_url', 'not supported by sre-monitor yet']]],
     ['a bad tls_config', 'webhook_configs', { url: 'http://a.example/x', http_config: { tls_config: { min_version: 'SSL3' } } }, [['receivers.0.webhook_configs.0.http_config.tls_config.min_version', expect.stringContaining('must be one of TLS10')]]],
-    ['two auth methods', 'webhook_configs', { url: 'http://a.example/x', http_config: { bearer_token: 't', basic_auth: { username: 'u' } } }, [['receivers.0.webhook_configs.0.http_config', 'at most one of authorization, basic_auth and bearer_token may be set (got basic_auth, bearer_token)']]],
+    ['two auth methods', 'webhook_configs', { url: 'http://a.example/x', http_config: { bearer_token: 't', basic_auth: { username: 'u' } } }, [['receivers.0.webhook_configs.0.http_config', 'at most one of authorization, basic_auth, bearer_token and oauth2 may be set (got basic_auth, bearer_token)']]],
     ['slack without api_url', 'slack_configs', { channel: '#x' }, [['receivers.0.slack_configs.0', 'missing api_url (one of api_url or api_url_file must be set)']]],
     ['pagerduty v1 service_key', 'pagerduty_configs', { service_key: 'x' }, [['receivers.0.pagerduty_configs.0.service_key', expect.stringContaining('not supported by sre-monitor yet')]]],
     ['pagerduty without routing_key', 'pagerduty_configs', {}, [['receivers.0.pagerduty_configs.0', 'missing routing_key (one of routing_key or routing_key_file must be set)']]],
@@ -130,7 +130,7 @@ describe('global.http_config', () => {
       await integration.notifier.send({ ...baseNotification(), integration: integration.ref }, { signal: new AbortController().signal });
     }
     expect(requests).toEqual(['Bearer global-token', 'Bearer own']);
-    const bad = buildReceiverNotifiers([receiver('r', { webhook_configs: [{ url: 'http://127.0.0.1:1/a' }] })], { ...options, global: { http_config: { oauth2: { client_id: 'x' } } }, basePath: ['alerting', 'receivers'] });
-    expect(bad.problems).toEqual([{ path: ['alerting', 'global', 'http_config', 'oauth2'], message: 'not supported by sre-monitor yet' }]);
+    const bad = buildReceiverNotifiers([receiver('r', { webhook_configs: [{ url: 'http://127.0.0.1:1/a' }] })], { ...options, global: { http_config: { oauth2: { client_id: 'x', client_secret: 'y' } } }, basePath: ['alerting', 'receivers'] });
+    expect(bad.problems).toEqual([{ path: ['alerting', 'global', 'http_config', 'oauth2'], message: 'oauth2 needs a token_url' }]);
   });
 });

@@ -16,6 +16,7 @@ import {
   type ProblemList,
 } from '../../core/alerting/config-reader.js';
 import type { HttpTransport } from './http-transport.js';
+import { readOAuth2, type OAuth2Settings } from './oauth2-client.js';
 
 /** A secret given inline or as a file path read at send time (trailing whitespace trimmed). */
 export type SecretValue = { kind: 'inline'; value: string } | { kind: 'file'; path: string };
@@ -23,12 +24,13 @@ export type SecretValue = { kind: 'inline'; value: string } | { kind: 'file'; pa
 /** Authentication from Alertmanager's `http_config` (the parts sre-monitor supports). */
 export type HttpAuth =
   | { kind: 'authorization'; type: string; credentials: SecretValue }
-  | { kind: 'basic'; username: string; password: SecretValue };
+  | { kind: 'basic'; username: string; password: SecretValue }
+  | OAuth2Settings;
 
 /** `http_config` keys sre-monitor reads; `follow_redirects` and `enable_http2` are accepted and have no effect. */
-const httpConfigKeys = ['authorization', 'basic_auth', 'bearer_token', 'bearer_token_file', 'tls_config', 'proxy_url', 'no_proxy', 'proxy_from_environment', 'proxy_connect_header', 'http_headers', 'follow_redirects', 'enable_http2'];
+const httpConfigKeys = ['authorization', 'basic_auth', 'bearer_token', 'bearer_token_file', 'oauth2', 'tls_config', 'proxy_url', 'no_proxy', 'proxy_from_environment', 'proxy_connect_header', 'http_headers', 'follow_redirects', 'enable_http2'];
 /** Alertmanager `http_config` keys sre-monitor does not implement: a problem rather than a silent ignore. */
-const unsupportedHttpConfigKeys = ['oauth2'];
+const unsupportedHttpConfigKeys: string[] = [];
 
 /** Reads the fields of one integration mapping; problems go to the shared list. */
 export class IntegrationConfigReader {
@@ -131,7 +133,7 @@ export class IntegrationConfigReader {
   }
 
   /**
-   * `http_config`: bearer token, `authorization` or `basic_auth`; unsupported parts are
+   * `http_config`: bearer token, `authorization`, `basic_auth` or `oauth2`; unsupported parts are
    * problems. Without one, the `global.http_config` authentication (Alertmanager's default for
    * every integration).
    */
@@ -143,11 +145,12 @@ export class IntegrationConfigReader {
     for (const key of unsupported) this.problems.add([...path, key], 'not supported by sre-monitor yet');
     checkKnownKeys(Object.fromEntries(Object.entries(config).filter(([key]) => !unsupported.includes(key))), httpConfigKeys, path, this.problems);
     const http = new IntegrationConfigReader(config, path, this.problems);
-    const methods = ['authorization', 'basic_auth', 'bearer_token', 'bearer_token_file'].filter((key) => http.has(key));
+    const methods = ['authorization', 'basic_auth', 'bearer_token', 'bearer_token_file', 'oauth2'].filter((key) => http.has(key));
     if (methods.length > 1) {
-      this.problems.add(path, `at most one of authorization, basic_auth and bearer_token may be set (got ${methods.join(', ')})`);
+      this.problems.add(path, `at most one of authorization, basic_auth, bearer_token and oauth2 may be set (got ${methods.join(', ')})`);
       return undefined;
     }
+    if (http.has('oauth2')) return readOAuth2(http);
     if (http.has('bearer_token') || http.has('bearer_token_file')) {
       const credentials = http.secret('bearer_token', { required: true });
       return credentials === undefined ? undefined : { kind: 'authorization', type: 'Bearer', credentials };
