@@ -44,6 +44,9 @@ import { applyConfig, createSerialQueue, problemsFromValidation, reloadConfig, t
 import { createLogger } from './logger.js';
 import { packageRoot, version } from './version.js';
 
+/** How long a stopping server waits for requests in flight before it closes their connections. */
+const shutdownGraceMs = 5_000;
+
 export interface AppOptions {
   configFile: string;
   overrides?: ConfigOverrides;
@@ -319,7 +322,15 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     reload,
     stop() {
       stopping ??= (async () => {
-        await server.close();
+        // close() waits for every connection to end. A client holding one open without a
+        // complete request (a half-sent request, a stalled keep-alive) kept it waiting up to the
+        // 60 s headers timeout: in-flight requests get a grace period, then what is left is cut.
+        const cutOff = setTimeout(() => server.server.closeAllConnections(), shutdownGraceMs);
+        try {
+          await server.close();
+        } finally {
+          clearTimeout(cutOff);
+        }
         postmortems.stop();
         await runbooks.stop();
         await incidents.stop();

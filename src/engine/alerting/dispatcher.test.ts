@@ -393,6 +393,9 @@ receivers: [{ name: ops }, { name: dba }]
     expect(dispatcher.groups().map((group) => group.receiver)).toEqual(['dba']);
     await timers.advanceMs(0);
     expect(sent()).toEqual(['ops firing A', 'dba firing A']);
+    // Re-sent after the reload, the same alert is routed by the new tree, not by what it matched before.
+    await fire({ alertname: 'A', service: 'api', team: 'db' }, { endsAtMs: timers.clock.nowMs() + 2 * hour });
+    expect(dispatcher.groups().map((group) => group.receiver)).toEqual(['dba']);
   });
 
   it('a failed enqueue keeps the group and retries with the same idempotency key', async () => {
