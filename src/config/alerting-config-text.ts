@@ -1,13 +1,14 @@
 /**
  * The alerting config as `/api/v2/status` shows it (Alertmanager's `config.original`), with
  * every credential masked as `<secret>` the way Alertmanager masks them: webhook and API URLs
- * (Slack and Teams URLs are the secret), keys, tokens, passwords, signing secrets, and the
- * ack-link secret. Viewers can read this endpoint.
+ * (Slack and Teams URLs are the secret), keys, tokens, passwords, signing secrets, `oauth2`
+ * client secrets, `http_headers` secrets, and the ack-link secret. Viewers can read this endpoint.
  */
 import { stringify } from 'yaml';
 import type { RawConfig } from './schema.js';
 
-const secretKey = /(url|key|secret|password|token|credentials|auth|sid)(_file)?$/i;
+// `secrets`: the list of an `http_headers` entry's hidden values.
+const secretKey = /(url|key|secrets?|password|token|credentials|auth|sid)(_file)?$/i;
 
 function mask(value: unknown, key: string): unknown {
   if (Array.isArray(value)) return value.map((item) => mask(item, key));
