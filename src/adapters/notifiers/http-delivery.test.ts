@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { deliveryResultOf, failureOfError, parseRetryAfterMs } from './http-delivery.js';
+import { deliveryResultOf, parseRetryAfterMs } from './http-delivery.js';
+import { failureOfError } from './http-failure.js';
 
 const nowMs = Date.UTC(2026, 0, 1, 12, 0, 0);
 

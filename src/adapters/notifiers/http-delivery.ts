@@ -10,7 +10,9 @@ import { readFile } from 'node:fs/promises';
 import type { Clock } from '../../core/clock.js';
 import type { DeliveryResult } from '../../core/alerting/notification.js';
 import { fetch as undiciFetch, type Dispatcher } from 'undici';
+import { failureOfError } from './http-failure.js';
 import { postWithFetch, type HttpPost } from './http-post.js';
+import { receiverUrl, type ReceiverUrl } from './receiver-url.js';
 import { HeaderFileError, resolveHttpHeaders } from './http-headers-config.js';
 import { createOAuth2TokenSource, OAuth2TokenError, type OAuth2Settings, type OAuth2TokenSource } from './oauth2-client.js';
 import { dispatcherFor, type HttpTransport } from './http-transport.js';
@@ -85,40 +87,6 @@ async function authorizationHeader(auth: HttpAuth, context: NotifierContext, sig
   if (auth.kind === 'authorization') return `${auth.type} ${await resolveSecret(auth.credentials, context)}`;
   const password = await resolveSecret(auth.password, context);
   return `Basic ${Buffer.from(`${auth.username}:${password}`).toString('base64')}`;
-}
-
-/** A receiver URL as sent: without user info (moved to an Authorization header), and its host for messages. */
-interface ReceiverUrl {
-  href: string;
-  host: string;
-  /** `Basic ...` from the URL's user info; undefined when it has none. */
-  userInfoAuthorization: string | undefined;
-}
-
-/**
- * fetch refuses URLs with credentials (`https://user:pass@host/`), which Alertmanager accepts
- * and sends as basic auth: do the same, unless `http_config` already set an Authorization.
- * Throws on an unparsable URL.
- */
-function parseReceiverUrl(text: string): ReceiverUrl {
-  const url = new URL(text);
-  if (url.username === '' && url.password === '') return { href: text, host: url.host, userInfoAuthorization: undefined };
-  const userInfoAuthorization = `Basic ${Buffer.from(`${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`).toString('base64')}`;
-  url.username = '';
-  url.password = '';
-  return { href: url.href, host: url.host, userInfoAuthorization };
-}
-
-/** Parsed once per URL: a fan-out sends to the same few receivers thousands of times. */
-const receiverUrls = new Map<string, ReceiverUrl>();
-function receiverUrl(text: string): ReceiverUrl {
-  let parsed = receiverUrls.get(text);
-  if (parsed === undefined) {
-    parsed = parseReceiverUrl(text);
-    if (receiverUrls.size >= 256) receiverUrls.clear();
-    receiverUrls.set(text, parsed);
-  }
-  return parsed;
 }
 
 /** The fetch transport over one send's own undici dispatcher (TLS settings, a proxy). */
@@ -212,27 +180,4 @@ export function deliveryResultOf(status: number, headers: { get(name: string): s
   if (status === 401 || status === 403) return { ok: false, retryable: false, reason: 'auth', message, status };
   // 3xx (redirects are not followed: a receiver URL should be the final one) and other 4xx.
   return { ok: false, retryable: false, reason: 'client', message, status };
-}
-
-function errorCode(error: unknown): string | undefined {
-  let current: unknown = error;
-  for (let depth = 0; depth < 4 && typeof current === 'object' && current !== null; depth += 1) {
-    const code = (current as { code?: unknown }).code;
-    if (typeof code === 'string') return code;
-    current = (current as { cause?: unknown }).cause;
-  }
-  return undefined;
-}
-
-/** Maps a thrown fetch error: aborts and timeouts are `timeout`, everything else `network`; both retryable. */
-export function failureOfError(error: unknown, at: { target: string; timeoutMs: number }): DeliveryResult {
-  const name = error instanceof Error ? error.name : '';
-  if (name === 'TimeoutError') {
-    return { ok: false, retryable: true, reason: 'timeout', message: `no answer from ${at.target} within ${at.timeoutMs} ms` };
-  }
-  if (name === 'AbortError') return { ok: false, retryable: true, reason: 'timeout', message: `request to ${at.target} aborted (delivery timeout)` };
-  const code = errorCode(error);
-  const text = error instanceof Error ? error.message : String(error);
-  const hint = code !== undefined && /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS/.test(code) ? " (the receiver's certificate is not trusted: set http_config.tls_config.ca_file to its CA, or insecure_skip_verify)" : '';
-  return { ok: false, retryable: true, reason: 'network', message: `cannot reach ${at.target}: ${code ?? text}${hint}` };
 }

@@ -10,6 +10,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import { readResponseStart } from '../response-body.js';
+import { parsedOnce } from './receiver-url.js';
 
 /** What the delivery needs of an answer. */
 export interface PostAnswer {
@@ -47,20 +48,6 @@ function timeoutError(timeoutMs: number): Error {
   return Object.assign(new Error(`no answer within ${timeoutMs} ms`), { name: 'TimeoutError', code: 'ETIMEDOUT' });
 }
 
-/** Parsed receiver URLs: a fan-out posts to the same few URLs thousands of times. */
-function createUrlCache(capacity = 256): (text: string) => URL {
-  const parsed = new Map<string, URL>();
-  return (text) => {
-    let url = parsed.get(text);
-    if (url === undefined) {
-      url = new URL(text);
-      if (parsed.size >= capacity) parsed.clear();
-      parsed.set(text, url);
-    }
-    return url;
-  };
-}
-
 /**
  * node:http / node:https with keep-alive agents; redirects are not followed (as fetch with
  * `redirect: 'manual'`). The timeout is one timer and the caller's signal one listener: the
@@ -69,7 +56,7 @@ function createUrlCache(capacity = 256): (text: string) => URL {
  */
 export function createNodeHttpPost(): HttpPost {
   const agents = { http: new http.Agent({ keepAlive: true }), https: new https.Agent({ keepAlive: true }) };
-  const urlOf = createUrlCache();
+  const urlOf = parsedOnce((text) => new URL(text));
   return (url, request) =>
     new Promise<PostAnswer>((resolve, reject) => {
       const { signal } = request;

@@ -13,8 +13,10 @@
  */
 import type { DeliveryResult } from '../../core/alerting/notification.js';
 import { readList, readMapping, readString } from '../../core/alerting/config-reader.js';
+import { failureOfError } from './http-failure.js';
 import type { HttpPost } from './http-post.js';
 import { checkHttpUrl, IntegrationConfigReader, type SecretValue } from './integration-config.js';
+import { receiverUrl } from './receiver-url.js';
 
 export interface OAuth2Settings {
   kind: 'oauth2';
@@ -86,22 +88,15 @@ export interface OAuth2Dependencies {
 
 const formEncode = (text: string): string => encodeURIComponent(text).replace(/%20/g, '+');
 
-function hostOf(url: string): string {
-  try {
-    return new URL(url).host;
-  } catch {
-    return '(bad URL)';
-  }
-}
-
-function failure(retryable: boolean, reason: 'auth' | 'server' | 'network' | 'timeout', message: string): OAuth2TokenError {
+function failure(retryable: boolean, reason: 'auth' | 'server', message: string): OAuth2TokenError {
   return new OAuth2TokenError({ ok: false, retryable, reason, message });
 }
 
 export function createOAuth2TokenSource(settings: OAuth2Settings, dependencies: OAuth2Dependencies): OAuth2TokenSource {
   let held: Token | undefined;
   let fetching: Promise<Token> | undefined;
-  const target = hostOf(settings.tokenUrl);
+  // token_url was checked to be an http(s) URL when the config was read.
+  const target = receiverUrl(settings.tokenUrl).host;
 
   const fetchToken = async (signal: AbortSignal): Promise<Token> => {
     const secret = await dependencies.resolveSecret(settings.clientSecret);
@@ -118,10 +113,8 @@ export function createOAuth2TokenSource(settings: OAuth2Settings, dependencies: 
         timeoutMs: dependencies.timeoutMs,
       });
     } catch (error) {
-      const name = error instanceof Error ? error.name : '';
-      if (name === 'TimeoutError' || name === 'AbortError') throw failure(true, 'timeout', `oauth2: no token from ${target} within ${dependencies.timeoutMs} ms`);
-      const code = (error as { code?: unknown }).code;
-      throw failure(true, 'network', `oauth2: cannot reach the token endpoint ${target}: ${typeof code === 'string' ? code : error instanceof Error ? error.message : String(error)}`);
+      const failed = failureOfError(error, { target, timeoutMs: dependencies.timeoutMs });
+      throw new OAuth2TokenError({ ...failed, message: `oauth2 token request: ${failed.message}` });
     }
     if (answer.status >= 500 || answer.status === 429) throw failure(true, 'server', `oauth2: token endpoint ${target} answered HTTP ${answer.status}`);
     let body: { access_token?: unknown; token_type?: unknown; expires_in?: unknown; error?: unknown } = {};

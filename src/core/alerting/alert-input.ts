@@ -36,6 +36,11 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/** The field of one label or annotation, e.g. `alerts[3].labels.env`. */
+function entryField(path: PathSegment[], name: string): string {
+  return formatPath([...path, name]);
+}
+
 // Every POSTed alert passes through here, so paths are rendered only for a problem.
 function checkLabelSet(value: unknown, path: PathSegment[], kind: 'labels' | 'annotations', limits: AlertInputLimits, problems: FieldProblem[]): void {
   if (!isPlainObject(value)) {
@@ -50,11 +55,10 @@ function checkLabelSet(value: unknown, path: PathSegment[], kind: 'labels' | 'an
     if (!Object.hasOwn(value, name)) continue;
     count += 1;
     const entry = value[name];
-    const at = () => formatPath([...path, name]);
-    if (!labelNamePattern.test(name)) problems.push({ field: at(), message: `${JSON.stringify(name.slice(0, 64))} is not a valid name (letters, digits and _, not starting with a digit)` });
-    else if (name.length > limits.maxNameLength) problems.push({ field: at(), message: `name is longer than ${limits.maxNameLength} characters` });
-    if (typeof entry !== 'string') problems.push({ field: at(), message: 'must be a string' });
-    else if (entry.length > maxValue) problems.push({ field: at(), message: `value is ${entry.length} characters long; at most ${maxValue} are allowed` });
+    if (!labelNamePattern.test(name)) problems.push({ field: entryField(path, name), message: `${JSON.stringify(name.slice(0, 64))} is not a valid name (letters, digits and _, not starting with a digit)` });
+    else if (name.length > limits.maxNameLength) problems.push({ field: entryField(path, name), message: `name is longer than ${limits.maxNameLength} characters` });
+    if (typeof entry !== 'string') problems.push({ field: entryField(path, name), message: 'must be a string' });
+    else if (entry.length > maxValue) problems.push({ field: entryField(path, name), message: `value is ${entry.length} characters long; at most ${maxValue} are allowed` });
     if (typeof entry === 'string' && entry !== '') anyValue = true;
   }
   if (count > maxEntries) problems.push({ field: formatPath(path), message: `has ${count} entries; at most ${maxEntries} are allowed` });

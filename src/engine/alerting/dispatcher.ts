@@ -62,11 +62,10 @@ export interface DispatcherOptions {
   logRetentionMs?: number;
   /** Called after each flush that ran the pipeline (metrics, logs, tests). */
   onFlush?: (group: { groupKey: string; receiver: string }, outcome: FlushOutcome) => void;
-  /** Flushes started per event-loop turn hold at most about this many alerts; default 64. */
-  alertsPerFlushTurn?: number;
 }
 
-export const defaultAlertsPerFlushTurn = 64;
+/** Flushes started per event-loop turn hold at most about this many alerts (see `runTurn`). */
+const alertsPerTurn = 64;
 
 /** A group as the API shows it. */
 export interface AggregationGroupView {
@@ -124,7 +123,6 @@ const zeroCounts = (): Record<SuppressionReason, number> => ({ inhibited: 0, sil
 
 export function createDispatcher(options: DispatcherOptions): Dispatcher {
   const { clock, timers } = options;
-  const alertsPerTurn = options.alertsPerFlushTurn ?? defaultAlertsPerFlushTurn;
   const onError = options.onError ?? (() => undefined);
   const dedupWindowMs = options.dedupWindowMs ?? defaultDedupWindowMs;
   const logRetentionMs = options.logRetentionMs ?? 120 * 3600_000;
