@@ -27,6 +27,7 @@ export * from './alertmanager-yaml.js';
 export * from './config-reader.js';
 export * from './alert.js';
 export * from './alert-input.js';
+export * from './alert-persistence.js';
 export * from './group-key.js';
 export * from './aggregation-group.js';
 export * from './inhibition.js';

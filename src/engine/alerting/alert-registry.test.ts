@@ -112,6 +112,73 @@ describe('alert registry sink', () => {
   });
 });
 
+describe('alert registry deferred refreshes (decision 27)', () => {
+  /** Prometheus' re-send: the same alert with its end four minutes ahead. */
+  const resend = (nowMs: number) => [{ labels, startsAtMs: 0, endsAtMs: nowMs + 4 * minute }];
+
+  it('answers a refresh that only moves the end later without writing it, until the stored end is less than half as far ahead', async () => {
+    const { registry, repository, timers, clock } = await setup();
+    await registry.sink(resend(clock.nowMs()), 'prometheus');
+    const firstEndMs = clock.nowMs() + 4 * minute;
+    expect(repository.writes).toBe(1);
+    await timers.advanceMs(minute);
+    await registry.sink(resend(clock.nowMs()), 'prometheus');
+    await timers.advanceMs(minute);
+    await registry.sink(resend(clock.nowMs()), 'prometheus');
+    expect(repository.writes).toBe(1);
+    expect(registry.get(fingerprint)?.endsAtMs).toBe(clock.nowMs() + 4 * minute);
+    expect((await repository.get(fingerprint))?.endsAtMs).toBe(firstEndMs);
+    // Three minutes in: the stored end is one minute ahead, the new one four.
+    await timers.advanceMs(minute);
+    await registry.sink(resend(clock.nowMs()), 'prometheus');
+    expect(repository.writes).toBe(2);
+    expect((await repository.get(fingerprint))?.endsAtMs).toBe(clock.nowMs() + 4 * minute);
+  });
+
+  it('writes at once any other change: annotations, an earlier end, a resolve', async () => {
+    const { registry, repository, timers, clock } = await setup();
+    await registry.sink(resend(clock.nowMs()), 'prometheus');
+    await timers.advanceMs(minute);
+    await registry.sink([{ labels, startsAtMs: 0, endsAtMs: clock.nowMs() + 4 * minute, annotations: { summary: 'now slower' } }], 'prometheus');
+    expect((await repository.get(fingerprint))?.annotations).toEqual({ summary: 'now slower' });
+    await registry.sink([{ labels, startsAtMs: 0, annotations: { summary: 'now slower' }, endsAtMs: clock.nowMs() }], 'prometheus');
+    expect(await repository.get(fingerprint)).toMatchObject({ endsAtMs: clock.nowMs() });
+    expect(repository.writes).toBe(3);
+  });
+
+  it('after a crash the alert still fires from the stored end; a clean stop writes the deferred refreshes', async () => {
+    const first = await setup();
+    await first.registry.sink(resend(first.clock.nowMs()), 'prometheus');
+    await first.timers.advanceMs(2 * minute);
+    await first.registry.sink(resend(first.clock.nowMs()), 'prometheus');
+    const crashAtMs = first.clock.nowMs();
+    // No stop: a second process over the same file (kill -9).
+    const second = await setup({}, first.storeFile);
+    second.clock.setMs(crashAtMs + minute);
+    await second.registry.restore();
+    expect(second.registry.get(fingerprint)?.endsAtMs).toBe(crashAtMs + 2 * minute);
+    await second.registry.sweep();
+    expect(second.eventsOf('alert.resolved')).toEqual([]);
+    await first.registry.stop();
+    const third = await setup({}, first.storeFile);
+    await third.registry.restore();
+    expect(third.registry.get(fingerprint)?.endsAtMs).toBe(crashAtMs + 4 * minute);
+  });
+
+  it('an alert that ends with a deferred refresh is stored with the end it ended at', async () => {
+    const { registry, repository, timers, clock } = await setup();
+    await registry.sink([{ labels }], 'prometheus');
+    await timers.advanceMs(minute);
+    await registry.sink([{ labels }], 'prometheus');
+    expect(repository.writes).toBe(1);
+    const endMs = clock.nowMs() + 5 * minute;
+    await timers.advanceMs(5 * minute);
+    await registry.sweep();
+    expect(await repository.get(fingerprint)).toMatchObject({ endsAtMs: endMs, endsAtFromTimeout: true });
+    expect(repository.writes).toBe(2);
+  });
+});
+
 describe('alert registry sweep', () => {
   it('announces an alert not refreshed within the resolve timeout exactly then', async () => {
     const { registry, timers, eventsOf, changes } = await setup({ sweepIntervalMs: 1000 });

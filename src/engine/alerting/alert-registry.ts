@@ -6,8 +6,14 @@
  * listeners (the dispatcher). Writes are serialised so merges never race. A sweep notices alerts
  * whose end has passed (resolved by timeout, or by an end the sender set ahead) and announces
  * them; it also forgets resolved alerts after `retainResolvedMs`.
+ *
+ * A refresh that only moves an alert's end later is not written while the stored end is still
+ * at least half as far ahead (`mustPersistAlert`, decision 27): the sender is answered once the
+ * alert is in memory. Such deferred refreshes are written when a later change must be, when the
+ * alert ends (the sweep), and at `stop()`.
  */
 import { alertFromInput, checkAlertInput, defaultAlertInputLimits, type AlertInputLimits } from '../../core/alerting/alert-input.js';
+import { mustPersistAlert } from '../../core/alerting/alert-persistence.js';
 import { isAlertResolved, mergeAlert, type Alert, type AlertInput, type AlertSink, type AlertSource } from '../../core/alerting/alert.js';
 import { matchersMatch, type LabelMatcher } from '../../core/alerting/label-matcher.js';
 import type { Clock } from '../../core/clock.js';
@@ -124,6 +130,8 @@ export function createAlertRegistry(options: AlertRegistryOptions): AlertRegistr
   const retainResolvedMs = options.retainResolvedMs ?? 24 * 3600_000;
   const onError = options.onError ?? (() => undefined);
   const alerts = new Map<string, Alert>();
+  /** The version of each alert the store holds (a deferred refresh leaves it behind `alerts`). */
+  const persisted = new Map<string, Alert>();
   /** Alerts announced as firing and not yet as resolved. */
   const announcedFiring = new Set<string>();
   const listeners = new Set<AlertChangeListener>();
@@ -206,8 +214,9 @@ export function createAlertRegistry(options: AlertRegistryOptions): AlertRegistr
     const added = { count: 0 };
     const problems = requests.map((request) => merge(request.inputs, request.source, nowMs, batch, added));
     const changed = [...batch.values()];
+    const writes = changed.filter((alert) => mustPersistAlert(persisted.get(alert.fingerprint), alert, nowMs));
     try {
-      if (changed.length > 0) await repository.upsert(changed);
+      await write(writes);
     } catch (error) {
       for (const request of requests) request.reject(error);
       return;
@@ -222,6 +231,20 @@ export function createAlertRegistry(options: AlertRegistryOptions): AlertRegistr
     });
   };
 
+  /** Stores `changed` and remembers it as what the store holds. */
+  const write = async (changed: readonly Alert[]): Promise<void> => {
+    if (changed.length === 0) return;
+    await repository.upsert(changed);
+    for (const alert of changed) persisted.set(alert.fingerprint, alert);
+  };
+
+  /** The alerts among `candidates` whose latest version the store does not hold (deferred refreshes). */
+  const unwritten = (candidates: Iterable<Alert>): Alert[] => {
+    const out: Alert[] = [];
+    for (const alert of candidates) if (persisted.get(alert.fingerprint) !== alert && alerts.get(alert.fingerprint) === alert) out.push(alert);
+    return out;
+  };
+
   const sink: AlertSink = (inputs, source) =>
     new Promise<void>((resolve, reject) => {
       pendingSinks.push({ inputs, source, resolve, reject });
@@ -234,7 +257,7 @@ export function createAlertRegistry(options: AlertRegistryOptions): AlertRegistr
   const acknowledgeFiring = async (firing: readonly Alert[], actor: string): Promise<Alert[]> => {
     const nowMs = clock.nowMs();
     const changed = firing.filter((alert) => alert.acknowledgedAtMs === null).map((alert) => ({ ...alert, acknowledgedBy: actor, acknowledgedAtMs: nowMs }));
-    if (changed.length > 0) await repository.upsert(changed);
+    await write(changed);
     for (const alert of changed) {
       alerts.set(alert.fingerprint, alert);
       bus.publish('alert.acknowledged', alertEvent(alert, 'firing'));
@@ -250,6 +273,8 @@ export function createAlertRegistry(options: AlertRegistryOptions): AlertRegistr
       const alert = alerts.get(fingerprint);
       if (alert !== undefined && isAlertResolved(alert, nowMs)) ended.push(alert);
     }
+    // An alert that ended with a deferred refresh: the store gets the end it ended at.
+    await write(unwritten(ended));
     announce(ended, nowMs);
     notify(ended);
     const forgetBeforeMs = nowMs - retainResolvedMs;
@@ -257,6 +282,7 @@ export function createAlertRegistry(options: AlertRegistryOptions): AlertRegistr
     for (const [fingerprint, alert] of alerts) {
       if (alert.endsAtMs < forgetBeforeMs) {
         alerts.delete(fingerprint);
+        persisted.delete(fingerprint);
         forgotten += 1;
       }
     }
@@ -314,6 +340,7 @@ export function createAlertRegistry(options: AlertRegistryOptions): AlertRegistr
         const stored = await repository.all();
         for (const alert of stored) {
           alerts.set(alert.fingerprint, alert);
+          persisted.set(alert.fingerprint, alert);
           // Announced as firing before the restart when it was firing at its last update; the
           // sweep announces the end of those that ended while sre-monitor was down.
           if (alert.endsAtMs > alert.updatedAtMs) announcedFiring.add(alert.fingerprint);
@@ -340,6 +367,8 @@ export function createAlertRegistry(options: AlertRegistryOptions): AlertRegistr
       sweepTimer?.cancel();
       sweepTimer = undefined;
       await queue;
+      // A clean stop leaves the store exact: the deferred refreshes are written now.
+      await serial(() => write(unwritten(alerts.values()))).catch((error: unknown) => onError(error, 'alert write at stop'));
     },
     counts() {
       const nowMs = clock.nowMs();
