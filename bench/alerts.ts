@@ -18,7 +18,7 @@ import { listFlag, numberFlag, parseFlags, type FlagSpec } from './support/args.
 import { fanoutAlertingYaml, ingestAlertingYaml, latencyAlertingYaml } from './support/alerts-config.js';
 import { createSilences, runFanout, runLatency } from './support/alerts-fanout.js';
 import { durableCommitMs } from './support/alerts-commit-probe.js';
-import { runIngest } from './support/alerts-ingest.js';
+import { runIngest, slowMs } from './support/alerts-ingest.js';
 import { startFakePrometheus, startWebhookReceiver, type FakePrometheus, type WebhookReceiver } from './support/alerts-receiver.js';
 import { formatAlertsReport, type AlertsReport, type Outcome } from './support/alerts-report.js';
 import { benchmarkEntry } from './support/bench-entry.js';
@@ -184,6 +184,8 @@ async function runParts(settings: Settings, report: AlertsReport, receiver: Webh
         receiver.reset();
         const result = await runIngest({ baseUrl: server.baseUrl, token, serverPid: server.pid, alertsPerSecond: s.rate, batch: s.batch, connections: s.connections, warmupS: s.warmupS, durationS: s.durationS, poolSize: s.pool });
         log(`ingest ${store}: ${Math.round(result.alertsPerSecond)} alerts/s, p99 ${result.p99Ms.toFixed(1)} ms, ${result.failures} failures; webhook got ${receiver.notifications} notifications meanwhile`);
+        const slow = [...result.slowBySecond].sort((a, b) => a[0] - b[0]).map(([second, count]) => `${second}s: ${count}`);
+        log(`ingest ${store}: requests over ${slowMs} ms by second of the measured window: ${slow.length === 0 ? 'none' : slow.join(', ')}`);
         return result;
       });
       const settingsText = `${formatNumber(s.rate)} alerts/s offered in batches of ${s.batch}, ${s.connections} connections, ${s.warmupS} s warm-up + ${s.durationS} s measured, ${formatNumber(s.pool)} distinct alerts re-sent, 100 routes, group_by [alertname, service], group_wait ${s.ingestGroupWaitS}s, ${s.silences} active silences`;

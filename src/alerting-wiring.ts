@@ -19,6 +19,7 @@ import type { Monitoring } from './engine/monitors/monitoring.js';
 import type { SloEngine } from './engine/slos/slo-engine.js';
 import type { AlertsApi, SilencesApi } from './http/alerting-api.js';
 import type { NotificationsApi } from './http/routes/notifications.js';
+import type { RequestPriority } from './engine/request-priority.js';
 
 export interface AlertingWiring {
   alerting: Alerting;
@@ -40,6 +41,8 @@ export interface AlertingWiringOptions {
   latestResults: LatestMonitorResults;
   /** Receivers of `{person}` / `{schedule}` escalation targets (src/engine/oncall/escalation-targets.ts). */
   resolveTargetReceivers?: (target: EscalationTarget, atMs: number) => string[];
+  /** Shared with the HTTP server, which counts the requests in flight. */
+  priority?: RequestPriority;
 }
 
 export function createAlertingWiring(options: AlertingWiringOptions): AlertingWiring {
@@ -53,6 +56,7 @@ export function createAlertingWiring(options: AlertingWiringOptions): AlertingWi
     settings: options.settings,
     onError,
     resolveTargetReceivers: options.resolveTargetReceivers,
+    priority: options.priority,
     onRuleHealth: (rule, health, lastError) => (health === 'err' ? logger.warn({ rule, error: lastError }, 'alert rule failing') : logger.info({ rule }, `alert rule ${health}`)),
     buildNotifiers: (config) =>
       buildReceiverNotifiers(config.receivers, {

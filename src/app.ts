@@ -43,6 +43,7 @@ import { createLatestMonitorResults } from './engine/alerting/rules/index.js';
 import { applyConfig, createSerialQueue, problemsFromValidation, reloadConfig, type Features } from './app-config.js';
 import { createLogger } from './logger.js';
 import { packageRoot, version } from './version.js';
+import { createRequestPriority } from './engine/request-priority.js';
 
 /** How long a stopping server waits for requests in flight before it closes their connections. */
 const shutdownGraceMs = 5_000;
@@ -180,8 +181,10 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     clock,
     onUnresolved: (target, reason, message) => logger.warn({ target, reason }, `escalation target reached nobody: ${message}`),
   });
+  // API requests go before bursts of notification work (the HTTP server counts them).
+  const priority = createRequestPriority();
   const alerting = createAlertingWiring({
-    store, bus, clock, logger, version, latestResults,
+    store, bus, clock, logger, version, latestResults, priority,
     timers: options.timers ?? systemTimers,
     settings: loaded.runtime.alerting,
     monitoring: () => monitoring,
@@ -293,6 +296,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     websocketMaxBufferedBytes: options.websocketMaxBufferedBytes,
     oncall: () => oncallOverrides.directory(),
     oncallOverrides,
+    priority,
   }));
 
   try {

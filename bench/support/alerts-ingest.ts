@@ -42,7 +42,12 @@ export interface IngestResult {
   endRssBytes: number | undefined;
   serverCpuPercent: number | undefined;
   loadCpuPercent: number;
+  /** Measured requests slower than `slowMs`, by whole second of the measured window (sparse). */
+  slowBySecond: Map<number, number>;
 }
+
+/** A request is "slow" for the per-second breakdown above this (the ingest p99 target). */
+export const slowMs = 20;
 
 const lateThresholdMs = 10;
 /** Every request is bounded in time, so the run is too. */
@@ -70,6 +75,7 @@ export async function runIngest(options: IngestOptions): Promise<IngestResult> {
   const firstMeasured = Math.ceil(options.warmupS * requestsPerSecond);
 
   const latencies = new Float64Array(totalRequests);
+  const slowBySecond = new Map<number, number>();
   let measuredCount = 0;
   let acceptedAlerts = 0;
   let failures = 0;
@@ -97,6 +103,10 @@ export async function runIngest(options: IngestOptions): Promise<IngestResult> {
       } else if (measured) acceptedAlerts += options.batch;
       if (measured) {
         latencies[measuredCount++] = doneMs - sentMs;
+        if (doneMs - sentMs > slowMs) {
+          const second = Math.floor((sentMs - measuredStartMs) / 1000);
+          slowBySecond.set(second, (slowBySecond.get(second) ?? 0) + 1);
+        }
         lastMeasuredDoneMs = Math.max(lastMeasuredDoneMs, doneMs);
       }
     } catch (error) {
@@ -157,5 +167,6 @@ export async function runIngest(options: IngestOptions): Promise<IngestResult> {
     endRssBytes: readRssBytes(options.serverPid),
     serverCpuPercent: serverCpuBefore === undefined || serverCpuAfter === undefined ? undefined : (100 * (serverCpuAfter - serverCpuBefore)) / measuredS,
     loadCpuPercent: (100 * (ownCpuSeconds() - loadCpuBefore)) / measuredS,
+    slowBySecond,
   };
 }

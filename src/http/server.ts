@@ -57,9 +57,13 @@ import { registerEventStream } from './ws.js';
 import { createSessionStore, type SessionStore } from './sessions.js';
 import { registerSessionRoutes } from './routes/session.js';
 import { registerOverviewRoute } from './routes/overview.js';
+import type { RequestPriority } from '../engine/request-priority.js';
+import { registerRequestPriority } from './request-priority-hook.js';
 
 export interface HttpServerOptions {
   logger: FastifyBaseLogger;
+  /** Counts API requests in flight so background bursts give way to them (request-priority.ts). */
+  priority?: RequestPriority;
   clock: Clock;
   metrics: AppMetrics;
   bus: EventBus;
@@ -128,6 +132,7 @@ export async function buildHttpServer(options: HttpServerOptions): Promise<Fasti
     void reply.header('x-request-id', request.id);
   });
   registerRequestMetrics(app, options.metrics);
+  if (options.priority !== undefined) registerRequestPriority(app, options.priority);
   const sessions = options.sessions ?? createSessionStore({ clock: options.clock, ttlMs: defaultSessionTtlMs });
   registerAuth(app, { tokens: options.tokens, clock: options.clock, bus: options.bus, metrics: options.metrics, settings: options.auth, sessions });
 

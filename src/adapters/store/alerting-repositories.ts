@@ -83,15 +83,23 @@ export interface OutboxListQuery {
   limit: number;
 }
 
+/** What one `enqueue` stored. */
+export interface OutboxEnqueued {
+  /** Items stored (a notification whose idempotency key was already stored is not). */
+  stored: number;
+  /** The stored items that head their group, in id order. */
+  heads: OutboxItem[];
+}
+
 export interface OutboxRepository {
   /**
    * Stores new pending notifications in one transaction; one whose idempotency key is already
    * stored is skipped. Resolves after commit: only then is a notification acknowledged.
-   * Returns the items this call stored that head their group (no older pending item of the same
-   * integration and group key), in id order, as `due` would return them: the delivery can start
-   * those without reading them back.
+   * Returns how many items this call stored, and those of them that head their group (no older
+   * pending item of the same integration and group key), in id order, as `due` would return
+   * them: the delivery can start those without reading them back.
    */
-  enqueue(notifications: readonly Notification[], nowMs: number): Promise<OutboxItem[]>;
+  enqueue(notifications: readonly Notification[], nowMs: number): Promise<OutboxEnqueued>;
   /**
    * Pending items due at `nowMs`, longest overdue first (by `nextAttemptAtMs`, then id), at most
    * one per (integration, group key): the oldest pending item of a group blocks the later ones,

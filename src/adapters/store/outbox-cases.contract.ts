@@ -45,19 +45,23 @@ export function registerOutboxCases(current: () => Store): void {
       expect(items[1]).toMatchObject({ status: 'sent', notification: { status: 'firing' } });
     });
 
-    it('answers the items it stored that head their group, as due would return them', async () => {
+    it('answers how many items it stored and those that head their group, as due would return them', async () => {
       const outbox = current().outbox;
-      const first = await outbox.enqueue([note('a1', 'g1'), note('b1', 'g2'), note('a2', 'g1'), note('a1', 'g1', { status: 'resolved' })], epochMs);
+      const enqueued = await outbox.enqueue([note('a1', 'g1'), note('b1', 'g2'), note('a2', 'g1'), note('a1', 'g1', { status: 'resolved' })], epochMs);
+      const first = enqueued.heads;
       // a2 waits behind a1; the second a1 is a duplicate key and not stored.
+      expect(enqueued.stored).toBe(3);
       expect(keys(first)).toEqual(['a1', 'b1']);
       expect(first.map((item) => item.id)).toEqual((await outbox.due(epochMs, 10)).map((item) => item.id));
       expect(first[0]).toEqual(await outbox.get(first[0]!.id));
       // Stored again: nothing new. A new group heads at once; a1's group still waits for a1.
-      expect(await outbox.enqueue([note('b1', 'g2')], epochMs + 1)).toEqual([]);
-      expect(keys(await outbox.enqueue([note('a3', 'g1'), note('c1', 'g3')], epochMs + 2))).toEqual(['c1']);
+      expect(await outbox.enqueue([note('b1', 'g2')], epochMs + 1)).toEqual({ stored: 0, heads: [] });
+      const second = await outbox.enqueue([note('a3', 'g1'), note('c1', 'g3')], epochMs + 2);
+      expect(second.stored).toBe(2);
+      expect(keys(second.heads)).toEqual(['c1']);
       // Once a1 is sent, a2 is the head, but only `due` hands it out: it was not stored now.
       await outbox.markSent(first[0]!.id, epochMs + 3);
-      expect(keys(await outbox.enqueue([note('d1', 'g4')], epochMs + 4))).toEqual(['d1']);
+      expect(keys((await outbox.enqueue([note('d1', 'g4')], epochMs + 4)).heads)).toEqual(['d1']);
       expect(keys(await outbox.due(epochMs + 4, 10))).toEqual(['b1', 'a2', 'c1', 'd1']);
     });
 

@@ -118,7 +118,7 @@ export function createOutboxRepository(executor: StoreExecutor): OutboxRepositor
           .execute();
         inserted.push(...stored);
       });
-      if (inserted.length === 0) return [];
+      if (inserted.length === 0) return { stored: 0, heads: [] };
       const heads = new Set<number>();
       for (const ids of chunk(inserted.map((row) => Number(row.id)), 1000)) {
         const rows = await executor
@@ -136,7 +136,7 @@ export function createOutboxRepository(executor: StoreExecutor): OutboxRepositor
         if (!heads.has(id) || notification === undefined) continue;
         items.push({ id, notification, status: 'pending', attempts: 0, nextAttemptAtMs: nowMs, lastError: null, lastReason: null, createdAtMs: nowMs, queuedAtMs: nowMs, finishedAtMs: null });
       }
-      return items.sort((left, right) => left.id - right.id);
+      return { stored: inserted.length, heads: items.sort((left, right) => left.id - right.id) };
     },
 
     async due(nowMs, limit, excludeReceivers) {

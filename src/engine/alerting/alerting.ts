@@ -17,6 +17,7 @@ import { formatPath } from '../../core/validation/field-path.js';
 import type { Store } from '../../adapters/store/store.js';
 import type { AlertingSettings } from '../../config/runtime-config.js';
 import type { EventBus } from '../event-bus.js';
+import { noRequestPriority, type RequestPriority } from '../request-priority.js';
 import type { Timers } from '../timers.js';
 import { createRetentionJob, type RetentionJob } from '../retention-job.js';
 import { createEscalationRunner, type EscalationRunner } from '../escalation/escalation-runner.js';
@@ -54,6 +55,8 @@ export interface AlertingOptions {
   onRuleHealth?: (rule: string, health: string, lastError: string | null) => void;
   /** Receivers of `{person}` / `{schedule}` escalation targets (src/engine/oncall/escalation-targets.ts). */
   resolveTargetReceivers?: (target: EscalationTarget, atMs: number) => string[];
+  /** API requests in flight go before flush turns (request-priority.ts); default none. */
+  priority?: RequestPriority;
 }
 
 export interface Alerting {
@@ -85,8 +88,15 @@ function buildOrThrow(build: NotifierBuilder, config: AlertmanagerConfig): Map<s
   return built.integrations;
 }
 
+/**
+ * While API requests are in flight, flush writes wait this long for company: flush turns are
+ * paced then (request-priority.ts), and each would otherwise commit, and fsync, on its own.
+ */
+const flushCommitBusyPauseMs = 25;
+
 export function createAlerting(options: AlertingOptions): Alerting {
   const { store, bus, clock, timers, onError } = options;
+  const priority = options.priority ?? noRequestPriority;
   let settings = options.settings;
   let integrations = buildOrThrow(options.buildNotifiers, settings.alertmanager);
   const integrationsOf = (receiver: string) => integrations.get(receiver) ?? [];
@@ -106,13 +116,14 @@ export function createAlerting(options: AlertingOptions): Alerting {
     notificationLog: store.notificationLog,
     clock,
     // Heads of their group go straight to the delivery, which would otherwise read them back.
-    onEnqueued: (items) => late.delivery?.offer(items),
+    onEnqueued: (enqueued) => late.delivery?.offer(enqueued),
+    schedule: (run) => priority.schedule(run, flushCommitBusyPauseMs),
   });
   // Flushes read the log from memory; its writes still group-commit through flushWrites.
   const notificationLog = createNotificationLogMemory(flushWrites.notificationLog);
+  // The delivery learns of what was stored through onEnqueued's offer (heads and count).
   const enqueue = async (notifications: readonly Notification[]): Promise<void> => {
     await flushWrites.enqueue(notifications);
-    late.delivery?.kick();
   };
 
   const dispatcher = createDispatcher({
@@ -129,6 +140,7 @@ export function createAlerting(options: AlertingOptions): Alerting {
     ackUrlFor,
     onError,
     onFlush: () => void late.groupEscalation?.sync(),
+    priority,
   });
   registry.setStatusProvider((alert, nowMs) => dispatcher.alertStatus(alert, nowMs));
   registry.onChange((alerts) => {

@@ -139,6 +139,31 @@ describe('dispatcher timing', () => {
   });
 });
 
+describe('dispatcher flush turns', () => {
+  it('hands each turn to the request priority; while busy a turn starts groups of about 20 alerts', async () => {
+    const slices: Array<() => void> = [];
+    let busy = false;
+    const priority = { requestStarted: () => () => undefined, inFlight: () => 0, busy: () => busy, schedule: (slice: () => void) => void slices.push(slice) };
+    const { timers, fire, outbox } = await setup({ priority });
+    for (const service of ['a', 'b', 'c', 'd']) {
+      for (let index = 0; index < 10; index += 1) await fire({ alertname: `HighLatency${index}`, service });
+    }
+    await timers.advanceMs(30 * second);
+    // The four groups of ten fell due together; nothing flushed until the priority ran the turn.
+    expect(outbox).toEqual([]);
+    expect(slices).toHaveLength(1);
+    busy = true;
+    slices.shift()?.();
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    expect(outbox.map((notification) => notification.groupLabels.service)).toEqual(['a', 'b']);
+    busy = false;
+    slices.shift()?.();
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    expect(outbox.map((notification) => notification.groupLabels.service)).toEqual(['a', 'b', 'c', 'd']);
+    expect(slices).toEqual([]);
+  });
+});
+
 describe('dispatcher resolve and groups', () => {
   it('sends the resolve at the next flush and removes the group', async () => {
     const { timers, fire, resolve, sent, dispatcher } = await setup();

@@ -27,6 +27,7 @@ import { createThrottle, type ThrottleSettings } from '../../core/alerting/throt
 import type { NamedTimeInterval } from '../../core/alerting/time-interval.js';
 import type { Clock } from '../../core/clock.js';
 import type { NotificationLogRepository } from '../../adapters/store/alerting-repositories.js';
+import { noRequestPriority, type RequestPriority } from '../request-priority.js';
 import type { TimerHandle, Timers } from '../timers.js';
 import type { AlertStatusView } from './alert-registry.js';
 import { mutedByTime, runNotifyPipeline, type FlushOutcome, type IntegrationMemory, type PipelineDependencies, type SuppressionReason } from './notify-pipeline.js';
@@ -62,10 +63,14 @@ export interface DispatcherOptions {
   logRetentionMs?: number;
   /** Called after each flush that ran the pipeline (metrics, logs, tests). */
   onFlush?: (group: { groupKey: string; receiver: string }, outcome: FlushOutcome) => void;
+  /** Schedules flush turns so API requests go first (request-priority.ts); default: every turn at the end of the I/O round. */
+  priority?: RequestPriority;
 }
 
-/** Flushes started per event-loop turn hold at most about this many alerts (see `runTurn`). */
+/** Flushes started per turn hold at most about this many alerts (see `runTurn`)... */
 const alertsPerTurn = 64;
+/** ...or this many while API requests are in flight (at least one group per turn). */
+const alertsPerBusyTurn = 20;
 
 /** A group as the API shows it. */
 export interface AggregationGroupView {
@@ -123,6 +128,7 @@ const zeroCounts = (): Record<SuppressionReason, number> => ({ inhibited: 0, sil
 
 export function createDispatcher(options: DispatcherOptions): Dispatcher {
   const { clock, timers } = options;
+  const priority = options.priority ?? noRequestPriority;
   const onError = options.onError ?? (() => undefined);
   const dedupWindowMs = options.dedupWindowMs ?? defaultDedupWindowMs;
   const logRetentionMs = options.logRetentionMs ?? 120 * 3600_000;
@@ -231,8 +237,9 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
    * timers phase: 500 groups falling due at once would build and store their notifications in
    * one stretch of the event loop and hold every API request behind it (ingest p99 of 40 – 80 ms
    * against 17 ms without flushes in bench/README.md, "Alerts"). A turn starts flushes until they
-   * hold `alertsPerTurn` alerts (a group's flush costs about its alert count), then yields to I/O
-   * (setImmediate) before the next turn; each flush keeps the `now` of its timer.
+   * hold `alertsPerTurn` alerts (a group's flush costs about its alert count; `alertsPerBusyTurn`
+   * while requests are in flight), then hands the next turn to the request priority: the end of
+   * the I/O round when nobody waits, a short pause otherwise. Each flush keeps the `now` of its timer.
    */
   const flushQueue: Array<{ group: AggregationGroup; nowMs: number; done: () => void }> = [];
   let turnScheduled = false;
@@ -243,7 +250,8 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
   function runTurn(): void {
     turnScheduled = false;
     let alerts = 0;
-    while (flushQueue.length > 0 && alerts < alertsPerTurn) {
+    const limit = priority.busy() ? alertsPerBusyTurn : alertsPerTurn;
+    while (flushQueue.length > 0 && alerts < limit) {
       const { group, nowMs, done } = flushQueue.shift() as (typeof flushQueue)[number];
       if (group.removed || stopped) {
         done();
@@ -258,7 +266,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
   function scheduleTurn(): void {
     if (turnScheduled) return;
     turnScheduled = true;
-    setImmediate(runTurn);
+    priority.schedule(runTurn);
   }
 
   function onTimer(group: AggregationGroup): void {

@@ -42,6 +42,26 @@ describe('createGroupCommit', () => {
     expect(answered).toEqual([1, 2, 3, 4]);
   });
 
+  it('starts the commit when the given schedule says, taking everything written until then', async () => {
+    const commits: number[][] = [];
+    let run: () => void = () => undefined;
+    const commit = createGroupCommit<number>(
+      (items) => {
+        commits.push([...items]);
+        return Promise.resolve();
+      },
+      (start) => (run = start),
+    );
+    const first = commit(1);
+    await endOfRound();
+    const second = commit(2);
+    await endOfRound();
+    expect(commits).toEqual([]);
+    run();
+    await Promise.all([first, second]);
+    expect(commits).toEqual([[1, 2]]);
+  });
+
   it('retries a failed batch write by write, so only the bad write fails', async () => {
     const committed: number[] = [];
     const commit = createGroupCommit<number>((items) => {
@@ -67,7 +87,7 @@ describe('createFlushWrites', () => {
     const outbox = {
       enqueue: (notifications: readonly Notification[]) => {
         current.push(...notifications.map((one) => `enqueue ${one.groupKey}`));
-        return Promise.resolve(notifications.map((notification, index) => ({ id: index + 1, notification }) as OutboxItem));
+        return Promise.resolve({ stored: notifications.length, heads: notifications.map((notification, index) => ({ id: index + 1, notification }) as OutboxItem) });
       },
     } as unknown as OutboxRepository;
     const offered: string[][] = [];
@@ -82,13 +102,13 @@ describe('createFlushWrites', () => {
       outbox,
       notificationLog,
       clock: { nowMs: () => 1 },
-      onEnqueued: (items) => offered.push(items.map((item) => item.notification.groupKey)),
+      onEnqueued: (enqueued) => offered.push([String(enqueued.stored), ...enqueued.heads.map((item) => item.notification.groupKey)]),
     });
     // Group g1 flushed in the previous round and now writes its log; g2 and g3 enqueue.
     await Promise.all([writes.notificationLog.upsert(entry('g1')), writes.enqueue([note('g2')]), writes.enqueue([note('g3')])]);
     expect(transactions).toEqual([['enqueue g2', 'enqueue g3', 'log g1']]);
     // The stored heads of the commit, once, after it.
-    expect(offered).toEqual([['g2', 'g3']]);
+    expect(offered).toEqual([['2', 'g2', 'g3']]);
     await writes.notificationLog.upsert(entry('g2'));
     expect(offered).toHaveLength(1);
   });

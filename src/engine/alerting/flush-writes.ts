@@ -7,7 +7,7 @@
  * wait and go together in the next one; each caller is answered only after its write committed.
  * A batch that fails is retried write by write, so one bad write fails only its own caller.
  */
-import type { NotificationLogEntry, NotificationLogRepository, OutboxItem, OutboxRepository } from '../../adapters/store/alerting-repositories.js';
+import type { NotificationLogEntry, NotificationLogRepository, OutboxEnqueued, OutboxRepository } from '../../adapters/store/alerting-repositories.js';
 import type { StoreRepositories } from '../../adapters/store/store.js';
 import type { Notification } from '../../core/alerting/notification.js';
 import type { Clock } from '../../core/clock.js';
@@ -26,8 +26,10 @@ interface Pending<T> {
  * better-sqlite3 answers synchronously, so a commit started at once would finish before the
  * next group's flush even ran, and each flush would pay its own fsync. Group flushes that fall
  * due together run in one timers phase; their writes share the commit that follows it.
+ * `schedule` may wait longer (the request priority does while API requests are in flight, so
+ * flushes paced a turn at a time still share one fsync instead of paying one each).
  */
-export function createGroupCommit<T>(commit: (items: readonly T[]) => Promise<void>): (item: T) => Promise<void> {
+export function createGroupCommit<T>(commit: (items: readonly T[]) => Promise<void>, schedule: (run: () => void) => void = setImmediate): (item: T) => Promise<void> {
   let queue: Array<Pending<T>> = [];
   let draining = false;
   const drain = async (): Promise<void> => {
@@ -59,7 +61,7 @@ export function createGroupCommit<T>(commit: (items: readonly T[]) => Promise<vo
       queue.push({ item, resolve, reject });
       if (draining) return;
       draining = true;
-      setImmediate(() => void drain());
+      schedule(() => void drain());
     });
 }
 
@@ -78,10 +80,12 @@ export interface FlushWritesOptions {
   notificationLog: NotificationLogRepository;
   clock: Clock;
   /**
-   * After each commit that stored notifications: the stored items that head their group, for
-   * the delivery to start without reading them back (outbox-delivery.ts `offer`).
+   * After each commit that stored notifications: how many, and the stored items that head their
+   * group, for the delivery to start without reading them back (outbox-delivery.ts `offer`).
    */
-  onEnqueued?: (items: OutboxItem[]) => void;
+  onEnqueued?: (enqueued: OutboxEnqueued) => void;
+  /** When a commit starts after the first write waiting for it; default the end of the I/O round. */
+  schedule?: (run: () => void) => void;
 }
 
 export function createFlushWrites(options: FlushWritesOptions): FlushWrites {
@@ -89,15 +93,15 @@ export function createFlushWrites(options: FlushWritesOptions): FlushWrites {
   // notifications of the next round's, one fsync for both. Each flush still writes its log entry
   // only after its notifications committed (notify-pipeline.ts awaits the enqueue first).
   const write = createGroupCommit<FlushWrite>(async (writes) => {
-    const heads = await options.transaction(async (repositories) => {
+    const enqueued = await options.transaction(async (repositories) => {
       const notifications = writes.flatMap((one) => (one.kind === 'enqueue' ? one.notifications : []));
       const entries = writes.flatMap((one) => (one.kind === 'log' ? [one.entry] : []));
-      const stored = notifications.length > 0 ? await repositories.outbox.enqueue(notifications, options.clock.nowMs()) : [];
+      const stored = notifications.length > 0 ? await repositories.outbox.enqueue(notifications, options.clock.nowMs()) : { stored: 0, heads: [] };
       if (entries.length > 0) await repositories.notificationLog.upsertMany(entries);
       return stored;
     });
-    if (heads.length > 0) options.onEnqueued?.(heads);
-  });
+    if (enqueued.stored > 0) options.onEnqueued?.(enqueued);
+  }, options.schedule);
   const log = options.notificationLog;
   return {
     enqueue: (notifications) => write({ kind: 'enqueue', notifications }),

@@ -138,7 +138,7 @@ describe('outbox delivery', () => {
     delivery.offer(await store.outbox.enqueue([notification('r1', 'gr')], timers.clock.nowMs()));
     await timers.settle();
     const later = await store.outbox.enqueue([notification('r2', 'gr')], timers.clock.nowMs());
-    expect(later).toEqual([]);
+    expect(later.heads).toEqual([]);
     delivery.kick();
     await timers.settle();
     expect(team.delivered).toEqual(['k0', 'k1', 'k2']);
@@ -159,6 +159,32 @@ describe('outbox delivery', () => {
     // One page (64 heads) covers all 60; the last read finds nothing left.
     expect(dueReads - before).toBeLessThanOrEqual(3);
     expect(await store.outbox.countByStatus()).toEqual({ pending: 0, sent: 60, dead: 0 });
+  });
+
+  it('reads nothing while every pending item was offered, and reads again once a follower can head its group', async () => {
+    const team = receiver('team-db');
+    let reads = 0;
+    const outbox = {
+      ...store.outbox,
+      due: (...args: Parameters<typeof store.outbox.due>) => ((reads += 1), store.outbox.due(...args)),
+      nextDueAtMs: (...args: Parameters<typeof store.outbox.nextDueAtMs>) => ((reads += 1), store.outbox.nextDueAtMs(...args)),
+    };
+    const delivery = deliveryOver({ outbox, concurrency: 2, pollIntervalMs: 10 * minute });
+    delivery.start();
+    await timers.settle();
+    const before = reads;
+    for (let index = 0; index < 10; index += 1) delivery.offer(await store.outbox.enqueue([notification(`k${index}`, `g${index}`)], timers.clock.nowMs()));
+    await timers.settle();
+    expect(team.delivered).toHaveLength(10);
+    expect(reads - before).toBe(0);
+    // f2 waits behind f1: stored, counted, not offered. Once f1 is sent only `due` can hand f2 out.
+    const enqueued = await store.outbox.enqueue([notification('f1', 'gf'), notification('f2', 'gf')], timers.clock.nowMs());
+    expect(enqueued.stored).toBe(2);
+    delivery.offer(enqueued);
+    await timers.settle();
+    expect(team.delivered.slice(10)).toEqual(['f1', 'f2']);
+    expect(reads - before).toBeGreaterThan(0);
+    expect(await store.outbox.countByStatus()).toEqual({ pending: 0, sent: 12, dead: 0 });
   });
 
   it('delivers every notification exactly once, in order per group, when a receiver is down for 10 minutes and comes back', async () => {

@@ -14,6 +14,12 @@
  *   hand (which can put an older item of a group back) empties the queue. Items the flush just
  *   stored and that head their group are `offer`ed straight into that queue (the enqueue found
  *   them to be heads in its own transaction), so a burst of new notifications is not read back.
+ * - The loop counts the pending items of the store: counted at start, raised by each offer
+ *   (every stored item, heads or not) and by a retry by hand, lowered by each sent or dead
+ *   outcome. When every pending item is in flight or queued, nothing else can be due, and `due`
+ *   and `nextDueAtMs` are not read (a burst used to read both after nearly every send). A wake-up
+ *   by timer (a retry falling due, a breaker trial, the poll) always reads; the poll and `kick`
+ *   count again, so a count that went wrong costs at most one poll interval.
  * - Outcomes: ok -> sent. Not retryable (4xx other than 429, bad config, no notifier for the
  *   integration any more) -> dead at once, with the reason. Retryable (5xx, 429, timeouts,
  *   network) -> retried after a jittered exponential back-off, never sooner than `Retry-After`,
@@ -26,11 +32,11 @@
  *   is still pending and is sent again with the same idempotency key, which receivers that
  *   honour it (webhook `Idempotency-Key`, PagerDuty `dedup_key`) use to drop the duplicate.
  *
- * The loop wakes on `kick()` (new items enqueued), when a send finishes, when the next retry or
+ * The loop wakes on `offer` and `kick()` (items stored without an offer, a reload), when a send finishes, when the next retry or
  * breaker trial falls due, and every `pollIntervalMs` as a safety net. Time comes only from the
  * injected Clock and Timers.
  */
-import type { OutboxItem, OutboxRepository } from '../../adapters/store/alerting-repositories.js';
+import type { OutboxEnqueued, OutboxItem, OutboxRepository } from '../../adapters/store/alerting-repositories.js';
 import type { Clock } from '../../core/clock.js';
 import type { DeliveryFailureReason, DeliveryResult, IntegrationRef, Notifier } from '../../core/alerting/notification.js';
 import { decideAfterFailure, describeGiveUp, type GiveUpCause, type RetryPolicy } from '../../core/alerting/retry-backoff.js';
@@ -97,13 +103,14 @@ export interface OutboxDelivery {
   start(): void;
   /** Stops the loop; sends in flight are aborted and their items stay pending. */
   stop(): Promise<void>;
-  /** New items were enqueued: look now instead of at the next wake-up. */
+  /** Items were stored without an `offer`, or receivers changed: read `due` now instead of at the next wake-up. */
   kick(): void;
   /**
-   * Items just stored that head their group (the outbox's `enqueue` answer): queued for sending
-   * without reading them back through `due`. Anything else pending is still found by `due`.
+   * What an enqueue just stored (the outbox's `enqueue` answer): its group heads are queued for
+   * sending without reading them back through `due`; the others are counted as pending and
+   * found by `due` once they head their group.
    */
-  offer(items: readonly OutboxItem[]): void;
+  offer(enqueued: OutboxEnqueued): void;
   /** Puts a dead item back to pending (a retry by hand); false when no dead item has that id. */
   retryDead(id: number): Promise<boolean>;
   breakerStates(): ReceiverBreakerView[];
@@ -163,6 +170,13 @@ export function createOutboxDelivery(options: OutboxDeliveryOptions): OutboxDeli
   const counters = { sent: 0, deadLettered: 0, retriedByHand: 0, failed: Object.fromEntries(failureReasons.map((reason) => [reason, 0])) as Record<DeliveryFailureReason, number> };
   const stopping = new Error('outbox delivery stopping');
   const writeOutcome = createOutcomeWriter(outbox, options.transaction);
+  /** Pending items in the store as counted here; null until counted (then every pump reads `due`). */
+  let pendingCount: number | null = null;
+  /** Counting changes while a count query runs: its answer is then out of date and dropped. */
+  let counting = false;
+  let changedWhileCounting = false;
+  /** Set by a timer wake-up (a retry or trial falling due, the poll) and a retry by hand: the next pump reads `due`. */
+  let mustRead = true;
   let running = false;
   let wake: TimerHandle | null = null;
   let pumping: Promise<void> | null = null;
@@ -171,6 +185,28 @@ export function createOutboxDelivery(options: OutboxDeliveryOptions): OutboxDeli
 
   function reportError(error: unknown): void {
     options.onError?.(error);
+  }
+
+  function countPending(delta: number): void {
+    if (pendingCount !== null) pendingCount += delta;
+    if (counting) changedWhileCounting = true;
+  }
+
+  async function recount(): Promise<void> {
+    if (counting) return;
+    counting = true;
+    changedWhileCounting = false;
+    try {
+      const { pending } = await outbox.countByStatus();
+      if (!changedWhileCounting) pendingCount = pending;
+    } finally {
+      counting = false;
+    }
+  }
+
+  /** Whether a pending item may exist that is neither in flight nor queued (a follower, a retry, a refused head). */
+  function mayHaveUnqueued(): boolean {
+    return mustRead || pendingCount === null || pendingCount > inFlight.size + ready.length;
   }
 
   /**
@@ -244,13 +280,15 @@ export function createOutboxDelivery(options: OutboxDeliveryOptions): OutboxDeli
   async function pump(): Promise<void> {
     const nowMs = clock.nowMs();
     launchReady(nowMs);
-    if (running && sending < concurrency && ready.length === 0) {
+    if (running && sending < concurrency && ready.length === 0 && mayHaveUnqueued()) {
+      mustRead = false;
       await readDue(nowMs);
       launchReady(nowMs);
     }
     if (!running) return;
-    // Heads still queued wait for a slot, and a finishing send wakes the loop for them.
-    arm(ready.length > 0 ? null : await outbox.nextDueAtMs(breakers.refusing(clock.nowMs())));
+    // Heads still queued wait for a slot, and a finishing send wakes the loop for them; with
+    // everything pending in flight, only the poll (or a new offer) needs to wake it.
+    arm(ready.length > 0 || !mayHaveUnqueued() ? null : await outbox.nextDueAtMs(breakers.refusing(clock.nowMs())));
   }
 
   /** Wakes at the next due item or breaker trial, at the latest after `pollIntervalMs`. */
@@ -264,8 +302,11 @@ export function createOutboxDelivery(options: OutboxDeliveryOptions): OutboxDeli
     const trialAtMs = breakers.nextTrialAtMs(nowMs);
     if (trialAtMs !== null) wakeAtMs = Math.min(wakeAtMs, trialAtMs);
     wake?.cancel();
+    const polling = wakeAtMs === nowMs + pollIntervalMs;
     wake = timers.after(wakeAtMs - nowMs, () => {
       wake = null;
+      mustRead = true;
+      if (polling) recount().catch(reportError);
       requestPump();
     });
   }
@@ -310,6 +351,7 @@ export function createOutboxDelivery(options: OutboxDeliveryOptions): OutboxDeli
     if (result.ok) {
       reportHealth(breakers.record(receiver, true, '', nowMs));
       await writeOutcome({ kind: 'sent', id: item.id, atMs: nowMs });
+      countPending(-1);
       counters.sent += 1;
       options.onDelivered?.(item, nowMs);
       return;
@@ -331,6 +373,7 @@ export function createOutboxDelivery(options: OutboxDeliveryOptions): OutboxDeli
   async function markDead(item: OutboxItem, attempts: number, reason: DeliveryFailureReason, error: string): Promise<void> {
     const update = { attempts, lastError: error, lastReason: reason, atMs: clock.nowMs() };
     await writeOutcome({ kind: 'dead', id: item.id, update });
+    countPending(-1);
     counters.deadLettered += 1;
     options.onDead?.(item, reason, error);
   }
@@ -343,6 +386,8 @@ export function createOutboxDelivery(options: OutboxDeliveryOptions): OutboxDeli
     start() {
       if (running) return;
       running = true;
+      mustRead = true;
+      recount().catch(reportError);
       requestPump();
     },
 
@@ -358,14 +403,19 @@ export function createOutboxDelivery(options: OutboxDeliveryOptions): OutboxDeli
     },
 
     kick() {
+      // Whatever was stored did not come through `offer`: count again.
+      mustRead = true;
+      pendingCount = null;
+      if (running) recount().catch(reportError);
       requestPump();
     },
 
-    offer(items) {
+    offer({ stored, heads }) {
+      countPending(stored);
       if (!running) return;
       // Each was the head of its group when its enqueue committed; a retry by hand since (which
       // empties the queue) is the only way an older item of the group can be pending again.
-      for (const item of items) {
+      for (const item of heads) {
         if (inFlight.has(item.id) || readyIds.has(item.id) || recentlyFinished.has(item.id)) continue;
         ready.push(item);
         readyIds.add(item.id);
@@ -376,10 +426,12 @@ export function createOutboxDelivery(options: OutboxDeliveryOptions): OutboxDeli
     async retryDead(id) {
       const retried = await outbox.retry(id, clock.nowMs());
       if (retried) {
+        countPending(1);
         // The retried item may be older than a queued head of its group: read the heads again.
         ready = [];
         readyIds = new Set();
         readyGeneration += 1;
+        mustRead = true;
         counters.retriedByHand += 1;
         requestPump();
       }
