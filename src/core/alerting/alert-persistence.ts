@@ -15,18 +15,8 @@
  * source or acknowledgement, an end moved earlier, an end that has passed (a resolve), and a
  * switch between an explicit end and one from the resolve timeout.
  */
-import type { LabelSet } from './label-matcher.js';
+import { sameLabelSet } from './label-matcher.js';
 import type { Alert } from './alert.js';
-
-function sameLabelSet(left: LabelSet, right: LabelSet): boolean {
-  if (left === right) return true;
-  const leftNames = Object.keys(left);
-  if (leftNames.length !== Object.keys(right).length) return false;
-  for (const name of leftNames) {
-    if (left[name] !== right[name] || !Object.hasOwn(right, name)) return false;
-  }
-  return true;
-}
 
 /**
  * True when `next` (the alert as the registry now holds it) must be written before answering,

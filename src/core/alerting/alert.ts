@@ -4,7 +4,7 @@
  * person). Identity is the label fingerprint, as in Alertmanager: the same labels are the same
  * alert. Times are milliseconds since the Unix epoch.
  */
-import type { LabelSet } from './label-matcher.js';
+import { sameLabelSet, type LabelSet } from './label-matcher.js';
 
 export type AlertSource = 'prometheus' | 'rule' | 'slo' | 'monitor' | 'manual' | 'meta';
 
@@ -91,7 +91,9 @@ export function alertFingerprint(labels: LabelSet): string {
  * two overlap in time the start is the earlier one and the end the later one, except that an
  * end the sender set explicitly wins over one from the resolve timeout; labels, annotations and
  * generator URL come from the newer update. An incoming alert that does not overlap (it starts
- * after the stored one ended) replaces it: it is a new occurrence.
+ * after the stored one ended) replaces it: it is a new occurrence. Labels and annotations equal
+ * to the existing alert's keep the existing objects: a re-send then allocates only the alert
+ * record, and the long-lived label sets are not replaced by equal copies (old-generation garbage).
  */
 export function mergeAlert(existing: Alert, incoming: Alert): Alert {
   const overlaps = incoming.startsAtMs <= existing.endsAtMs && existing.startsAtMs <= incoming.endsAtMs;
@@ -111,6 +113,8 @@ export function mergeAlert(existing: Alert, incoming: Alert): Alert {
   }
   return {
     ...newer,
+    labels: sameLabelSet(newer.labels, existing.labels) ? existing.labels : newer.labels,
+    annotations: sameLabelSet(newer.annotations, existing.annotations) ? existing.annotations : newer.annotations,
     startsAtMs: Math.min(existing.startsAtMs, incoming.startsAtMs),
     endsAtMs,
     endsAtFromTimeout,

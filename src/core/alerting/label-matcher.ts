@@ -50,6 +50,17 @@ export function createMatcher(type: MatchType, name: string, value: string): Lab
 }
 
 /** The value of `name` in `labels`, `""` when absent (own properties only: `constructor` is a fine label name). */
+/** Same names with the same values (the same object, or equal content). */
+export function sameLabelSet(left: LabelSet, right: LabelSet): boolean {
+  if (left === right) return true;
+  const leftNames = Object.keys(left);
+  if (leftNames.length !== Object.keys(right).length) return false;
+  for (const name of leftNames) {
+    if (left[name] !== right[name] || !Object.hasOwn(right, name)) return false;
+  }
+  return true;
+}
+
 export function labelValue(labels: LabelSet, name: string): string {
   return Object.hasOwn(labels, name) ? (labels[name] ?? '') : '';
 }
