@@ -1,25 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { mergeAlert, type Alert } from './alert.js';
+import { firingAlert, minuteMs } from '../../../test/support/alert-builder.js';
+import { mergeAlert } from './alert.js';
 import { sameLabelSet } from './label-matcher.js';
 
-const minute = 60_000;
-
-function alert(overrides: Partial<Alert> = {}): Alert {
-  return {
-    fingerprint: '0123456789abcdef',
-    labels: { alertname: 'HighLatency', service: 'api' },
-    annotations: { summary: 'p99 above 1 s' },
-    startsAtMs: 0,
-    endsAtMs: 4 * minute,
-    endsAtFromTimeout: false,
-    updatedAtMs: 0,
-    generatorUrl: 'http://prometheus.local/graph',
-    source: 'prometheus',
-    acknowledgedBy: null,
-    acknowledgedAtMs: null,
-    ...overrides,
-  };
-}
+const minute = minuteMs;
+const alert = firingAlert;
 
 describe('mergeAlert', () => {
   it('a re-send keeps the earliest start, takes the newer end, and keeps the acknowledgement', () => {

@@ -1,27 +1,14 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { firingAlert } from '../../../test/support/alert-builder.js';
 import type { Alert } from './alert.js';
 import { mustPersistAlert } from './alert-persistence.js';
 
 const nowMs = 1_000_000_000;
 const minute = 60_000;
 
-function alert(overrides: Partial<Alert> = {}): Alert {
-  return {
-    fingerprint: '0123456789abcdef',
-    labels: { alertname: 'HighLatency', service: 'api' },
-    annotations: { summary: 'p99 above 1 s' },
-    startsAtMs: nowMs - 10 * minute,
-    endsAtMs: nowMs + 4 * minute,
-    endsAtFromTimeout: false,
-    updatedAtMs: nowMs - minute,
-    generatorUrl: 'http://prometheus.local/graph',
-    source: 'prometheus',
-    acknowledgedBy: null,
-    acknowledgedAtMs: null,
-    ...overrides,
-  };
-}
+/** Firing for ten minutes at `nowMs`, ending in four. */
+const alert = (overrides: Partial<Alert> = {}): Alert => firingAlert({ startsAtMs: nowMs - 10 * minute, endsAtMs: nowMs + 4 * minute, updatedAtMs: nowMs - minute, ...overrides });
 
 describe('mustPersistAlert', () => {
   it('writes an alert never written, and not the very object written', () => {
