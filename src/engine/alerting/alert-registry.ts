@@ -238,10 +238,10 @@ export function createAlertRegistry(options: AlertRegistryOptions): AlertRegistr
     for (const alert of changed) persisted.set(alert.fingerprint, alert);
   };
 
-  /** The alerts among `candidates` whose latest version the store does not hold (deferred refreshes). */
+  /** The alerts among `candidates` (held ones) whose version the store does not hold (deferred refreshes). */
   const unwritten = (candidates: Iterable<Alert>): Alert[] => {
     const out: Alert[] = [];
-    for (const alert of candidates) if (persisted.get(alert.fingerprint) !== alert && alerts.get(alert.fingerprint) === alert) out.push(alert);
+    for (const alert of candidates) if (persisted.get(alert.fingerprint) !== alert) out.push(alert);
     return out;
   };
 

@@ -122,9 +122,7 @@ export function createAlerting(options: AlertingOptions): Alerting {
   // Flushes read the log from memory; its writes still group-commit through flushWrites.
   const notificationLog = createNotificationLogMemory(flushWrites.notificationLog);
   // The delivery learns of what was stored through onEnqueued's offer (heads and count).
-  const enqueue = async (notifications: readonly Notification[]): Promise<void> => {
-    await flushWrites.enqueue(notifications);
-  };
+  const enqueue = (notifications: readonly Notification[]): Promise<void> => flushWrites.enqueue(notifications);
 
   const dispatcher = createDispatcher({
     config: settings.alertmanager,

@@ -175,7 +175,7 @@ export function createOutboxDelivery(options: OutboxDeliveryOptions): OutboxDeli
   /** Counting changes while a count query runs: its answer is then out of date and dropped. */
   let counting = false;
   let changedWhileCounting = false;
-  /** Set by a timer wake-up (a retry or trial falling due, the poll) and a retry by hand: the next pump reads `due`. */
+  /** Set at start, by a timer wake-up (a retry or trial falling due, the poll), `kick` and a retry by hand: the next pump reads `due`. */
   let mustRead = true;
   let running = false;
   let wake: TimerHandle | null = null;
