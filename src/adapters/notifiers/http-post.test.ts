@@ -1,9 +1,9 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createNodeHttpPost, maxBodyBytes } from './http-post.js';
+import { createHttpPost, maxBodyBytes } from './http-post.js';
 
-describe('createNodeHttpPost', () => {
+describe('createHttpPost', () => {
   const servers: Server[] = [];
   const serve = async (handler: Parameters<typeof createServer>[1]) => {
     const server = createServer(handler);
@@ -17,10 +17,10 @@ describe('createNodeHttpPost', () => {
       await new Promise((resolve) => server.close(resolve));
     }
   });
-  const post = createNodeHttpPost();
+  const post = createHttpPost();
   const request = (body = '{"a":1}') => ({ headers: { 'content-type': 'application/json' }, body, signal: new AbortController().signal, timeoutMs: 5_000 });
 
-  it('posts the body with its headers and answers status, headers and body, reusing the connection', async () => {
+  it('posts the body with its headers and answers status, headers and body, reusing connections', async () => {
     const seen: Array<{ body: string; type: string | undefined; port: number | undefined }> = [];
     const url = await serve((incoming, response) => {
       let body = '';
@@ -36,7 +36,10 @@ describe('createNodeHttpPost', () => {
     expect([first.status, first.header('Retry-After'), first.bodyStart]).toEqual([429, '7', 'slow down']);
     expect(second.header('x-missing')).toBeNull();
     expect(seen.map((entry) => [entry.body, entry.type])).toEqual([['{"ü":1}', 'application/json'], ['{"a":1}', 'application/json']]);
-    expect(seen[1]?.port).toBe(seen[0]?.port);
+    // Keep-alive: more posts in a row reuse the connections (undici may open a second one for a
+    // request sent while the first connection is still being released).
+    for (let index = 0; index < 4; index += 1) await post(url, request());
+    expect(new Set(seen.map((entry) => entry.port)).size).toBeLessThanOrEqual(2);
   });
 
   it('keeps only the start of a long answer', async () => {

@@ -16,7 +16,7 @@ import type { ChannelFactory } from './channel.js';
 import { buildDiscordIntegration } from './discord-notifier.js';
 import { buildEmailIntegration } from './email-notifier.js';
 import { readSecretFileTrimmed, type NotifierContext } from './http-delivery.js';
-import { createNodeHttpPost, postWithFetch, type HttpPost } from './http-post.js';
+import { createHttpPost, postWithFetch, type HttpPost } from './http-post.js';
 import { IntegrationConfigReader, type HttpAuth } from './integration-config.js';
 import { readHttpTransport, type HttpTransport } from './http-transport.js';
 import { buildTeamsIntegration, buildTeamsV2Integration } from './msteams-notifier.js';
@@ -41,7 +41,7 @@ export interface ReceiverIntegration {
 export interface NotifierOptions {
   /** Per request (HTTP) or per message (SMTP), on top of the AbortSignal `send` gets. */
   timeoutMs: number;
-  /** Sends HTTP requests through this fetch instead of the default node:http transport (tests record requests with it). */
+  /** Sends HTTP requests through this fetch instead of the default undici transport (tests record requests with it). */
   fetch?: typeof fetch;
   clock: Clock;
   /** Sent as User-Agent (HTTP) on every request, e.g. `sre-monitor/0.1.0`. */
@@ -79,7 +79,7 @@ export const supportedIntegrationKeys = Object.keys(channelFactories);
 /** One transport for every build (config reloads included), so keep-alive connections are shared, not leaked. */
 let sharedHttpPost: HttpPost | undefined;
 function defaultHttpPost(): HttpPost {
-  sharedHttpPost ??= createNodeHttpPost();
+  sharedHttpPost ??= createHttpPost();
   return sharedHttpPost;
 }
 
