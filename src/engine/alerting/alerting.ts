@@ -26,7 +26,7 @@ import { createAckLinks, type AckLinks } from './ack-links.js';
 import { createAlertRegistry, type AlertRegistry } from './alert-registry.js';
 import { createDispatcher, type Dispatcher } from './dispatcher.js';
 import { createNotificationLogMemory } from './notification-log-memory.js';
-import { createFlushWrites } from './flush-writes.js';
+import { createFlushWrites, flushCommitSchedule } from './flush-writes.js';
 import { createGroupEscalation, type GroupEscalation, type GroupEscalationContext } from './group-escalation.js';
 import { createOutboxDelivery, type OutboxDelivery } from './outbox-delivery.js';
 import { createRuleEvaluator, type RuleEvaluator, type RuleSampleSources } from './rules/index.js';
@@ -88,11 +88,9 @@ function buildOrThrow(build: NotifierBuilder, config: AlertmanagerConfig): Map<s
   return built.integrations;
 }
 
-/**
- * While API requests are in flight, flush writes wait this long for company: flush turns are
- * paced then (request-priority.ts), and each would otherwise commit, and fsync, on its own.
- */
+/** Flush writes wait this long for company while API requests are in flight or the delivery has `flushCommitBacklog` heads queued (flushCommitSchedule). */
 const flushCommitBusyPauseMs = 25;
+const flushCommitBacklog = 256;
 
 export function createAlerting(options: AlertingOptions): Alerting {
   const { store, bus, clock, timers, onError } = options;
@@ -117,7 +115,7 @@ export function createAlerting(options: AlertingOptions): Alerting {
     clock,
     // Heads of their group go straight to the delivery, which would otherwise read them back.
     onEnqueued: (enqueued) => late.delivery?.offer(enqueued),
-    schedule: (run) => priority.schedule(run, flushCommitBusyPauseMs),
+    schedule: flushCommitSchedule({ priority, backlog: () => late.delivery?.backlog() ?? 0, pauseMs: flushCommitBusyPauseMs, backlogToWait: flushCommitBacklog }),
   });
   // Flushes read the log from memory; its writes still group-commit through flushWrites.
   const notificationLog = createNotificationLogMemory(flushWrites.notificationLog);

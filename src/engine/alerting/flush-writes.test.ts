@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { NotificationLogEntry, NotificationLogRepository, OutboxItem, OutboxRepository } from '../../adapters/store/alerting-repositories.js';
 import type { StoreRepositories } from '../../adapters/store/store.js';
 import type { Notification } from '../../core/alerting/notification.js';
-import { createFlushWrites, createGroupCommit } from './flush-writes.js';
+import { noRequestPriority } from '../request-priority.js';
+import { createFlushWrites, createGroupCommit, flushCommitSchedule } from './flush-writes.js';
 
 const endOfRound = () => new Promise<void>((resolve) => setImmediate(resolve));
 
@@ -111,5 +112,25 @@ describe('createFlushWrites', () => {
     expect(offered).toEqual([['2', 'g2', 'g3']]);
     await writes.notificationLog.upsert(entry('g2'));
     expect(offered).toHaveLength(1);
+  });
+});
+
+describe('flushCommitSchedule', () => {
+  /** When `run` ran, in ms after scheduling, under the given priority and delivery backlog. */
+  async function delayOf(busy: boolean, backlog: number): Promise<number> {
+    const priority = { ...noRequestPriority, busy: () => busy, schedule: (slice: () => void, pauseMs?: number) => void (busy ? setTimeout(slice, pauseMs) : setImmediate(slice)) };
+    const schedule = flushCommitSchedule({ priority, backlog: () => backlog, pauseMs: 30, backlogToWait: 100 });
+    const startedAt = performance.now();
+    await new Promise<void>((resolve) => schedule(resolve));
+    return performance.now() - startedAt;
+  }
+
+  it('commits at the end of the round when nobody waits and the delivery has little queued', async () => {
+    expect(await delayOf(false, 99)).toBeLessThan(25);
+  });
+
+  it('waits for company while requests are in flight, or while the delivery has a backlog', async () => {
+    expect(await delayOf(true, 0)).toBeGreaterThanOrEqual(28);
+    expect(await delayOf(false, 100)).toBeGreaterThanOrEqual(28);
   });
 });

@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createManualTimers, type ManualTimers } from '../../../test/support/manual-timers.js';
 import {
   createTestStoreFile,
@@ -112,6 +112,32 @@ describe('outbox delivery', () => {
     expect(team.delivered).toHaveLength(8);
     expect(transactions).toEqual([8]);
     expect(await store.outbox.countByStatus()).toEqual({ pending: 0, sent: 8, dead: 0 });
+  });
+
+  it('reports as backlog the heads queued behind busy slots, and shares the outcome commit of a backlog', async () => {
+    // Each answer takes 5 ms of real time: at concurrency 2, six sends answer in three rounds.
+    const team = receiver('team-db', () => new Promise((resolve) => setTimeout(() => resolve(ok), 5)));
+    const transactions: number[] = [];
+    const delivery = deliveryOver({
+      concurrency: 2,
+      transaction: (work) =>
+        store.transaction(async (repositories) => {
+          let marked = 0;
+          const counted = { ...repositories.outbox, markSentMany: (ids: readonly number[], atMs: number) => ((marked += ids.length), repositories.outbox.markSentMany(ids, atMs)) };
+          const result = await work(counted);
+          transactions.push(marked);
+          return result;
+        }),
+    });
+    delivery.start();
+    await enqueue(delivery, Array.from({ length: 6 }, (_, index) => notification(`k${index}`, `g${index}`)));
+    expect(team.calls).toHaveLength(2);
+    expect(delivery.backlog()).toBe(4);
+    await vi.waitFor(async () => expect(await store.outbox.countByStatus()).toEqual({ pending: 0, sent: 6, dead: 0 }));
+    expect(team.delivered).toHaveLength(6);
+    expect(delivery.backlog()).toBe(0);
+    // The first two rounds answered while heads were queued: they shared a commit (three without the wait).
+    expect(transactions).toEqual([4, 2]);
   });
 
   it('sends offered group heads without reading them back, once each, in order behind a pending head', async () => {

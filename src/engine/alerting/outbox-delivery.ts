@@ -111,6 +111,8 @@ export interface OutboxDelivery {
    * found by `due` once they head their group.
    */
   offer(enqueued: OutboxEnqueued): void;
+  /** Group heads queued for a free send slot (not yet sent): what newly stored items would wait behind. */
+  backlog(): number;
   /** Puts a dead item back to pending (a retry by hand); false when no dead item has that id. */
   retryDead(id: number): Promise<boolean>;
   breakerStates(): ReceiverBreakerView[];
@@ -169,7 +171,8 @@ export function createOutboxDelivery(options: OutboxDeliveryOptions): OutboxDeli
   const recentlyFinishedLimit = 4096;
   const counters = { sent: 0, deadLettered: 0, retriedByHand: 0, failed: Object.fromEntries(failureReasons.map((reason) => [reason, 0])) as Record<DeliveryFailureReason, number> };
   const stopping = new Error('outbox delivery stopping');
-  const writeOutcome = createOutcomeWriter(outbox, options.transaction);
+  // A backlog (heads queued behind busy slots) means more answers soon: their outcomes share a commit.
+  const writeOutcome = createOutcomeWriter(outbox, options.transaction, { moreComing: () => ready.length > 0 && sending > 0 });
   /** Pending items in the store as counted here; null until counted (then every pump reads `due`). */
   let pendingCount: number | null = null;
   /** Counting changes while a count query runs: its answer is then out of date and dropped. */
@@ -422,6 +425,8 @@ export function createOutboxDelivery(options: OutboxDeliveryOptions): OutboxDeli
       }
       requestPump();
     },
+
+    backlog: () => ready.length,
 
     async retryDead(id) {
       const retried = await outbox.retry(id, clock.nowMs());
