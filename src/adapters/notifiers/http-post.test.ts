@@ -95,5 +95,7 @@ describe('createHttpPost', () => {
     await expect(post(url, request())).rejects.toMatchObject({ code: 'ECONNRESET' });
     await expect(post('http://127.0.0.1:1/hook', request())).rejects.toMatchObject({ code: 'ECONNREFUSED' });
     await expect(post('ftp://127.0.0.1/hook', request())).rejects.toThrow('unsupported protocol ftp:');
+    // A request undici refuses to send fails at once, naming the header, and leaves no timer behind.
+    await expect(post(url, { ...request(), headers: { 'x-team': 'db\nops' }, timeoutMs: 60_000 })).rejects.toThrow('invalid x-team header');
   });
 });

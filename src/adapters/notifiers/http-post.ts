@@ -113,33 +113,37 @@ export function createHttpPost(): HttpPost {
       const answer = (): void => {
         if (settle()) resolve(postAnswer(status, headers, Buffer.concat(chunks).subarray(0, maxBodyBytes).toString('utf8')));
       };
-      agent.dispatch(
-        { origin: target.origin, path: `${target.pathname}${target.search}`, method: 'POST', headers: request.headers, body: request.body },
-        {
-          onRequestStart(started) {
-            controller = started;
-            if (cancelled !== null) started.abort(cancelled);
-          },
-          onResponseStart(_controller, statusCode, responseHeaders) {
-            status = statusCode;
-            headers = joinedHeaders(responseHeaders);
-          },
-          onResponseData(started, chunk) {
-            if (settled) return;
-            chunks.push(chunk);
-            total += chunk.byteLength;
-            if (total < maxBodyBytes) return;
-            // Enough for an error message: stop reading a receiver that streams on.
-            answer();
-            started.abort(cutShort());
-          },
-          onResponseEnd: answer,
-          onResponseError(_controller, error) {
-            const code = (error as { code?: unknown }).code;
-            fail(status !== 0 && (code === 'UND_ERR_SOCKET' || code === 'ECONNRESET') ? cutShort() : error);
-          },
+      const handler: Dispatcher.DispatchHandler = {
+        onRequestStart(started) {
+          controller = started;
+          if (cancelled !== null) started.abort(cancelled);
         },
-      );
+        onResponseStart(_controller, statusCode, responseHeaders) {
+          status = statusCode;
+          headers = joinedHeaders(responseHeaders);
+        },
+        onResponseData(started, chunk) {
+          if (settled) return;
+          chunks.push(chunk);
+          total += chunk.byteLength;
+          if (total < maxBodyBytes) return;
+          // Enough for an error message: stop reading a receiver that streams on.
+          answer();
+          started.abort(cutShort());
+        },
+        onResponseEnd: answer,
+        onResponseError(_controller, error) {
+          const code = (error as { code?: unknown }).code;
+          fail(status !== 0 && (code === 'UND_ERR_SOCKET' || code === 'ECONNRESET') ? cutShort() : error);
+        },
+      };
+      // undici reports a bad request (a header value with a line break) through onResponseError;
+      // anything it throws instead must not leave the timer running.
+      try {
+        agent.dispatch({ origin: target.origin, path: `${target.pathname}${target.search}`, method: 'POST', headers: request.headers, body: request.body }, handler);
+      } catch (error) {
+        fail(error instanceof Error ? error : new Error(String(error)));
+      }
     });
 }
 
