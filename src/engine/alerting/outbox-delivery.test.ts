@@ -59,6 +59,21 @@ describe('outbox delivery', () => {
     delivery.kick();
     await timers.settle();
   };
+  /** Outcome transactions over the store that record, per transaction, how many items they marked sent. */
+  const countingSentMarks =
+    (transactions: number[]): OutboxDeliveryOptions['transaction'] =>
+    (work) =>
+      store.transaction(async (repositories) => {
+        let marked = 0;
+        const counted = {
+          ...repositories.outbox,
+          markSent: (id: number, atMs: number) => ((marked += 1), repositories.outbox.markSent(id, atMs)),
+          markSentMany: (ids: readonly number[], atMs: number) => ((marked += ids.length), repositories.outbox.markSentMany(ids, atMs)),
+        };
+        const result = await work(counted);
+        transactions.push(marked);
+        return result;
+      });
   const itemOf = async (key: string) => (await store.outbox.list({ limit: 1_000 })).find((item) => item.notification.idempotencyKey === key);
 
   beforeEach(async () => {
@@ -89,23 +104,7 @@ describe('outbox delivery', () => {
     const transactions: number[] = [];
     const delivery = deliveryOver({
       concurrency: 8,
-      transaction: (work) => store.transaction(async (repositories) => {
-        let writes = 0;
-        const counted = {
-          ...repositories.outbox,
-          markSent: (id: number, atMs: number) => {
-            writes += 1;
-            return repositories.outbox.markSent(id, atMs);
-          },
-          markSentMany: (ids: readonly number[], atMs: number) => {
-            writes += ids.length;
-            return repositories.outbox.markSentMany(ids, atMs);
-          },
-        };
-        const result = await work(counted);
-        transactions.push(writes);
-        return result;
-      }),
+      transaction: countingSentMarks(transactions),
     });
     delivery.start();
     await enqueue(delivery, Array.from({ length: 8 }, (_, index) => notification(`k${index}`, `g${index}`)));
@@ -120,14 +119,9 @@ describe('outbox delivery', () => {
     const transactions: number[] = [];
     const delivery = deliveryOver({
       concurrency: 2,
-      transaction: (work) =>
-        store.transaction(async (repositories) => {
-          let marked = 0;
-          const counted = { ...repositories.outbox, markSentMany: (ids: readonly number[], atMs: number) => ((marked += ids.length), repositories.outbox.markSentMany(ids, atMs)) };
-          const result = await work(counted);
-          transactions.push(marked);
-          return result;
-        }),
+      // Long enough that no round's wait runs out on a loaded machine; the last round does not wait.
+      outcomeBatchDelayMs: 5_000,
+      transaction: countingSentMarks(transactions),
     });
     delivery.start();
     await enqueue(delivery, Array.from({ length: 6 }, (_, index) => notification(`k${index}`, `g${index}`)));
@@ -136,8 +130,10 @@ describe('outbox delivery', () => {
     await vi.waitFor(async () => expect(await store.outbox.countByStatus()).toEqual({ pending: 0, sent: 6, dead: 0 }));
     expect(team.delivered).toHaveLength(6);
     expect(delivery.backlog()).toBe(0);
-    // The first two rounds answered while heads were queued: they shared a commit (three without the wait).
-    expect(transactions).toEqual([4, 2]);
+    // The rounds that answered while heads were queued waited for the next: two commits at most
+    // (one per round, three or more, without the wait).
+    expect(transactions.reduce((sum, marked) => sum + marked, 0)).toBe(6);
+    expect(transactions.length).toBeLessThanOrEqual(2);
   });
 
   it('sends offered group heads without reading them back, once each, in order behind a pending head', async () => {

@@ -71,6 +71,8 @@ export interface OutboxDeliveryOptions {
    * synchronous=FULL). alerting.ts passes `(work) => store.transaction((r) => work(r.outbox), { durability: 'relaxed' })`.
    */
   transaction?: OutboxTransaction;
+  /** How long the outcomes of a burst (heads queued behind busy slots) wait to share a commit, ms; default 20. */
+  outcomeBatchDelayMs?: number;
   /** Look for due items this often even without a kick, ms; default 10 s. */
   pollIntervalMs?: number;
   onDelivered?(item: OutboxItem, atMs: number): void;
@@ -172,7 +174,10 @@ export function createOutboxDelivery(options: OutboxDeliveryOptions): OutboxDeli
   const counters = { sent: 0, deadLettered: 0, retriedByHand: 0, failed: Object.fromEntries(failureReasons.map((reason) => [reason, 0])) as Record<DeliveryFailureReason, number> };
   const stopping = new Error('outbox delivery stopping');
   // A backlog (heads queued behind busy slots) means more answers soon: their outcomes share a commit.
-  const writeOutcome = createOutcomeWriter(outbox, options.transaction, { moreComing: () => ready.length > 0 && sending > 0 });
+  const writeOutcome = createOutcomeWriter(outbox, options.transaction, {
+    moreComing: () => ready.length > 0 && sending > 0,
+    maxDelayMs: options.outcomeBatchDelayMs,
+  });
   /** Pending items in the store as counted here; null until counted (then every pump reads `due`). */
   let pendingCount: number | null = null;
   /** Counting changes while a count query runs: its answer is then out of date and dropped. */
