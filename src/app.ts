@@ -312,6 +312,8 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     await store.close();
     throw error;
   }
+  // Tokens revoked by another process (`sre-monitor token revoke`) stop working within ~5 s.
+  const stopTokenWatch = tokens.watchRevocations(options.timers ?? systemTimers, (error) => logger.error({ err: error }, 'token revocation check failed'));
   logger.info({ phasesMs, totalMs: clock.nowMs() - startedAtMs }, 'start phases');
   const address = server.server.address();
   const port = typeof address === 'object' && address !== null ? address.port : loaded.runtime.server.port;
@@ -335,6 +337,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
         } finally {
           clearTimeout(cutOff);
         }
+        stopTokenWatch();
         postmortems.stop();
         await runbooks.stop();
         await incidents.stop();

@@ -90,6 +90,18 @@ describe('dashboard session (cookie login) and overview', () => {
     expect((await t.request('/api/v1/services', { headers: { cookie: revokedCookie } })).status).toBe(401);
   });
 
+  it('ends the session and refuses the token once the revocation check finds it revoked by another process', async () => {
+    const { secret } = await t.app.tokens.create('revoked-elsewhere', 'viewer', { name: 'cli', role: 'admin', requestId: null });
+    const cookie = cookieOf(await login(secret));
+    expect((await t.request('/api/v1/services', { headers: { cookie } })).status).toBe(200);
+    expect((await t.request('/api/v1/services', { token: secret })).status).toBe(200);
+    // `sre-monitor token revoke` runs in another process and writes the store directly.
+    expect(await t.app.store.tokens.revoke('revoked-elsewhere')).toBe(true);
+    expect(await t.app.tokens.checkRevocations()).toEqual(['revoked-elsewhere']);
+    expect((await t.request('/api/v1/services', { headers: { cookie } })).status).toBe(401);
+    expect((await t.request('/api/v1/services', { token: secret })).status).toBe(401);
+  });
+
   it('answers the overview worst first, with firing alerts lowering the score', async () => {
     const posted = await t.request('/api/v1/alerts', { method: 'POST', token: t.tokens.responder, json: { labels: { alertname: 'Down', service: 'burning', severity: 'critical' } } });
     expect(posted.status).toBe(201);
