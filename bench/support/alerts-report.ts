@@ -53,7 +53,7 @@ function fanoutTable(report: AlertsReport): string {
     { title: 'store' }, { title: 'outbox concurrency', align: 'right' as const }, { title: 'groups / posted', align: 'right' as const }, { title: 'received (same key again / group again)', align: 'right' as const },
     { title: 'posted after s', align: 'right' as const }, { title: 'first / all after s', align: 'right' as const }, { title: 'notifications/s', align: 'right' as const }, { title: 'after posts /s', align: 'right' as const },
     { title: 'outbox pending after posts / end', align: 'right' as const }, { title: 'sent / dead', align: 'right' as const },
-    { title: 'server CPU', align: 'right' as const }, { title: 'peak RSS MB', align: 'right' as const }, { title: 'target' }, { title: 'result' },
+    { title: 'server CPU', align: 'right' as const }, { title: 'bench CPU', align: 'right' as const }, { title: 'peak RSS MB', align: 'right' as const }, { title: 'target' }, { title: 'result' },
   ];
   const rows = report.fanout.map(({ store, concurrency, outcome }) => {
     if (!outcome.ok) return failedRow(store, outcome.reason, columns.length);
@@ -62,7 +62,7 @@ function fanoutTable(report: AlertsReport): string {
     return [
       store, concurrency, `${formatCount(r.groups)} / ${formatCount(r.posted)}`, `${formatCount(r.received)} (${r.repeatedKeys} / ${r.repeatedGroups})`, (r.postedMs / 1000).toFixed(2), `${(r.firstMs / 1000).toFixed(2)} / ${(r.elapsedMs / 1000).toFixed(2)}`,
       formatCount(r.notificationsPerSecond), formatCount(r.drainPerSecond), `${formatCount(r.outboxAfterPosts.pending)} / ${formatCount(r.outboxAtEnd.pending)}`, `${formatCount(r.outboxAtEnd.sent)} / ${formatCount(r.outboxAtEnd.dead)}`,
-      formatPercent(r.serverCpuPercent), toMiB(r.peakRssBytes), '>= 2,000 notifications/s', passMark(passed),
+      formatPercent(r.serverCpuPercent), formatPercent(r.loadCpuPercent), toMiB(r.peakRssBytes), '>= 2,000 notifications/s', passMark(passed),
     ];
   });
   return markdownTable(columns, rows);
