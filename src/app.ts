@@ -118,6 +118,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
       phasesMs[phase] = Math.round(performance.now() - phaseStartMs);
     }
   };
+  const timers = options.timers ?? systemTimers;
   let loaded = await timed('config', () => loadConfig(options.configFile, { env: options.env, overrides: options.overrides }));
   const logger = options.logger ?? createLogger(loaded.runtime.server.logLevel);
   const metrics = createAppMetrics({ version, store: loaded.runtime.storage.kind, collectDefaults: options.collectDefaultMetrics });
@@ -137,7 +138,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     store,
     bus,
     clock,
-    timers: options.timers ?? systemTimers,
+    timers,
     probes: createProbeRegistry(),
     maxConcurrency: loaded.runtime.monitoring.maxConcurrency,
     retention: loaded.runtime.monitoring.retention,
@@ -151,7 +152,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     store,
     bus,
     clock,
-    timers: options.timers ?? systemTimers,
+    timers,
     onMonitorMinuteClosed: (listener) => monitoring.query.onMinuteClosed(listener),
     onError: (error, context) => logger.error({ err: error }, context),
     latenessMs: loaded.runtime.sloEngine.latenessMs,
@@ -185,7 +186,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
   const priority = createRequestPriority();
   const alerting = createAlertingWiring({
     store, bus, clock, logger, version, latestResults, priority,
-    timers: options.timers ?? systemTimers,
+    timers,
     settings: loaded.runtime.alerting,
     monitoring: () => monitoring,
     slos: () => slos,
@@ -198,7 +199,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
   });
   const incidents = createIncidentsWiring({
     store, bus, clock, logger,
-    timers: options.timers ?? systemTimers,
+    timers,
     settings: loaded.runtime.incidents,
     alerting: alerting.alerting,
     metrics: metrics.registry,
@@ -212,12 +213,12 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     runs: store.runbookRuns,
     status: createRunbookStatusSources({ monitors: monitoring.service, slos: slos.service }),
     clock,
-    timers: options.timers ?? systemTimers,
+    timers,
     onError: (error, context) => logger.warn({ err: error }, `runbook: ${context}`),
   });
   const postmortems = createPostmortemsWiring({
     store, clock, logger,
-    timers: options.timers ?? systemTimers,
+    timers,
     settings: loaded.runtime.postmortems,
     incidents: incidents.service,
     alertSink: alerting.alerting.registry.sink,
@@ -313,7 +314,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     throw error;
   }
   // Tokens revoked by another process (`sre-monitor token revoke`) stop working within ~5 s.
-  const stopTokenWatch = tokens.watchRevocations(options.timers ?? systemTimers, (error) => logger.error({ err: error }, 'token revocation check failed'));
+  const stopTokenWatch = tokens.watchRevocations(timers, (error) => logger.error({ err: error }, 'token revocation check failed'));
   logger.info({ phasesMs, totalMs: clock.nowMs() - startedAtMs }, 'start phases');
   const address = server.server.address();
   const port = typeof address === 'object' && address !== null ? address.port : loaded.runtime.server.port;

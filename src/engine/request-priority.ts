@@ -32,8 +32,8 @@ export interface RequestPriorityOptions {
   nowMs?: () => number;
 }
 
-export const defaultBackgroundPauseMs = 10;
-export const defaultQuietMs = 50;
+const defaultBackgroundPauseMs = 10;
+const defaultQuietMs = 50;
 
 export function createRequestPriority(options: RequestPriorityOptions = {}): RequestPriority {
   const pauseMs = options.pauseMs ?? defaultBackgroundPauseMs;

@@ -25,6 +25,7 @@ import type { Alert } from './alert.js';
 export function mustPersistAlert(stored: Alert | undefined, next: Alert, nowMs: number): boolean {
   if (stored === undefined) return true;
   if (stored === next) return false;
+  // The fingerprint stands for the labels (it is their hash), so they need no comparison of their own.
   if (
     next.fingerprint !== stored.fingerprint ||
     next.startsAtMs !== stored.startsAtMs ||
@@ -33,8 +34,7 @@ export function mustPersistAlert(stored: Alert | undefined, next: Alert, nowMs: 
     next.source !== stored.source ||
     next.acknowledgedBy !== stored.acknowledgedBy ||
     next.acknowledgedAtMs !== stored.acknowledgedAtMs ||
-    !sameLabelSet(next.annotations, stored.annotations) ||
-    !sameLabelSet(next.labels, stored.labels)
+    !sameLabelSet(next.annotations, stored.annotations)
   ) {
     return true;
   }

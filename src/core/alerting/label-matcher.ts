@@ -49,7 +49,6 @@ export function createMatcher(type: MatchType, name: string, value: string): Lab
   return { type, name, value };
 }
 
-/** The value of `name` in `labels`, `""` when absent (own properties only: `constructor` is a fine label name). */
 /** Same names with the same values (the same object, or equal content). */
 export function sameLabelSet(left: LabelSet, right: LabelSet): boolean {
   if (left === right) return true;
@@ -61,6 +60,7 @@ export function sameLabelSet(left: LabelSet, right: LabelSet): boolean {
   return true;
 }
 
+/** The value of `name` in `labels`, `""` when absent (own properties only: `constructor` is a fine label name). */
 export function labelValue(labels: LabelSet, name: string): string {
   return Object.hasOwn(labels, name) ? (labels[name] ?? '') : '';
 }

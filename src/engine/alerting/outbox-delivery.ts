@@ -32,9 +32,9 @@
  *   is still pending and is sent again with the same idempotency key, which receivers that
  *   honour it (webhook `Idempotency-Key`, PagerDuty `dedup_key`) use to drop the duplicate.
  *
- * The loop wakes on `offer` and `kick()` (items stored without an offer, a reload), when a send finishes, when the next retry or
- * breaker trial falls due, and every `pollIntervalMs` as a safety net. Time comes only from the
- * injected Clock and Timers.
+ * The loop wakes on `offer` and `kick()` (items stored without an offer, a reload), when a send
+ * finishes, when the next retry or breaker trial falls due, and every `pollIntervalMs` as a
+ * safety net. Time comes only from the injected Clock and Timers.
  */
 import type { OutboxEnqueued, OutboxItem, OutboxRepository } from '../../adapters/store/alerting-repositories.js';
 import type { Clock } from '../../core/clock.js';

@@ -2,10 +2,10 @@
  * Group commit of the outbox delivery's attempt outcomes (sent, retry, dead). Each outcome is a
  * small update, but a commit is an fsync (SQLite runs synchronous=FULL): one commit per outcome
  * held delivery to ~100 notifications a second. Outcomes of sends that finish in the same I/O
- * round (in a burst: within a few ms), and those that finish while a commit is running, share one transaction, and the items
- * sent at the same instant are marked in one statement (a statement per item was ~3 % of the
- * server's CPU in a fan-out of 5,000 notifications). When a batch
- * fails, every write in it is reported failed and, inside a transaction, none of it committed:
+ * round (in a burst: within a few ms), and those that finish while a commit is running, share
+ * one transaction, and the items sent at the same instant are marked in one statement (a
+ * statement per item was ~3 % of the server's CPU in a fan-out of 5,000 notifications). When a
+ * batch fails, every write in it is reported failed and, inside a transaction, none of it committed:
  * those items stay pending and are sent again (receivers drop the duplicate by its idempotency
  * key).
  */
