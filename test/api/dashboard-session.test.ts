@@ -115,6 +115,23 @@ describe('dashboard session (cookie login) and overview', () => {
     expect(items[1]?.monitors).toMatchObject({ paused: 1, total: 1 });
   });
 
+  it('counts every firing alert in the overview totals, also those no service of the catalog claims', async () => {
+    const post = (labels: Record<string, string>) => t.request('/api/v1/alerts', { method: 'POST', token: t.tokens.responder, json: { labels } });
+    expect((await post({ alertname: 'NoService', severity: 'P1' })).status).toBe(201);
+    expect((await post({ alertname: 'UnknownService', service: 'not-in-catalog' })).status).toBe(201);
+    expect((await post({ alertname: 'Silenced', service: 'calm' })).status).toBe(201);
+    const silenced = await t.request('/api/v1/silences', { method: 'POST', token: t.tokens.responder, json: { matchers: '{alertname="Silenced"}', duration: '1h', comment: 'overview totals' } });
+    expect(silenced.status).toBe(201);
+    const response = await t.request('/api/v1/overview', { token: t.tokens.viewer });
+    const body = (await response.json()) as { alerts: Record<string, number>; items: OverviewItem[] };
+    // 'Down' of the test above (service burning, critical) and the two without a known service.
+    expect(body.alerts).toEqual({ firing: 3, suppressed: 1, page: 2, without_service: 2 });
+    expect(body.items.map((item) => [item.name, item.alerts])).toEqual([
+      ['burning', { firing: 1, suppressed: 0 }],
+      ['calm', { firing: 0, suppressed: 1 }],
+    ]);
+  });
+
   it('lists every monitor as a short row for the monitors page', async () => {
     const response = await t.request('/api/v1/overview/monitors', { token: t.tokens.viewer });
     expect(response.status).toBe(200);

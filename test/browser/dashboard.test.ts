@@ -184,6 +184,23 @@ describe.skipIf(skipReason !== null)(`dashboard in chromium${skipReason ? ` (ski
     await context.close();
   });
 
+  it('counts firing alerts without a service on the overview, linking to the alerts page', async () => {
+    const posted = await t.request('/api/v1/alerts', { method: 'POST', token: t.tokens.responder, json: { labels: { alertname: 'DiskFullNoService', severity: 'warning' } } });
+    expect(posted.status).toBe(201);
+    const overview = (await (await t.request('/api/v1/overview', { token: t.tokens.viewer })).json()) as { alerts: { firing: number; without_service: number } };
+    expect(overview.alerts.without_service).toBe(1);
+    const context = await loggedIn(t.tokens.viewer);
+    const page = await context.newPage();
+    const { problems } = watchProblems(page);
+    const stat = page.locator('.stat:has-text("Alerts firing")');
+    await openPage(page, '/', '.stat:has-text("Alerts firing")');
+    await expect(stat.locator('.stat-value').textContent()).resolves.toBe(String(overview.alerts.firing));
+    await stat.getByRole('link', { name: '1 not tied to a service' }).click();
+    await page.waitForURL(/\/alerts$/);
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
   it('shows a viewer no action buttons', async () => {
     const context = await loggedIn(t.tokens.viewer);
     const page = await context.newPage();

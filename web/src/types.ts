@@ -9,6 +9,14 @@ export interface SessionInfo {
   expires_at: string | null;
 }
 
+/** `GET /api/v1/overview`. */
+export interface Overview {
+  generated_at: string;
+  /** Every firing alert; `without_service`: not suppressed and with no `service` label the catalog knows. */
+  alerts: { firing: number; suppressed: number; page: number; without_service: number };
+  items: OverviewItem[];
+}
+
 export interface OverviewItem {
   name: string;
   display_name: string;

@@ -1,7 +1,8 @@
 /**
  * `GET /api/v1/overview`: every service with its health score, monitors by status, alerts
- * firing and SLO budgets left, worst first. One read for the dashboard's first page, so it does
- * not have to page through every monitor, SLO and alert to sort the services.
+ * firing and SLO budgets left, worst first, and the firing alerts of the whole installation
+ * (with those that no service of the catalog claims). One read for the dashboard's first page,
+ * so it does not have to page through every monitor, SLO and alert to sort the services.
  */
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
@@ -39,6 +40,19 @@ interface AlertCounts {
   firing: number;
   suppressed: number;
   page: number;
+}
+
+function emptyAlertCounts(): AlertCounts {
+  return { firing: 0, suppressed: 0, page: 0 };
+}
+
+/** A firing alert is `suppressed` when silenced, inhibited or muted; `page` counts paging ones not suppressed. */
+function count(counts: AlertCounts, muted: boolean, paging: boolean): void {
+  if (muted) counts.suppressed += 1;
+  else {
+    counts.firing += 1;
+    if (paging) counts.page += 1;
+  }
 }
 
 function emptyCounts(): MonitorCounts {
@@ -95,28 +109,34 @@ export function registerOverviewRoute(app: FastifyInstance, deps: OverviewDeps):
       });
       slosBy.set(runtime.spec.service, list);
     }
+    // Totals count every firing alert: alerts from Prometheus or by hand often carry no
+    // `service` label (or one the catalog does not know), and an on-call reading "0 firing" on
+    // the first page while such alerts fire would be misled.
+    const known = new Set(services.map((service) => service.name));
+    const totals = { ...emptyAlertCounts(), without_service: 0 };
     const alertsBy = new Map<string, AlertCounts>();
     for (const alert of deps.alerts.list({ state: 'firing' })) {
-      const service = alert.labels.service;
-      if (service === undefined) continue;
-      const counts = alertsBy.get(service) ?? { firing: 0, suppressed: 0, page: 0 };
       const disposition = deps.alerts.disposition(alert);
       const muted = disposition.silencedBy.length + disposition.inhibitedBy.length + disposition.mutedBy.length > 0;
-      if (muted) counts.suppressed += 1;
-      else {
-        counts.firing += 1;
-        if (pagingSeverity.test(alert.labels.severity ?? '')) counts.page += 1;
+      const paging = pagingSeverity.test(alert.labels.severity ?? '');
+      count(totals, muted, paging);
+      const service = alert.labels.service;
+      if (service === undefined || !known.has(service)) {
+        if (!muted) totals.without_service += 1;
+        continue;
       }
+      const counts = alertsBy.get(service) ?? emptyAlertCounts();
+      count(counts, muted, paging);
       alertsBy.set(service, counts);
     }
     const items = services.map((service) => summarize(service, monitorsBy.get(service.name) ?? emptyCounts(), slosBy.get(service.name) ?? [], alertsBy.get(service.name)));
     items.sort((a, b) => a.health_score - b.health_score || a.name.localeCompare(b.name));
-    return { generated_at: new Date(deps.clock.nowMs()).toISOString(), items };
+    return { generated_at: new Date(deps.clock.nowMs()).toISOString(), alerts: totals, items };
   });
 }
 
 function summarize(service: Service, monitors: MonitorCounts, slos: SloSummary[], alerts: AlertCounts | undefined) {
-  const firing = alerts ?? { firing: 0, suppressed: 0, page: 0 };
+  const firing = alerts ?? emptyAlertCounts();
   const budgets = slos.map((slo) => slo.budget_remaining_ratio).filter((ratio) => ratio !== null);
   const health = healthScore({ monitors, budgetRemainingRatios: budgets, firingAlerts: { page: firing.page, other: firing.firing - firing.page } });
   return {

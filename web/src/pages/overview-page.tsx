@@ -2,7 +2,7 @@ import type { ReactNode } from 'react';
 import { api, takeEarly } from '../api';
 import { BudgetBar, HealthScore } from '../components/status';
 import { Link } from '../router';
-import type { Incident, OverviewItem } from '../types';
+import type { Incident, Overview, OverviewItem } from '../types';
 import { families, useResource } from '../use-resource';
 
 /** index.html starts this read early; keep the two in step. */
@@ -12,14 +12,16 @@ const openIncidentsPath = '/api/v1/incidents?status=open&limit=500';
 
 /** Every service, worst first: health score, monitors, firing alerts and the lowest SLO budget. */
 export function OverviewPage() {
-  const { data, error } = useResource(() => api<{ items: OverviewItem[] }>(overviewPath), 'overview', refreshOn, () => takeEarly<{ items: OverviewItem[] }>(overviewPath));
+  const { data, error } = useResource(() => api<Overview>(overviewPath), 'overview', refreshOn, () => takeEarly<Overview>(overviewPath));
   // Read apart from the overview so the services table never waits for it.
   const incidents = useResource(() => api<{ items: Incident[]; next_cursor: string | null }>(openIncidentsPath), 'overview-incidents', families('incident'));
   const openIncidents = incidents.data?.items.length ?? 0;
   const moreIncidents = incidents.data?.next_cursor ? '+' : '';
   const items = data?.items ?? [];
   const down = items.reduce((sum, item) => sum + item.monitors.down, 0);
-  const firing = items.reduce((sum, item) => sum + item.alerts.firing, 0);
+  // Every firing alert, not only the services' own: many carry no `service` label.
+  const alerts = data?.alerts;
+  const firing = alerts?.firing ?? 0;
   const monitors = items.reduce((sum, item) => sum + item.monitors.total, 0);
   const unhealthy = items.filter((item) => item.health_score < 90).length;
   return (
@@ -31,7 +33,7 @@ export function OverviewPage() {
           <div className="stats">
             <Stat label="Services" value={items.length} detail={`${unhealthy} below 90`} tone={unhealthy > 0 ? 'warn' : 'good'} />
             <Stat label="Monitors down" value={down} detail={`of ${monitors}`} tone={down > 0 ? 'bad' : 'good'} />
-            <Stat label="Alerts firing" value={firing} detail="not silenced" tone={firing > 0 ? 'bad' : 'good'} />
+            <Stat label="Alerts firing" value={firing} detail={<AlertsDetail alerts={alerts} />} tone={firing > 0 ? 'bad' : 'good'} />
             {incidents.data && <Stat label="Open incidents" value={`${openIncidents}${moreIncidents}`} detail={<Link to="/incidents">see incidents</Link>} tone={openIncidents > 0 ? 'bad' : 'good'} />}
           </div>
           <div className="table-wrap">
@@ -75,6 +77,13 @@ export function OverviewPage() {
       )}
     </section>
   );
+}
+
+/** "not silenced", or how many of the firing alerts no service row shows, linking to the list. */
+function AlertsDetail({ alerts }: { alerts: Overview['alerts'] | undefined }) {
+  const outside = alerts?.without_service ?? 0;
+  if (outside === 0) return <>not silenced</>;
+  return <Link to="/alerts">{outside} not tied to a service</Link>;
 }
 
 function Stat(props: { label: string; value: number | string; detail: ReactNode; tone: string }) {
