@@ -1,7 +1,7 @@
 /**
  * Local stand-ins for the services notifications go to, on 127.0.0.1 and a free port. Each
  * records every request and checks its body against the channel's documented shape (Slack
- * Block Kit limits, PagerDuty Events API v2 required fields, Teams MessageCard / Adaptive Card,
+ * Block Kit limits, PagerDuty Events API v2 and v1 required fields, Teams MessageCard / Adaptive Card,
  * Discord webhook limits, Twilio's form fields, the webhook signature); a body that breaks the
  * shape is answered with 400, as the real service would, and its problems are kept for the
  * test to show. Tests can queue other answers (500, 429 + Retry-After, a request that never
@@ -11,7 +11,7 @@ import { createServer, type IncomingHttpHeaders } from 'node:http';
 import { verifyWebhookSignature } from '../../src/adapters/notifiers/webhook-signature.js';
 import type { LocalServers } from './local-servers.js';
 
-export type ReceiverChannel = 'webhook' | 'slack' | 'pagerduty' | 'msteams' | 'msteamsv2' | 'discord' | 'sms';
+export type ReceiverChannel = 'webhook' | 'slack' | 'pagerduty' | 'pagerduty-v1' | 'msteams' | 'msteamsv2' | 'discord' | 'sms';
 
 export interface RecordedRequest {
   method: string;
@@ -156,6 +156,20 @@ function checkPagerDuty(request: RecordedRequest, problems: string[]): void {
   if (body.links !== undefined && (!Array.isArray(body.links) || !body.links.every((link) => isObject(link) && typeof link.href === 'string'))) problems.push('links[].href');
 }
 
+/** Events API v1 (generic/2010-04-15/create_event.json). */
+function checkPagerDutyV1(request: RecordedRequest, problems: string[]): void {
+  const body = request.parsed;
+  if (!isObject(body)) return void problems.push('body must be a JSON object');
+  if (typeof body.service_key !== 'string' || body.service_key.length !== 32) problems.push('service_key must be a 32-character integration key');
+  if (!['trigger', 'acknowledge', 'resolve'].includes(String(body.event_type))) problems.push('event_type must be trigger, acknowledge or resolve');
+  if (body.incident_key !== undefined && (typeof body.incident_key !== 'string' || body.incident_key.length > 255)) problems.push('incident_key must be a string of at most 255 characters');
+  if (body.event_type !== 'trigger' && typeof body.incident_key !== 'string') problems.push('incident_key is required to acknowledge or resolve');
+  if (body.event_type === 'trigger' && (typeof body.description !== 'string' || body.description === '')) problems.push('description is required for trigger');
+  if (typeof body.description === 'string' && body.description.length > 1024) problems.push('description: at most 1024 characters');
+  if (body.details !== undefined && !isObject(body.details)) problems.push('details must be an object');
+  for (const key of ['routing_key', 'event_action', 'dedup_key', 'payload']) if (key in body) problems.push(`${key} is an Events API v2 field`);
+}
+
 function checkTeams(request: RecordedRequest, problems: string[]): void {
   const body = request.parsed;
   if (!isObject(body)) return void problems.push('body must be a JSON object');
@@ -221,6 +235,7 @@ const checks: Record<ReceiverChannel, (request: RecordedRequest, options: Receiv
   webhook: checkWebhook,
   slack: (request, _options, problems) => checkSlack(request, problems),
   pagerduty: (request, _options, problems) => checkPagerDuty(request, problems),
+  'pagerduty-v1': (request, _options, problems) => checkPagerDutyV1(request, problems),
   msteams: (request, _options, problems) => checkTeams(request, problems),
   msteamsv2: (request, _options, problems) => checkTeamsV2(request, problems),
   discord: (request, _options, problems) => checkDiscord(request, problems),
@@ -235,6 +250,8 @@ function successReply(channel: ReceiverChannel, parsed: unknown): Required<Pick<
       return { status: 200, body: 'ok', headers: { 'content-type': 'text/plain' } };
     case 'pagerduty':
       return { status: 202, body: JSON.stringify({ status: 'success', message: 'Event processed', dedup_key: isObject(parsed) ? parsed.dedup_key : '' }), headers: json };
+    case 'pagerduty-v1':
+      return { status: 200, body: JSON.stringify({ status: 'success', message: 'Event processed', incident_key: isObject(parsed) ? parsed.incident_key : '' }), headers: json };
     case 'msteams':
       return { status: 200, body: '1', headers: { 'content-type': 'text/plain' } };
     case 'discord':
