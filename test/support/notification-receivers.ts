@@ -137,16 +137,21 @@ function checkSlack(request: RecordedRequest, problems: string[]): void {
   body.blocks.forEach((block, index) => checkSlackBlock(block, `blocks[${index}]`, problems));
 }
 
+/** The fields both PagerDuty Events APIs share under their own names: key, action, incident key. */
+function checkPagerDutyEnvelope(body: Record<string, unknown>, names: { key: string; action: string; incident: string }, problems: string[]): void {
+  const key = body[names.key];
+  const incident = body[names.incident];
+  if (typeof key !== 'string' || key.length !== 32) problems.push(`${names.key} must be a 32-character integration key`);
+  if (!['trigger', 'acknowledge', 'resolve'].includes(String(body[names.action]))) problems.push(`${names.action} must be trigger, acknowledge or resolve`);
+  if (incident !== undefined && (typeof incident !== 'string' || incident.length > 255)) problems.push(`${names.incident} must be a string of at most 255 characters`);
+  if (body[names.action] !== 'trigger' && typeof incident !== 'string') problems.push(`${names.incident} is required to acknowledge or resolve`);
+}
+
 function checkPagerDuty(request: RecordedRequest, problems: string[]): void {
   const body = request.parsed;
   if (!isObject(body)) return void problems.push('body must be a JSON object');
-  if (typeof body.routing_key !== 'string' || body.routing_key.length !== 32) problems.push('routing_key must be a 32-character integration key');
-  if (!['trigger', 'acknowledge', 'resolve'].includes(String(body.event_action))) problems.push('event_action must be trigger, acknowledge or resolve');
-  if (body.dedup_key !== undefined && (typeof body.dedup_key !== 'string' || body.dedup_key.length > 255)) problems.push('dedup_key must be a string of at most 255 characters');
-  if (body.event_action !== 'trigger') {
-    if (typeof body.dedup_key !== 'string') problems.push('dedup_key is required to acknowledge or resolve');
-    return;
-  }
+  checkPagerDutyEnvelope(body, { key: 'routing_key', action: 'event_action', incident: 'dedup_key' }, problems);
+  if (body.event_action !== 'trigger') return;
   const payload = body.payload;
   if (!isObject(payload)) return void problems.push('payload is required for trigger');
   if (typeof payload.summary !== 'string' || payload.summary === '' || payload.summary.length > 1024) problems.push('payload.summary: 1-1024 characters');
@@ -160,10 +165,7 @@ function checkPagerDuty(request: RecordedRequest, problems: string[]): void {
 function checkPagerDutyV1(request: RecordedRequest, problems: string[]): void {
   const body = request.parsed;
   if (!isObject(body)) return void problems.push('body must be a JSON object');
-  if (typeof body.service_key !== 'string' || body.service_key.length !== 32) problems.push('service_key must be a 32-character integration key');
-  if (!['trigger', 'acknowledge', 'resolve'].includes(String(body.event_type))) problems.push('event_type must be trigger, acknowledge or resolve');
-  if (body.incident_key !== undefined && (typeof body.incident_key !== 'string' || body.incident_key.length > 255)) problems.push('incident_key must be a string of at most 255 characters');
-  if (body.event_type !== 'trigger' && typeof body.incident_key !== 'string') problems.push('incident_key is required to acknowledge or resolve');
+  checkPagerDutyEnvelope(body, { key: 'service_key', action: 'event_type', incident: 'incident_key' }, problems);
   if (body.event_type === 'trigger' && (typeof body.description !== 'string' || body.description === '')) problems.push('description is required for trigger');
   if (typeof body.description === 'string' && body.description.length > 1024) problems.push('description: at most 1024 characters');
   if (body.details !== undefined && !isObject(body.details)) problems.push('details must be an object');
