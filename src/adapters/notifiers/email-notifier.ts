@@ -6,7 +6,7 @@
  * The Message-ID derives from the idempotency key, so a retried message is recognisable.
  */
 import { createHash } from 'node:crypto';
-import nodemailer, { type SendMailOptions, type Transporter } from 'nodemailer';
+import type { SendMailOptions, Transporter } from 'nodemailer';
 import type SMTPTransport from 'nodemailer/lib/smtp-transport/index.js';
 import type { Mapping } from '../../core/alerting/config-reader.js';
 import type { DeliveryResult, Notification, Notifier } from '../../core/alerting/notification.js';
@@ -16,6 +16,10 @@ import { globalSecret, globalString, type IntegrationConfigReader, type SecretVa
 import { readTlsConfig, tlsConnectOptions, type TlsConnectOptions, type TlsSettings } from './tls-config.js';
 import { describeAlert, firstAckUrl, firstRunbookUrl, humanTime, notificationText, notificationTitle } from './notification-text.js';
 import { fieldName, renderOrDefault } from './template-rendering.js';
+import { lazyModule } from '../lazy-module.js';
+
+/** nodemailer is loaded at the first email, not at start-up (most installations send none). */
+const loadNodemailer = lazyModule(async () => (await import('nodemailer')).default);
 
 export interface EmailSettings {
   to: string;
@@ -158,6 +162,7 @@ export function createEmailNotifier(settings: EmailSettings, context: NotifierCo
         return { ok: false, retryable: false, reason: 'config', message: error instanceof SecretFileError ? error.message : String(error) };
       }
       const implicitTls = settings.forceImplicitTls ?? settings.port === 465;
+      const nodemailer = await loadNodemailer();
       const transport = nodemailer.createTransport({
         host: settings.host,
         port: settings.port,

@@ -5,12 +5,15 @@
  * the monitor's timeout on our side. Passwords never appear in messages or details.
  */
 import { performance } from 'node:perf_hooks';
-import pg from 'pg';
+import type pg from 'pg';
 import type { Probe, ProbeResult, ProbeTimings } from '../../core/monitors/probe.js';
 import { describeNetworkError } from './probe-errors.js';
 import { describeTimeout } from './probe-timeout.js';
 import { checkConnectionUrl, redactSecrets, secretsOfUrl } from '../secret-redaction.js';
 import { type Attempt, runAttempt } from './settle-once.js';
+import { lazyModule } from '../lazy-module.js';
+
+const loadPg = lazyModule(async () => (await import('pg')).default);
 
 export interface PostgresProbeSpec {
   /** `postgres://user:password@host:5432/database` (libpq-style parameters such as `sslmode` work). */
@@ -24,7 +27,7 @@ export interface PostgresProbeSpec {
 export const POSTGRES_DEFAULT_QUERY = 'select 1';
 
 export function createPostgresProbe(): Probe<PostgresProbeSpec> {
-  return { kind: 'postgres', check: checkPostgres };
+  return { kind: 'postgres', check: async (spec, signal) => checkPostgres(await loadPg(), spec, signal) };
 }
 
 /** What a query answered: row count and the server's version (from the startup parameters). */
@@ -33,7 +36,7 @@ interface QueryOutcome {
   serverVersion: string | null;
 }
 
-function checkPostgres(spec: PostgresProbeSpec, signal: AbortSignal): Promise<ProbeResult> {
+function checkPostgres(driver: typeof pg, spec: PostgresProbeSpec, signal: AbortSignal): Promise<ProbeResult> {
   const startAt = performance.now();
   let connectedAt: number | null = null;
   const secrets = secretsOfUrl(spec.url);
@@ -59,7 +62,7 @@ function checkPostgres(spec: PostgresProbeSpec, signal: AbortSignal): Promise<Pr
       attempt.settle(down(urlProblem));
       return;
     }
-    const client = new pg.Client({ connectionString: spec.url });
+    const client = new driver.Client({ connectionString: spec.url });
     // Errors after the attempt settled (the abort's destroyed socket) are expected: ignore them.
     client.on('error', () => undefined);
     let serverVersion: string | null = null;

@@ -6,13 +6,16 @@
  * disconnects at once, whatever stage the attempt is in.
  */
 import { performance } from 'node:perf_hooks';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import type { Probe, ProbeResult, ProbeTimings } from '../../core/monitors/probe.js';
 import { formatBytes } from './format-bytes.js';
 import { describeNetworkError } from './probe-errors.js';
 import { describeTimeout } from './probe-timeout.js';
 import { checkConnectionUrl, redactSecrets, secretsOfUrl } from '../secret-redaction.js';
 import { runAttempt } from './settle-once.js';
+import { lazyModule } from '../lazy-module.js';
+
+const loadRedis = lazyModule(async () => (await import('ioredis')).Redis);
 
 export interface RedisProbeSpec {
   /** `redis://[user:password@]127.0.0.1:6379[/db]`, or `rediss://` for TLS. */
@@ -24,12 +27,12 @@ export interface RedisProbeSpec {
 }
 
 export function createRedisProbe(): Probe<RedisProbeSpec> {
-  return { kind: 'redis', check: checkRedis };
+  return { kind: 'redis', check: async (spec, signal) => checkRedis(await loadRedis(), spec, signal) };
 }
 
 type Stage = 'connecting' | 'waiting for PING' | 'waiting for INFO memory';
 
-function checkRedis(spec: RedisProbeSpec, signal: AbortSignal): Promise<ProbeResult> {
+function checkRedis(RedisClient: typeof Redis, spec: RedisProbeSpec, signal: AbortSignal): Promise<ProbeResult> {
   const startAt = performance.now();
   let connectedAt: number | null = null;
   let pongAt: number | null = null;
@@ -53,7 +56,7 @@ function checkRedis(spec: RedisProbeSpec, signal: AbortSignal): Promise<ProbeRes
       attempt.settle(down(urlProblem));
       return;
     }
-    const client = new Redis(spec.url, {
+    const client = new RedisClient(spec.url, {
       lazyConnect: true,
       maxRetriesPerRequest: 0,
       enableOfflineQueue: false,

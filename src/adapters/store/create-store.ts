@@ -4,7 +4,6 @@
  * read-only inspection never changes the schema by accident.
  */
 import type { StorageSettings } from '../../config/runtime-config.js';
-import { createPostgresStore } from './postgres-store.js';
 import { createSqliteStore } from './sqlite-store.js';
 import type { QueryTimingListener, Store } from './store.js';
 
@@ -13,16 +12,19 @@ export interface CreateStoreOptions {
   onQuery?: QueryTimingListener;
 }
 
-export function createStore(settings: StorageSettings, options: CreateStoreOptions = {}): Promise<Store> {
+export async function createStore(settings: StorageSettings, options: CreateStoreOptions = {}): Promise<Store> {
   switch (settings.kind) {
     case 'sqlite':
       return createSqliteStore({ path: settings.path, onQuery: options.onQuery });
-    case 'postgres':
+    case 'postgres': {
+      // Loaded only here: node-postgres and its store cost SQLite installations memory for nothing.
+      const { createPostgresStore } = await import('./postgres-store.js');
       return createPostgresStore({
         url: settings.url,
         poolMax: settings.poolMax,
         idleTimeoutMs: settings.idleTimeoutMs,
         onQuery: options.onQuery,
       });
+    }
   }
 }

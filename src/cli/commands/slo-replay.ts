@@ -10,7 +10,6 @@ import { loadConfig } from '../../config/load-config.js';
 import { parseDurationMs } from '../../core/duration.js';
 import { configOption } from '../config-option.js';
 import { reportCliError } from '../report-error.js';
-import { parseEventsCsv } from '../slo-replay/events-csv.js';
 import { replaySlos } from '../slo-replay/replay.js';
 
 interface ReplayFlags {
@@ -58,6 +57,8 @@ async function replay(flags: ReplayFlags): Promise<number> {
     return fail(`cannot read ${flags.events}: ${error instanceof Error ? error.message : String(error)}`);
   }
   const slos = loaded.runtime.slos;
+  // The CSV parser is loaded here, not when `sre-monitor start` loads every command.
+  const { parseEventsCsv } = await import('../slo-replay/events-csv.js');
   const events = parseEventsCsv(text, flags.events, new Set(slos.map((slo) => slo.name)));
   if (!events.ok) {
     process.stderr.write(events.problems.map((line) => `${line}\n`).join(''));
