@@ -60,4 +60,16 @@ describe('SLO evaluator', () => {
     await evaluator.evaluateAll(start + 6 * minute);
     expect(evaluated.slice(2)).toEqual([{ slo: 'b', sliRatio: 0.99 }]);
   });
+
+  it('evaluates at start, so a restarted server has a status for every SLO before the next minute', async () => {
+    // 10:03:30: the last boundary whose 10 s delay has passed is 10:03.
+    const clock = createManualTimers(start + 3 * minute + 30_000);
+    const evaluator = createSloEvaluator({ store, bus: createEventBus({ clock: clock.clock }), clock: clock.clock, timers: clock });
+    await evaluator.upsert(baseSlo({ name: 'a' }));
+    evaluator.apply([{ slo: 'a', endMs: start + 3 * minute, good: 990, total: 1000 }]);
+    evaluator.start();
+    await evaluator.stop();
+    const status = evaluator.runtimes.get('a')?.status;
+    expect([status?.atMs, status?.sli.ratio]).toEqual([start + 3 * minute, 0.99]);
+  });
 });

@@ -135,18 +135,25 @@ export function createSloEvaluator(options: SloEvaluatorOptions): SloEvaluator {
     }
   }
 
+  /** The latest minute boundary whose delay has passed: the newest minute that may be evaluated. */
+  const lastEvaluableBoundary = (nowMs: number): number => Math.floor((nowMs - delayMs) / minuteMs) * minuteMs;
+
+  function evaluateThenArm(boundary: number): void {
+    evaluating = evaluateAll(boundary)
+      .catch((error: unknown) => options.onError?.(error, 'evaluating SLOs'))
+      .finally(() => {
+        evaluating = null;
+        arm();
+      });
+  }
+
   function arm(): void {
     if (!running) return;
     const nowMs = clock.nowMs();
-    const boundary = Math.floor((nowMs - delayMs) / minuteMs) * minuteMs + minuteMs;
+    const boundary = lastEvaluableBoundary(nowMs) + minuteMs;
     timer = timers.after(boundary + delayMs - nowMs, () => {
       timer = null;
-      evaluating = evaluateAll(boundary)
-        .catch((error: unknown) => options.onError?.(error, 'evaluating SLOs'))
-        .finally(() => {
-          evaluating = null;
-          arm();
-        });
+      evaluateThenArm(boundary);
     });
   }
 
@@ -174,7 +181,9 @@ export function createSloEvaluator(options: SloEvaluatorOptions): SloEvaluator {
     evaluateAll,
     start() {
       running = true;
-      arm();
+      // Evaluate the restored counts at once: waiting for the next boundary left every SLO
+      // without a status (API, dashboard, /metrics) for up to 70 s after each start.
+      evaluateThenArm(lastEvaluableBoundary(clock.nowMs()));
     },
     async stop() {
       running = false;
