@@ -2,7 +2,8 @@
  * Local stand-ins for the services notifications go to, on 127.0.0.1 and a free port. Each
  * records every request and checks its body against the channel's documented shape (Slack
  * Block Kit limits, PagerDuty Events API v2 and v1 required fields, Teams MessageCard / Adaptive Card,
- * Discord webhook limits, Twilio's form fields, the webhook signature); a body that breaks the
+ * Discord webhook limits, Twilio's form fields, Telegram's sendMessage and its formatting, the
+ * webhook signature); a body that breaks the
  * shape is answered with 400, as the real service would, and its problems are kept for the
  * test to show. Tests can queue other answers (500, 429 + Retry-After, a request that never
  * gets an answer) with `reply`.
@@ -11,7 +12,7 @@ import { createServer, type IncomingHttpHeaders } from 'node:http';
 import { verifyWebhookSignature } from '../../src/adapters/notifiers/webhook-signature.js';
 import type { LocalServers } from './local-servers.js';
 
-export type ReceiverChannel = 'webhook' | 'slack' | 'pagerduty' | 'pagerduty-v1' | 'msteams' | 'msteamsv2' | 'discord' | 'sms';
+export type ReceiverChannel = 'webhook' | 'slack' | 'pagerduty' | 'pagerduty-v1' | 'msteams' | 'msteamsv2' | 'discord' | 'sms' | 'telegram';
 
 export interface RecordedRequest {
   method: string;
@@ -222,6 +223,62 @@ function checkDiscord(request: RecordedRequest, problems: string[]): void {
   if (total > 6000) problems.push('embeds over 6000 characters in total');
 }
 
+const telegramHtmlTags = new Set(['b', 'strong', 'i', 'em', 'u', 'ins', 's', 'strike', 'del', 'a', 'code', 'pre', 'tg-spoiler', 'span', 'blockquote', 'tg-emoji']);
+
+/** The visible text of a Telegram HTML message; what Telegram would refuse ("can't parse entities") goes to `problems`. */
+function telegramHtmlText(text: string, problems: string[]): string {
+  const open: string[] = [];
+  let visible = '';
+  let index = 0;
+  while (index < text.length) {
+    const rest = text.slice(index);
+    if (rest.startsWith('<')) {
+      const tag = /^<(\/?)([a-z-]+)(?:\s[^<>]*)?>/.exec(rest);
+      const name = tag?.[2] ?? '';
+      if (tag === null || !telegramHtmlTags.has(name)) {
+        problems.push(`text: unsupported start tag at ${index}`);
+        return visible;
+      }
+      if (tag[1] === '/' && open.pop() !== name) {
+        problems.push(`text: unexpected end tag </${name}>`);
+        return visible;
+      }
+      if (tag[1] !== '/') open.push(name);
+      index += tag[0].length;
+      continue;
+    }
+    const entity = rest.startsWith('&') ? /^&(?:lt|gt|amp|quot|#\d+|#x[0-9a-f]+);/i.exec(rest) : null;
+    if (rest.startsWith('&') && entity === null) {
+      problems.push(`text: a bare & at ${index}`);
+      return visible;
+    }
+    visible += entity === null ? text[index] : 'x';
+    index += entity === null ? 1 : entity[0].length;
+  }
+  if (open.length > 0) problems.push(`text: unclosed <${open.join('>, <')}>`);
+  return visible;
+}
+
+/** MarkdownV2: these characters must be escaped everywhere outside code (Telegram's "Character '.' is reserved"). */
+function checkTelegramMarkdownV2(text: string, problems: string[]): void {
+  const unescaped = text.replace(/\\[\s\S]/g, '').match(/[.!\-=+#>{}]/);
+  if (unescaped !== null) problems.push(`text: character '${unescaped[0]}' is reserved and must be escaped`);
+}
+
+function checkTelegram(request: RecordedRequest, problems: string[]): void {
+  if (!/^\/bot\d+:[\w-]{35}\/sendMessage$/.test(request.path)) problems.push('path must be /bot<token>/sendMessage');
+  const body = request.parsed;
+  if (!isObject(body)) return void problems.push('body must be a JSON object');
+  if (typeof body.chat_id !== 'number' || !Number.isInteger(body.chat_id)) problems.push('chat_id must be an integer');
+  if (body.message_thread_id !== undefined && (typeof body.message_thread_id !== 'number' || !Number.isInteger(body.message_thread_id))) problems.push('message_thread_id must be an integer');
+  if (body.disable_notification !== undefined && typeof body.disable_notification !== 'boolean') problems.push('disable_notification must be a boolean');
+  if (body.parse_mode !== undefined && (typeof body.parse_mode !== 'string' || !['HTML', 'Markdown', 'MarkdownV2'].includes(body.parse_mode))) problems.push('parse_mode must be HTML, Markdown or MarkdownV2');
+  if (typeof body.text !== 'string' || body.text.trim() === '') return void problems.push('text is required');
+  const visible = body.parse_mode === 'HTML' ? telegramHtmlText(body.text, problems) : body.text;
+  if (body.parse_mode === 'MarkdownV2') checkTelegramMarkdownV2(body.text, problems);
+  if (visible.length > 4096) problems.push(`text: ${visible.length} characters, at most 4096`);
+}
+
 function checkSms(request: RecordedRequest, options: ReceiverOptions, problems: string[]): void {
   if (!String(request.headers['content-type']).startsWith('application/x-www-form-urlencoded')) problems.push('content-type must be application/x-www-form-urlencoded');
   const form = request.parsed as Record<string, string>;
@@ -242,6 +299,7 @@ const checks: Record<ReceiverChannel, (request: RecordedRequest, options: Receiv
   msteamsv2: (request, _options, problems) => checkTeamsV2(request, problems),
   discord: (request, _options, problems) => checkDiscord(request, problems),
   sms: checkSms,
+  telegram: (request, _options, problems) => checkTelegram(request, problems),
 };
 
 /** What the real service answers to a good request. */
@@ -258,6 +316,8 @@ function successReply(channel: ReceiverChannel, parsed: unknown): Required<Pick<
       return { status: 200, body: '1', headers: { 'content-type': 'text/plain' } };
     case 'discord':
       return { status: 204, body: '', headers: {} };
+    case 'telegram':
+      return { status: 200, body: JSON.stringify({ ok: true, result: { message_id: 1, chat: { id: isObject(parsed) ? parsed.chat_id : 0 } } }), headers: json };
     case 'sms':
       return { status: 201, body: JSON.stringify({ sid: 'SM00000000000000000000000000000000', status: 'queued' }), headers: json };
     default:

@@ -23,6 +23,7 @@ import { buildTeamsIntegration, buildTeamsV2Integration } from './msteams-notifi
 import { buildPagerDutyIntegration } from './pagerduty-notifier.js';
 import { buildSlackIntegration } from './slack-notifier.js';
 import { buildSmsIntegration } from './sms-notifier.js';
+import { buildTelegramIntegration } from './telegram-notifier.js';
 import { buildWebhookIntegration } from './webhook-notifier.js';
 
 export { verifyWebhookSignature, signWebhookBody, signatureHeader, timestampHeader } from './webhook-signature.js';
@@ -72,6 +73,7 @@ export const channelFactories: Readonly<Record<string, ChannelFactory>> = {
   msteamsv2_configs: buildTeamsV2Integration,
   discord_configs: buildDiscordIntegration,
   sms_configs: buildSmsIntegration,
+  telegram_configs: buildTelegramIntegration,
 };
 
 export const supportedIntegrationKeys = Object.keys(channelFactories);
