@@ -145,14 +145,16 @@ export function parseRetryAfterMs(value: string | null | undefined, nowMs: numbe
   return Math.max(0, dateMs - nowMs);
 }
 
-/** Discord (and others) put `retry_after` seconds in a JSON body when the header is missing. */
+/**
+ * Discord (and others) put `retry_after` seconds in a JSON body when the header is missing;
+ * Telegram puts it under `parameters`.
+ */
 function retryAfterFromBody(body: string): number | undefined {
+  const secondsIn = (value: unknown): unknown => (typeof value === 'object' && value !== null && 'retry_after' in value ? value.retry_after : undefined);
   try {
     const parsed: unknown = JSON.parse(body);
-    if (typeof parsed === 'object' && parsed !== null && 'retry_after' in parsed) {
-      const seconds = parsed.retry_after;
-      if (typeof seconds === 'number' && seconds >= 0) return Math.round(seconds * 1000);
-    }
+    const seconds = secondsIn(parsed) ?? (typeof parsed === 'object' && parsed !== null && 'parameters' in parsed ? secondsIn(parsed.parameters) : undefined);
+    if (typeof seconds === 'number' && seconds >= 0) return Math.round(seconds * 1000);
   } catch {
     // Not JSON: no hint.
   }

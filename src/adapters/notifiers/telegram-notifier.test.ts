@@ -88,6 +88,12 @@ describe('telegram_configs messages', () => {
     expect((receiver.requests[0]?.parsed as SendMessage).chat_id).toBe(-42);
   });
 
+  it("waits as long as Telegram's 429 body says (parameters.retry_after) when there is no Retry-After header", async () => {
+    const receiver = await startNotificationReceiver(servers, 'telegram');
+    receiver.reply({ status: 429, headers: { 'content-type': 'application/json' }, body: '{"ok":false,"error_code":429,"description":"Too Many Requests: retry after 35","parameters":{"retry_after":35}}' });
+    expect(await send(buildOne('telegram_configs', entry(receiver.url)))).toMatchObject({ ok: false, retryable: true, reason: 'rate_limited', retryAfterMs: 35_000 });
+  });
+
   it('never puts the bot token in a failure message', async () => {
     const receiver = await startNotificationReceiver(servers, 'telegram');
     receiver.reply({ status: 401, body: '{"ok":false,"error_code":401,"description":"Unauthorized"}' });
