@@ -24,9 +24,10 @@ export type PagerDutySeverity = (typeof pagerDutySeverities)[number];
 
 export interface PagerDutySettings {
   url: string;
-  /** `v1` when the entry has a `service_key`: then `routingKey` holds that key. */
+  /** `v1` when the entry has a `service_key`. */
   api: 'v1' | 'v2';
-  routingKey: SecretValue;
+  /** The routing key (v2) or the service key (v1). */
+  integrationKey: SecretValue;
   sendResolved: boolean;
   auth?: HttpAuth;
   transport?: HttpTransport;
@@ -167,7 +168,7 @@ export function createPagerDutyNotifier(settings: PagerDutySettings, context: No
     async send(notification, { signal }) {
       let key: string;
       try {
-        key = settings.routingKey.kind === 'inline' ? settings.routingKey.value : await context.readSecretFile(settings.routingKey.path);
+        key = settings.integrationKey.kind === 'inline' ? settings.integrationKey.value : await context.readSecretFile(settings.integrationKey.path);
       } catch (error) {
         return { ok: false, retryable: false, reason: 'config', message: `cannot read ${keyField}_file: ${error instanceof Error ? error.message : String(error)}` };
       }
@@ -209,13 +210,13 @@ export const buildPagerDutyIntegration: ChannelFactory = (reader, global, contex
     reader.problems.add(reader.path, 'missing routing_key (Events API v2) or service_key (Events API v1); each may also be given as a *_file');
     return undefined;
   }
-  const routingKey = api === 'v1' ? reader.secret('service_key', { required: true }) : reader.secret('routing_key', { required: true });
+  const integrationKey = api === 'v1' ? reader.secret('service_key', { required: true }) : reader.secret('routing_key', { required: true });
   const auth = reader.httpAuth();
   const transport = readHttpTransport(reader);
   const settings: PagerDutySettings = {
     url: readUrl(reader, global, api),
     api,
-    routingKey: routingKey ?? { kind: 'inline', value: '' },
+    integrationKey: integrationKey ?? { kind: 'inline', value: '' },
     sendResolved: reader.boolean('send_resolved', true),
     severity: reader.string('severity'),
     description: reader.string('description'),
@@ -231,6 +232,6 @@ export const buildPagerDutyIntegration: ChannelFactory = (reader, global, contex
     ...(auth ? { auth } : {}),
     ...(transport ? { transport } : {}),
   };
-  if (routingKey === undefined || settings.url === '') return undefined;
+  if (integrationKey === undefined || settings.url === '') return undefined;
   return { notifier: createPagerDutyNotifier(settings, context), maxAlerts: 0 };
 };
