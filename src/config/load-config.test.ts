@@ -250,6 +250,16 @@ describe('loadConfig reports each kind of bad input at its file, line and column
     expect((error as ConfigError).message).toBe(['invalid configuration (7 problems)', ...expected].join('\n'));
   });
 
+  it('says where the keys of an alertmanager.yml go when one is given as the config', async () => {
+    const lines = await problemLines({ 'main.yaml': yaml('route:', '  receiver: team', 'receivers:', '  - name: team', 'server:', '  prot: 1') });
+    const hint = "goes under alerting: in sre-monitor's config, or keep the file and name it with alerting.alertmanager_config_file (docs/alerting.md)";
+    expect(lines).toEqual([
+      `main.yaml:1:1 route: unknown key 'route': Alertmanager's route ${hint}`,
+      `main.yaml:3:1 receivers: unknown key 'receivers': Alertmanager's receivers ${hint}`,
+      "main.yaml:6:3 server.prot: unknown key 'prot' (did you mean 'port'?)",
+    ]);
+  });
+
   it('reports a config file that does not exist', async () => {
     const cwd = await writeTree({});
     await expect(loadConfig('nope.yaml', { cwd, env: {} })).rejects.toThrow('nope.yaml:1:1: cannot read nope.yaml (no such file)');

@@ -85,7 +85,7 @@ function validateSources(sources: ConfigSources): { raw: RawConfig; problems: Co
   // A value with an unset variable would only get a follow-on problem ("must be an integer").
   const unresolved = new Set(flaggedPaths(sources.tree, 'unresolved').map((segments) => formatPath(segments)));
   const schema = validateAgainstSchema(sources.value, flaggedPaths(sources.tree, 'substituted'));
-  const schemaProblems = schema.problems.filter((problem) => !unresolved.has(formatPath(problem.path)));
+  const schemaProblems = schema.problems.filter((problem) => !unresolved.has(formatPath(problem.path))).map(withAlertmanagerHint);
   problems.push(...schemaProblems.map(toProblem));
 
   const raw = schema.value as RawConfig;
@@ -96,6 +96,19 @@ function validateSources(sources: ConfigSources): { raw: RawConfig; problems: Co
     problems.push(...semantic.map(toProblem));
   }
   return { raw, problems };
+}
+
+/** Top-level keys of an alertmanager.yml, which sre-monitor reads under `alerting:`. */
+const alertmanagerTopLevelKeys = new Set(['global', 'route', 'receivers', 'inhibit_rules', 'time_intervals', 'mute_time_intervals', 'templates']);
+
+/**
+ * An alertmanager.yml given as sre-monitor's config (`--config alertmanager.yml`) gets "unknown
+ * key 'route'": say where those keys go instead.
+ */
+function withAlertmanagerHint(problem: PathProblem): PathProblem {
+  const [key, ...rest] = problem.path;
+  if (rest.length > 0 || typeof key !== 'string' || !alertmanagerTopLevelKeys.has(key) || !problem.message.startsWith('unknown key')) return problem;
+  return { ...problem, message: `${problem.message}: Alertmanager's ${key} goes under alerting: in sre-monitor's config, or keep the file and name it with alerting.alertmanager_config_file (docs/alerting.md)` };
 }
 
 /** The incidents section's cross-references: receivers, escalation policies, severities, templates. */
