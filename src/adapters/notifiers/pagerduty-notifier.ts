@@ -204,9 +204,10 @@ export const buildPagerDutyIntegration: ChannelFactory = (reader, global, contex
     ['routing_key', 'routing_key_file', 'service_key', 'service_key_file', 'url', 'send_resolved', 'http_config', 'severity', 'description', 'source', 'client', 'client_url', 'component', 'group', 'class', 'details', 'links', 'images'],
     ['timeout'],
   );
+  const hasServiceKey = reader.has('service_key') || reader.has('service_key_file');
   // As in Alertmanager: a service key selects Events API v1 (even beside a routing key).
-  const api = reader.has('service_key') || reader.has('service_key_file') ? 'v1' : 'v2';
-  if (!reader.has('service_key') && !reader.has('service_key_file') && !reader.has('routing_key') && !reader.has('routing_key_file')) {
+  const api = hasServiceKey ? 'v1' : 'v2';
+  if (!hasServiceKey && !reader.has('routing_key') && !reader.has('routing_key_file')) {
     reader.problems.add(reader.path, 'missing routing_key (Events API v2) or service_key (Events API v1); each may also be given as a *_file');
     return undefined;
   }

@@ -93,8 +93,8 @@ export function createTelegramNotifier(settings: TelegramSettings, context: Noti
   };
 }
 
-/** A chat id: a whole number (negative for groups and channels), as a number or its digits. */
-function readChatId(reader: IntegrationConfigReader, key: string, required: boolean): number | undefined {
+/** A chat or thread id: a whole number (chat ids are negative for groups and channels), as a number or its digits. */
+function readId(reader: IntegrationConfigReader, key: 'chat_id' | 'message_thread_id', required: boolean): number | undefined {
   const value = reader.mapping[key];
   if (value === undefined || value === null || value === '') {
     if (required) reader.problems.add(reader.path, `missing ${key}`);
@@ -102,7 +102,7 @@ function readChatId(reader: IntegrationConfigReader, key: string, required: bool
   }
   const number = typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
   if (typeof number === 'number' && Number.isSafeInteger(number)) return number;
-  reader.problems.add(reader.at(key), 'must be a whole number (a chat id; negative for groups and channels)');
+  reader.problems.add(reader.at(key), key === 'chat_id' ? 'must be a whole number (a chat id; negative for groups and channels)' : 'must be a whole number (a forum topic id)');
   return undefined;
 }
 
@@ -119,8 +119,8 @@ export const buildTelegramIntegration: ChannelFactory = (reader, global, context
   const apiUrl = reader.string('api_url') || globalString(global, 'telegram_api_url') || defaultTelegramApiUrl;
   const urlOk = checkHttpUrl(apiUrl, reader.at('api_url'), reader.problems);
   const botToken = reader.secret('bot_token', { required: true });
-  const chatId = readChatId(reader, 'chat_id', true);
-  const messageThreadId = readChatId(reader, 'message_thread_id', false);
+  const chatId = readId(reader, 'chat_id', true);
+  const messageThreadId = readId(reader, 'message_thread_id', false);
   const auth = reader.httpAuth();
   const transport = readHttpTransport(reader);
   const settings: TelegramSettings = {
