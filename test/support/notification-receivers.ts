@@ -11,8 +11,23 @@
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import { verifyWebhookSignature } from '../../src/adapters/notifiers/webhook-signature.js';
 import type { LocalServers } from './local-servers.js';
+import type { ChannelShape } from './receiver-checks/channel-shape.js';
+import { opsgenieShape } from './receiver-checks/opsgenie.js';
+import { pushoverShape } from './receiver-checks/pushover.js';
+import { victoropsShape } from './receiver-checks/victorops.js';
+import { webexShape } from './receiver-checks/webex.js';
+import { incidentioShape } from './receiver-checks/incidentio.js';
+import { checkAlertmanagerWebhook, isObject, rfc3339 } from './receiver-checks/json-shape.js';
 
-export type ReceiverChannel = 'webhook' | 'slack' | 'pagerduty' | 'pagerduty-v1' | 'msteams' | 'msteamsv2' | 'discord' | 'sms' | 'telegram';
+/** Channels whose stand-in lives in its own file under receiver-checks/. */
+const channelShapes = { incidentio: incidentioShape, opsgenie: opsgenieShape, pushover: pushoverShape, victorops: victoropsShape, webex: webexShape } satisfies Record<string, ChannelShape>;
+type ShapedChannel = keyof typeof channelShapes;
+
+export type ReceiverChannel = 'webhook' | 'slack' | 'pagerduty' | 'pagerduty-v1' | 'msteams' | 'msteamsv2' | 'discord' | 'sms' | 'telegram' | ShapedChannel;
+
+function shapeOf(channel: ReceiverChannel): ChannelShape | undefined {
+  return Object.hasOwn(channelShapes, channel) ? channelShapes[channel as ShapedChannel] : undefined;
+}
 
 export interface RecordedRequest {
   method: string;
@@ -49,35 +64,6 @@ export interface ReceiverOptions {
   nowMs?: () => number;
   /** SMS: the basic-auth user and password the provider expects. */
   basicAuth?: { username: string; password: string };
-}
-
-type Json = Record<string, unknown>;
-
-function isObject(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function isStringMap(value: unknown): boolean {
-  return isObject(value) && Object.values(value).every((item) => typeof item === 'string');
-}
-
-const rfc3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
-
-function checkAlertmanagerWebhook(body: Json, problems: string[]): void {
-  if (body.version !== '4') problems.push('version must be "4"');
-  for (const key of ['groupKey', 'receiver', 'externalURL']) if (typeof body[key] !== 'string') problems.push(`${key} must be a string`);
-  if (!Number.isInteger(body.truncatedAlerts)) problems.push('truncatedAlerts must be an integer');
-  if (body.status !== 'firing' && body.status !== 'resolved') problems.push('status must be firing or resolved');
-  for (const key of ['groupLabels', 'commonLabels', 'commonAnnotations']) if (!isStringMap(body[key])) problems.push(`${key} must map strings to strings`);
-  if (!Array.isArray(body.alerts) || body.alerts.length === 0) return void problems.push('alerts must be a non-empty list');
-  (body.alerts as unknown[]).forEach((alert, index) => {
-    if (!isObject(alert)) return void problems.push(`alerts[${index}] must be an object`);
-    if (alert.status !== 'firing' && alert.status !== 'resolved') problems.push(`alerts[${index}].status`);
-    if (!isStringMap(alert.labels) || !isStringMap(alert.annotations)) problems.push(`alerts[${index}] labels/annotations`);
-    for (const key of ['startsAt', 'endsAt']) if (typeof alert[key] !== 'string' || !rfc3339.test(alert[key])) problems.push(`alerts[${index}].${key} must be RFC 3339`);
-    if (typeof alert.generatorURL !== 'string') problems.push(`alerts[${index}].generatorURL`);
-    if (typeof alert.fingerprint !== 'string' || !/^[0-9a-f]{16}$/.test(alert.fingerprint)) problems.push(`alerts[${index}].fingerprint must be 16 hex digits`);
-  });
 }
 
 function checkWebhook(request: RecordedRequest, options: ReceiverOptions, problems: string[]): void {
@@ -300,11 +286,14 @@ const checks: Record<ReceiverChannel, (request: RecordedRequest, options: Receiv
   discord: (request, _options, problems) => checkDiscord(request, problems),
   sms: checkSms,
   telegram: (request, _options, problems) => checkTelegram(request, problems),
+  ...(Object.fromEntries(Object.entries(channelShapes).map(([name, shape]) => [name, (request: RecordedRequest, _options: ReceiverOptions, problems: string[]) => shape.check(request, problems)])) as Record<ShapedChannel, (request: RecordedRequest, options: ReceiverOptions, problems: string[]) => void>),
 };
 
 /** What the real service answers to a good request. */
 function successReply(channel: ReceiverChannel, parsed: unknown): Required<Pick<ReplyPlan, 'status' | 'body'>> & { headers: Record<string, string> } {
   const json = { 'content-type': 'application/json' };
+  const shape = shapeOf(channel);
+  if (shape !== undefined) return shape.success(parsed);
   switch (channel) {
     case 'slack':
       return { status: 200, body: 'ok', headers: { 'content-type': 'text/plain' } };
@@ -325,7 +314,9 @@ function successReply(channel: ReceiverChannel, parsed: unknown): Required<Pick<
   }
 }
 
-function parseBody(channel: ReceiverChannel, body: string): unknown {
+function parseBody(channel: ReceiverChannel, body: string, request: Omit<RecordedRequest, 'parsed' | 'problems'>): unknown {
+  const shape = shapeOf(channel);
+  if (shape?.parse !== undefined) return shape.parse(body, request);
   if (channel === 'sms') return Object.fromEntries(new URLSearchParams(body));
   try {
     return JSON.parse(body) as unknown;
@@ -344,14 +335,15 @@ export async function startNotificationReceiver(servers: LocalServers, channel: 
     incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
     incoming.on('end', () => {
       const body = Buffer.concat(chunks).toString('utf8');
-      const request: RecordedRequest = { method: incoming.method ?? '', path: incoming.url ?? '', headers: incoming.headers, body, parsed: parseBody(channel, body), problems: [] };
+      const received = { method: incoming.method ?? '', path: incoming.url ?? '', headers: incoming.headers, body };
+      const request: RecordedRequest = { ...received, parsed: parseBody(channel, body, received), problems: [] };
       checks[channel](request, options, request.problems);
       requests.push(request);
       for (const waiter of waiters.filter((entry) => requests.length >= entry.count)) waiter.resolve();
       const plan = plans.shift();
       if (plan?.hang === true) return;
       const success = successReply(channel, request.parsed);
-      const answer = plan ?? (request.problems.length > 0 ? { status: 400, body: JSON.stringify({ status: 'invalid', errors: request.problems }), headers: { 'content-type': 'application/json' } } : success);
+      const answer = plan ?? (request.problems.length > 0 ? (shapeOf(channel)?.failure?.(request.problems) ?? { status: 400, body: JSON.stringify({ status: 'invalid', errors: request.problems }), headers: { 'content-type': 'application/json' } }) : success);
       response.writeHead(answer.status ?? 200, answer.headers ?? {});
       response.end(answer.body ?? '');
     });

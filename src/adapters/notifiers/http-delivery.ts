@@ -57,6 +57,8 @@ export async function resolveSecret(secret: SecretValue, context: NotifierContex
 
 export interface OutgoingRequest {
   url: SecretValue;
+  /** Default POST. */
+  method?: 'POST' | 'PUT';
   body: string;
   contentType: string;
   headers?: Record<string, string>;
@@ -117,7 +119,7 @@ export async function postToReceiver(request: OutgoingRequest, context: Notifier
   try {
     // With tls_config or a proxy the send has its own dispatcher (undici, through fetch); otherwise the shared keep-alive transport.
     const post = dispatcher === undefined ? context.post : postThrough(dispatcher);
-    const answer = await post(url.href, { headers, body: request.body, signal, timeoutMs: context.timeoutMs });
+    const answer = await post(url.href, { ...(request.method === undefined ? {} : { method: request.method }), headers, body: request.body, signal, timeoutMs: context.timeoutMs });
     // A token the receiver no longer accepts: the next attempt asks for a new one.
     if (answer.status === 401 && request.auth?.kind === 'oauth2') oauth2SourceFor(request.auth, context).invalidate();
     return deliveryResultOf(answer.status, { get: (name) => answer.header(name) }, answer.bodyStart, context.clock.nowMs(), target);

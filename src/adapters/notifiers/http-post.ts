@@ -21,6 +21,8 @@ export interface PostAnswer {
 }
 
 export interface PostRequest {
+  /** Default POST; Opsgenie's alert updates are PUTs. */
+  method?: 'POST' | 'PUT';
   headers: Record<string, string>;
   body: string;
   signal: AbortSignal;
@@ -140,7 +142,7 @@ export function createHttpPost(): HttpPost {
       // undici reports a bad request (a header value with a line break) through onResponseError;
       // anything it throws instead must not leave the timer running.
       try {
-        agent.dispatch({ origin: target.origin, path: `${target.pathname}${target.search}`, method: 'POST', headers: request.headers, body: request.body }, handler);
+        agent.dispatch({ origin: target.origin, path: `${target.pathname}${target.search}`, method: request.method ?? 'POST', headers: request.headers, body: request.body }, handler);
       } catch (error) {
         fail(error instanceof Error ? error : new Error(String(error)));
       }
@@ -151,7 +153,7 @@ export function createHttpPost(): HttpPost {
 export function postWithFetch(fetchImplementation: typeof fetch): HttpPost {
   return async (url, request) => {
     const signal = AbortSignal.any([request.signal, AbortSignal.timeout(request.timeoutMs)]);
-    const response = await fetchImplementation(url, { method: 'POST', headers: request.headers, body: request.body, signal, redirect: 'manual' });
+    const response = await fetchImplementation(url, { method: request.method ?? 'POST', headers: request.headers, body: request.body, signal, redirect: 'manual' });
     return { status: response.status, header: (name) => response.headers.get(name), bodyStart: await readResponseStart(response, maxBodyBytes) };
   };
 }

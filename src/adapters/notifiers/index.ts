@@ -2,7 +2,8 @@
  * Notifiers: one Notifier per integration entry of each receiver (`receivers[i].slack_configs[j]`),
  * for the channels sre-monitor implements: webhook (Alertmanager's JSON or sre-monitor's, signed),
  * Slack (Block Kit), email (SMTP), PagerDuty (Events API v2), Microsoft Teams (MessageCard and
- * Adaptive Card), Discord and SMS (Twilio-style). Config keys are Alertmanager's so an existing
+ * Adaptive Card), Discord, Telegram, Opsgenie, VictorOps, Pushover, Webex, incident.io and SMS
+ * (Twilio-style). Config keys are Alertmanager's so an existing
  * alertmanager.yml works; integrations sre-monitor does not implement are reported, not
  * silently dropped. Nothing here retries: the outbox does, using each DeliveryResult's
  * `retryable`, `reason` and `retryAfterMs`.
@@ -24,6 +25,11 @@ import { buildPagerDutyIntegration } from './pagerduty-notifier.js';
 import { buildSlackIntegration } from './slack-notifier.js';
 import { buildSmsIntegration } from './sms-notifier.js';
 import { buildTelegramIntegration } from './telegram-notifier.js';
+import { buildIncidentioIntegration } from './incidentio-notifier.js';
+import { buildOpsgenieIntegration } from './opsgenie-notifier.js';
+import { buildPushoverIntegration } from './pushover-notifier.js';
+import { buildVictorOpsIntegration } from './victorops-notifier.js';
+import { buildWebexIntegration } from './webex-notifier.js';
 import { buildWebhookIntegration } from './webhook-notifier.js';
 
 export { verifyWebhookSignature, signWebhookBody, signatureHeader, timestampHeader } from './webhook-signature.js';
@@ -74,6 +80,11 @@ export const channelFactories: Readonly<Record<string, ChannelFactory>> = {
   discord_configs: buildDiscordIntegration,
   sms_configs: buildSmsIntegration,
   telegram_configs: buildTelegramIntegration,
+  opsgenie_configs: buildOpsgenieIntegration,
+  pushover_configs: buildPushoverIntegration,
+  victorops_configs: buildVictorOpsIntegration,
+  webex_configs: buildWebexIntegration,
+  incidentio_configs: buildIncidentioIntegration,
 };
 
 export const supportedIntegrationKeys = Object.keys(channelFactories);

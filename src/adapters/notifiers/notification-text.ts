@@ -43,6 +43,24 @@ export function truncate(text: string, max: number): string {
   return `${text.slice(0, max - 1)}…`;
 }
 
+/** The length in code points (what Go calls runes). */
+export function runeLength(text: string): number {
+  let count = 0;
+  for (const _point of text) count += 1;
+  return count;
+}
+
+/**
+ * `text` cut to `max` code points, the last one `…` when cut (at most 3: cut only), as
+ * Alertmanager's TruncateInRunes cuts Opsgenie, VictorOps and Pushover fields.
+ */
+export function truncateRunes(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const points = Array.from(text);
+  if (points.length <= max) return text;
+  return max <= 3 ? points.slice(0, max).join('') : `${points.slice(0, max - 1).join('')}…`;
+}
+
 export function whereOf(labels: LabelSet): string {
   return whereLabels
     .filter((name) => (labels[name] ?? '') !== '')

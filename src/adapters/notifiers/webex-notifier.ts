@@ -1,0 +1,225 @@
+/**
+ * `webex_configs`: one Webex Messages API call per notification, as Alertmanager sends it: POST
+ * `api_url` (default `https://webexapis.com/v1/messages`) with a JSON body `{roomId, markdown}`
+ * and `Authorization: Bearer <bot token>` from `http_config.authorization` (Alertmanager refuses
+ * a webex entry without it, and so does sre-monitor). `room_id` and `message` are templates. The
+ * default message is markdown: the notification's title in bold, then each alert (what, where,
+ * since, description, runbook, acknowledge and source links) and the dashboard link, with the
+ * alert text escaped so labels and annotations show as written. Webex takes at most 7,439 bytes
+ * of markdown; longer messages are cut on a UTF-8 boundary with an ellipsis, as Alertmanager does.
+ */
+import type { Notification, NotificationAlert, Notifier } from '../../core/alerting/notification.js';
+import { ProblemList, type Mapping, type PathSegment } from '../../core/alerting/config-reader.js';
+import type { ChannelFactory } from './channel.js';
+import { configFailure, postToReceiver, resolveSecret, SecretFileError, type NotifierContext } from './http-delivery.js';
+import { checkHttpUrl, globalString, type HttpAuth, type IntegrationConfigReader, type SecretValue } from './integration-config.js';
+import { readHttpTransport, type HttpTransport } from './http-transport.js';
+import { describeAlert, humanTime, notificationTitle, truncate } from './notification-text.js';
+import { fieldName, renderOrDefault } from './template-rendering.js';
+
+export const defaultWebexApiUrl = 'https://webexapis.com/v1/messages';
+/** Webex refuses longer `markdown` (and `text`): "The maximum message length is 7439 bytes." */
+export const webexMessageLimitBytes = 7439;
+
+export interface WebexSettings {
+  apiUrl: string;
+  /** Template (usually a literal room id). */
+  roomId: string;
+  /** Template ('' = default text). */
+  message: string;
+  /** The bot's access token and the scheme it is sent with (`Bearer` unless `authorization.type` says otherwise). */
+  token: { type: string; credentials: SecretValue };
+  sendResolved: boolean;
+  transport?: HttpTransport;
+}
+
+const ellipsis = '…';
+
+/**
+ * `text` cut to at most `maxBytes` bytes of UTF-8, never inside a character, ending with `…`
+ * when cut (Alertmanager's TruncateInBytes: the marker's 3 bytes count; 3 bytes or less leave
+ * only the marker or dots).
+ */
+export function truncateUtf8(text: string, maxBytes: number): string {
+  if (Buffer.byteLength(text, 'utf8') <= maxBytes) return text;
+  if (maxBytes <= 3) return maxBytes === 3 ? ellipsis : '.'.repeat(Math.max(0, maxBytes));
+  const budget = maxBytes - Buffer.byteLength(ellipsis, 'utf8');
+  let bytes = 0;
+  let end = 0;
+  for (const character of text) {
+    const size = Buffer.byteLength(character, 'utf8');
+    if (bytes + size > budget) break;
+    bytes += size;
+    end += character.length;
+  }
+  return `${text.slice(0, end)}${ellipsis}`;
+}
+
+/**
+ * Text shown as written in Webex markdown: CommonMark's backslash escapes for the characters
+ * that format inline (emphasis, code, links, strikethrough, tables, entities) and `<`, which
+ * would also start HTML or a mention such as `<@all>`; at the start of a line, the characters
+ * that would make a heading, list, quote or rule.
+ */
+export function escapeWebexMarkdown(text: string): string {
+  return text
+    .replace(/[\\`*_~[\]<>|&]/g, '\\$&')
+    .replace(/^([ \t]*)([#+\-=])/gm, '$1\\$2')
+    .replace(/^([ \t]*\d+)([.)])/gm, '$1\\$2');
+}
+
+/** A URL as a markdown link destination: characters that would end or break the destination are percent-encoded. */
+function linkTarget(url: string): string {
+  return url.replace(/[\s()<>\\]/g, (character) => (character === '(' ? '%28' : character === ')' ? '%29' : encodeURIComponent(character)));
+}
+
+function link(label: string, url: string): string {
+  return `[${label}](${linkTarget(url)})`;
+}
+
+/** Plain fields are capped before escaping so one huge annotation cannot crowd out the other alerts. */
+const summaryMaxBytes = 500;
+const descriptionMaxBytes = 1500;
+
+/** One alert as markdown lines: status and name in bold, where, since, description, links. */
+function alertMarkdown(alert: NotificationAlert): string {
+  const described = describeAlert(alert);
+  const status = described.status === 'firing' ? 'FIRING' : 'RESOLVED';
+  const summary = described.summary === '' ? '' : ` - ${escapeWebexMarkdown(truncateUtf8(described.summary, summaryMaxBytes))}`;
+  const lines = [`**${status}**: ${escapeWebexMarkdown(described.name)}${summary}`];
+  if (described.where !== '') lines.push(`Where: ${escapeWebexMarkdown(described.where)}`);
+  lines.push(`Since: ${described.since}`);
+  if (alert.endsAtMs !== null && alert.status === 'resolved') lines.push(`Resolved: ${humanTime(alert.endsAtMs)}`);
+  if (described.description !== '') lines.push(escapeWebexMarkdown(truncateUtf8(described.description, descriptionMaxBytes)));
+  const links: string[] = [];
+  if (described.runbookUrl !== '') links.push(link('Runbook', described.runbookUrl));
+  if (described.ackUrl !== null && alert.status === 'firing') links.push(link('Acknowledge', described.ackUrl));
+  if (described.generatorUrl !== '') links.push(link('Source', described.generatorUrl));
+  if (links.length > 0) lines.push(links.join(' | '));
+  return lines.join('\n');
+}
+
+const byteLength = (text: string): number => Buffer.byteLength(text, 'utf8');
+
+/**
+ * The default markdown: the title in bold, as many whole alerts as fit in Webex's limit (at
+ * least one), a line counting the alerts left out, and the dashboard link.
+ */
+export function defaultWebexMessage(notification: Notification): string {
+  const head = `**${escapeWebexMarkdown(truncate(notificationTitle(notification), 1000))}**`;
+  const tail = notification.dashboardUrl === '' ? [] : [link('Dashboard', notification.dashboardUrl)];
+  const blocks = notification.alerts.map(alertMarkdown);
+  const separator = '\n\n';
+  const omittedLine = (count: number) => `...and ${count} more alert(s) not shown.`;
+  const sizeOf = (parts: string[]) => byteLength(parts.join(separator));
+  const shown: string[] = [];
+  for (const block of blocks) {
+    const left = blocks.length - shown.length - 1 + notification.truncatedAlerts;
+    const candidate = [head, ...shown, block, ...(left > 0 ? [omittedLine(left)] : []), ...tail];
+    if (shown.length > 0 && sizeOf(candidate) > webexMessageLimitBytes) break;
+    shown.push(block);
+  }
+  const omitted = blocks.length - shown.length + notification.truncatedAlerts;
+  const text = [head, ...shown, ...(omitted > 0 ? [omittedLine(omitted)] : []), ...tail].join(separator);
+  // Cut only when the first alert alone is over the limit (huge labels or links): Alertmanager's byte cut.
+  return truncateUtf8(text, webexMessageLimitBytes);
+}
+
+/** The Messages API body; undefined when `room_id` renders empty (nowhere to send). */
+export function webexMessage(notification: Notification, settings: Pick<WebexSettings, 'roomId' | 'message'>, context: Pick<NotifierContext, 'onTemplateError'>): { roomId: string; markdown: string } | undefined {
+  const roomId = renderOrDefault(settings.roomId, notification, '', context, fieldName(notification, 'room_id')).trim();
+  if (roomId === '') return undefined;
+  const fallback = defaultWebexMessage(notification);
+  // A template that fails to render sends the default text (and is logged), never nothing.
+  const rendered = settings.message === '' ? fallback : renderOrDefault(settings.message, notification, fallback, context, fieldName(notification, 'message'));
+  // As Alertmanager: whatever the template gives, cut to Webex's byte limit on a UTF-8 boundary.
+  const markdown = truncateUtf8(rendered.trim() === '' ? fallback : rendered, webexMessageLimitBytes);
+  return { roomId, markdown };
+}
+
+export function createWebexNotifier(settings: WebexSettings, context: NotifierContext): Notifier {
+  return {
+    key: 'webex_configs',
+    sendResolved: settings.sendResolved,
+    async send(notification, { signal }) {
+      let token: string;
+      try {
+        token = await resolveSecret(settings.token.credentials, context);
+      } catch (error) {
+        return configFailure(error instanceof SecretFileError ? error.message : String(error));
+      }
+      if (token === '') return configFailure('the Webex bot token (http_config.authorization) is empty');
+      const message = webexMessage(notification, settings, context);
+      if (message === undefined) return configFailure('room_id rendered to an empty room id');
+      const auth: HttpAuth = { kind: 'authorization', type: settings.token.type, credentials: { kind: 'inline', value: token } };
+      const headers = { 'idempotency-key': notification.idempotencyKey };
+      return postToReceiver(
+        { url: { kind: 'inline', value: settings.apiUrl }, body: JSON.stringify(message), contentType: 'application/json', headers, auth, transport: settings.transport },
+        context,
+        signal,
+      );
+    },
+  };
+}
+
+/** `global.webex_api_url`'s path beside `receivers` (the reader's path is `[...receivers path, i, key, j]`). */
+function globalPath(reader: IntegrationConfigReader): PathSegment[] {
+  return [...reader.path.slice(0, -4), 'global', 'webex_api_url'];
+}
+
+/** The entry's `api_url`, else `global.webex_api_url`, else Webex's; a bad global URL is reported once, at its own path. */
+function readApiUrl(reader: IntegrationConfigReader, global: Mapping): string | undefined {
+  const own = reader.string('api_url');
+  if (own !== '') return checkHttpUrl(own, reader.at('api_url'), reader.problems) ? own : undefined;
+  const fromGlobal = globalString(global, 'webex_api_url');
+  if (fromGlobal === '') return defaultWebexApiUrl;
+  const found = new ProblemList();
+  if (checkHttpUrl(fromGlobal, globalPath(reader), found)) return fromGlobal;
+  for (const problem of found.problems) {
+    const known = reader.problems.problems.some((other) => other.message === problem.message && other.path.join('\0') === problem.path.join('\0'));
+    if (!known) reader.problems.add(problem.path, problem.message);
+  }
+  return undefined;
+}
+
+/** `room_id`: required (Alertmanager: "missing room_id on webex_config"); a template, usually a literal id. */
+function readRoomId(reader: IntegrationConfigReader): string | undefined {
+  if (!reader.has('room_id')) return reader.problems.add(reader.path, 'missing room_id');
+  const before = reader.problems.problems.length;
+  const roomId = reader.string('room_id').trim();
+  if (reader.problems.problems.length > before) return undefined;
+  if (roomId === '') return reader.problems.add(reader.at('room_id'), 'must not be blank');
+  return roomId;
+}
+
+/**
+ * The bot token: the entry's own `http_config.authorization` (or `bearer_token`, which
+ * Alertmanager turns into one). `global.http_config` does not count: Alertmanager checks the
+ * entry before applying the global default.
+ */
+function readToken(reader: IntegrationConfigReader): WebexSettings['token'] | undefined {
+  const before = reader.problems.problems.length;
+  const auth = reader.httpAuth();
+  if (reader.problems.problems.length > before) return undefined;
+  const own = reader.mapping.http_config !== undefined && reader.mapping.http_config !== null;
+  if (own && auth?.kind === 'authorization') {
+    // prometheus/common refuses this type for every http_config; Webex itself only takes Bearer.
+    if (auth.type.trim().toLowerCase() === 'basic') return reader.problems.add([...reader.at('http_config'), 'authorization', 'type'], 'cannot be "Basic" (Webex takes the bot token as Bearer)');
+    return { type: auth.type.trim(), credentials: auth.credentials };
+  }
+  reader.problems.add([...reader.at('http_config'), 'authorization'], "missing: Webex needs the bot's access token in http_config.authorization (credentials or credentials_file; bearer_token also works), as Alertmanager requires");
+  return undefined;
+}
+
+export const buildWebexIntegration: ChannelFactory = (reader, global, context) => {
+  reader.checkKeys(['api_url', 'room_id', 'message', 'send_resolved', 'http_config']);
+  const apiUrl = readApiUrl(reader, global);
+  const roomId = readRoomId(reader);
+  const token = readToken(reader);
+  const transport = readHttpTransport(reader);
+  const message = reader.string('message');
+  const sendResolved = reader.boolean('send_resolved', true);
+  if (apiUrl === undefined || roomId === undefined || token === undefined) return undefined;
+  const settings: WebexSettings = { apiUrl, roomId, message, token, sendResolved, ...(transport ? { transport } : {}) };
+  return { notifier: createWebexNotifier(settings, context), maxAlerts: 0 };
+};
