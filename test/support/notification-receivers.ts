@@ -3,7 +3,8 @@
  * records every request and checks its body against the channel's documented shape (Slack
  * Block Kit limits, PagerDuty Events API v2 and v1 required fields, Teams MessageCard / Adaptive Card,
  * Discord webhook limits, Twilio's form fields, Telegram's sendMessage and its formatting, the
- * webhook signature); a body that breaks the
+ * webhook signature; the channels under receiver-checks/, among them a stateful fake Jira and an
+ * SNS that verifies the SigV4 signature); a body that breaks the
  * shape is answered with 400, as the real service would, and its problems are kept for the
  * test to show. Tests can queue other answers (500, 429 + Retry-After, a request that never
  * gets an answer) with `reply`.
@@ -17,10 +18,14 @@ import { pushoverShape } from './receiver-checks/pushover.js';
 import { victoropsShape } from './receiver-checks/victorops.js';
 import { webexShape } from './receiver-checks/webex.js';
 import { incidentioShape } from './receiver-checks/incidentio.js';
+import { jiraShape } from './receiver-checks/jira.js';
+import { mattermostShape } from './receiver-checks/mattermost.js';
+import { rocketchatShape } from './receiver-checks/rocketchat.js';
+import { snsShape } from './receiver-checks/sns.js';
 import { checkAlertmanagerWebhook, isObject, rfc3339 } from './receiver-checks/json-shape.js';
 
 /** Channels whose stand-in lives in its own file under receiver-checks/. */
-const channelShapes = { incidentio: incidentioShape, opsgenie: opsgenieShape, pushover: pushoverShape, victorops: victoropsShape, webex: webexShape } satisfies Record<string, ChannelShape>;
+const channelShapes = { incidentio: incidentioShape, jira: jiraShape, mattermost: mattermostShape, rocketchat: rocketchatShape, sns: snsShape, opsgenie: opsgenieShape, pushover: pushoverShape, victorops: victoropsShape, webex: webexShape } satisfies Record<string, ChannelShape>;
 type ShapedChannel = keyof typeof channelShapes;
 
 export type ReceiverChannel = 'webhook' | 'slack' | 'pagerduty' | 'pagerduty-v1' | 'msteams' | 'msteamsv2' | 'discord' | 'sms' | 'telegram' | ShapedChannel;

@@ -1,5 +1,6 @@
 /**
- * One HTTP POST to a receiver and the mapping of its outcome to a DeliveryResult, shared by
+ * One HTTP request to a receiver (a POST, a PUT, or a GET without a body) and the mapping of its
+ * outcome to a DeliveryResult, shared by
  * every HTTP channel so they all classify failures alike: 2xx ok; 429 rate limited (retryable,
  * honouring `Retry-After`); 401/403 auth and other 4xx client errors (not retryable: sending
  * the same request again cannot succeed); 5xx server errors, timeouts and network errors
@@ -57,9 +58,10 @@ export async function resolveSecret(secret: SecretValue, context: NotifierContex
 
 export interface OutgoingRequest {
   url: SecretValue;
-  /** Default POST. */
-  method?: 'POST' | 'PUT';
-  body: string;
+  /** Default POST. A GET sends no body. */
+  method?: 'POST' | 'PUT' | 'GET';
+  /** Required for POST and PUT; ignored for a GET. */
+  body?: string;
   contentType: string;
   headers?: Record<string, string>;
   auth?: HttpAuth | undefined;
@@ -92,7 +94,7 @@ async function authorizationHeader(auth: HttpAuth, context: NotifierContext, sig
 }
 
 /** The fetch transport over one send's own undici dispatcher (TLS settings, a proxy). */
-function postThrough(dispatcher: Dispatcher): HttpPost {
+export function postThrough(dispatcher: Dispatcher): HttpPost {
   const fetchThrough = (input: string, init: Parameters<typeof undiciFetch>[1]) => undiciFetch(input, { ...init, dispatcher });
   // undici's own fetch with its own Agent (the global fetch bundles another undici version).
   return postWithFetch(fetchThrough as unknown as typeof fetch);
@@ -100,6 +102,36 @@ function postThrough(dispatcher: Dispatcher): HttpPost {
 
 /** POSTs the request and maps the outcome; never throws. */
 export async function postToReceiver(request: OutgoingRequest, context: NotifierContext, signal: AbortSignal): Promise<DeliveryResult> {
+  return (await exchange(request, context, signal)).result;
+}
+
+/** What `requestJson` answers: the delivery result and, for a 2xx, the parsed JSON body. */
+export interface JsonExchange {
+  result: DeliveryResult;
+  /** The 2xx answer's body parsed as JSON; undefined when it was empty, not JSON, or larger than the answer bound (cut). */
+  json: unknown;
+}
+
+/** How much of a JSON answer `requestJson` keeps to parse: far more than an error message needs, still a bound. */
+export const jsonAnswerMaxBytes = 262_144;
+
+/**
+ * Sends the request like `postToReceiver` (same failure classes, same host-only messages) and
+ * also parses a 2xx answer's JSON body, for APIs whose answer the caller needs (Jira's search
+ * and transitions). Never throws.
+ */
+export async function requestJson(request: OutgoingRequest, context: NotifierContext, signal: AbortSignal): Promise<JsonExchange> {
+  const { result, body } = await exchange(request, context, signal, jsonAnswerMaxBytes);
+  if (!result.ok || body.trim() === '') return { result, json: undefined };
+  try {
+    return { result, json: JSON.parse(body) as unknown };
+  } catch {
+    return { result, json: undefined };
+  }
+}
+
+/** The request and its outcome: the DeliveryResult and the start of the answer's body ('' without an answer). */
+async function exchange(request: OutgoingRequest, context: NotifierContext, signal: AbortSignal, maxAnswerBytes?: number): Promise<{ result: DeliveryResult; body: string }> {
   let url: ReceiverUrl;
   let dispatcher: Dispatcher | undefined;
   let headers: Record<string, string> = { 'content-type': request.contentType, 'user-agent': context.userAgent, ...request.headers };
@@ -112,19 +144,26 @@ export async function postToReceiver(request: OutgoingRequest, context: Notifier
     // Certificate files are read at each send (renewals need no reload), so the connection is this send's own.
     dispatcher = await dispatcherFor(url.href, request.transport, (secret) => resolveSecret(secret, context));
   } catch (error) {
-    if (error instanceof OAuth2TokenError) return error.result;
-    return configFailure(error instanceof SecretFileError || error instanceof HeaderFileError ? error.message : 'the receiver URL is not a valid URL');
+    if (error instanceof OAuth2TokenError) return { result: error.result, body: '' };
+    return { result: configFailure(error instanceof SecretFileError || error instanceof HeaderFileError ? error.message : 'the receiver URL is not a valid URL'), body: '' };
   }
   const target = url.host;
   try {
     // With tls_config or a proxy the send has its own dispatcher (undici, through fetch); otherwise the shared keep-alive transport.
     const post = dispatcher === undefined ? context.post : postThrough(dispatcher);
-    const answer = await post(url.href, { ...(request.method === undefined ? {} : { method: request.method }), headers, body: request.body, signal, timeoutMs: context.timeoutMs });
+    const answer = await post(url.href, {
+      ...(request.method === undefined ? {} : { method: request.method }),
+      headers,
+      ...(request.method === 'GET' ? {} : { body: request.body ?? '' }),
+      signal,
+      timeoutMs: context.timeoutMs,
+      ...(maxAnswerBytes === undefined ? {} : { maxAnswerBytes }),
+    });
     // A token the receiver no longer accepts: the next attempt asks for a new one.
     if (answer.status === 401 && request.auth?.kind === 'oauth2') oauth2SourceFor(request.auth, context).invalidate();
-    return deliveryResultOf(answer.status, { get: (name) => answer.header(name) }, answer.bodyStart, context.clock.nowMs(), target);
+    return { result: deliveryResultOf(answer.status, { get: (name) => answer.header(name) }, answer.bodyStart, context.clock.nowMs(), target), body: answer.bodyStart };
   } catch (error) {
-    return failureOfError(error, { target, timeoutMs: context.timeoutMs });
+    return { result: failureOfError(error, { target, timeoutMs: context.timeoutMs }), body: '' };
   } finally {
     void dispatcher?.close();
   }

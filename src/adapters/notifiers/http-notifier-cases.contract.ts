@@ -14,6 +14,10 @@ export interface HttpNotifierCase {
   /** The config entry pointing at `url`. */
   entry(url: string): Mapping;
   receiverOptions?: ReceiverOptions;
+  /** Requests one firing notification makes (default 1; Jira searches, then creates). */
+  requestsPerSend?: number;
+  /** Called with each new receiver's URL (a stateful stand-in resets itself). */
+  onReceiver?(url: string): void;
 }
 
 export function registerHttpNotifierCases(testCase: HttpNotifierCase): void {
@@ -23,6 +27,7 @@ export function registerHttpNotifierCases(testCase: HttpNotifierCase): void {
 
     async function setUp(timeoutMs = 5_000) {
       const receiver = await startNotificationReceiver(servers, testCase.channel, testCase.receiverOptions);
+      testCase.onReceiver?.(receiver.url);
       const built = buildOne(testCase.key, testCase.entry(receiver.url), { timeoutMs });
       return { receiver, built };
     }
@@ -30,12 +35,15 @@ export function registerHttpNotifierCases(testCase: HttpNotifierCase): void {
     it('delivers a firing notification in the documented shape with an Idempotency-Key', async () => {
       const { receiver, built } = await setUp();
       const result = await send(built);
-      expect(receiver.requests[0]?.problems).toEqual([]);
+      const count = testCase.requestsPerSend ?? 1;
+      expect(receiver.requests.map((request) => request.problems)).toEqual(Array.from({ length: count }, () => []));
       expect(result).toMatchObject({ ok: true });
-      expect(receiver.requests).toHaveLength(1);
+      expect(receiver.requests).toHaveLength(count);
       expect(receiver.requests[0]?.method).toBe('POST');
-      expect(receiver.requests[0]?.headers['idempotency-key']).toMatch(/^ntf-0001-a/);
-      expect(receiver.requests[0]?.headers['user-agent']).toBe('sre-monitor/test');
+      for (const request of receiver.requests) {
+        expect(request.headers['idempotency-key']).toMatch(/^ntf-0001-a/);
+        expect(request.headers['user-agent']).toBe('sre-monitor/test');
+      }
     });
 
     it.each([

@@ -1,6 +1,6 @@
 /**
- * The transport under every HTTP channel: one POST, answered with the status, a header reader
- * and the first bytes of the body. The default goes through undici's dispatcher API with one
+ * The transport under every HTTP channel: one POST (or PUT, or a GET without a body), answered
+ * with the status, a header reader and the first bytes of the body. The default goes through undici's dispatcher API with one
  * keep-alive Agent shared by every receiver. The global fetch did the same job at ~0.5 ms of
  * CPU per request (WHATWG streams, Request/Response objects, AbortSignal plumbing): in a fan-out
  * of 5,000 notifications it was the largest single cost after garbage collection, most of which
@@ -16,18 +16,21 @@ export interface PostAnswer {
   status: number;
   /** A response header by name (case-insensitive); several values joined with ', '. */
   header: (name: string) => string | null;
-  /** The first `maxBodyBytes` of the body as UTF-8: enough for an error message. */
+  /** The first `maxBodyBytes` (or the request's `maxAnswerBytes`) of the body as UTF-8: enough for an error message. */
   bodyStart: string;
 }
 
 export interface PostRequest {
-  /** Default POST; Opsgenie's alert updates are PUTs. */
-  method?: 'POST' | 'PUT';
+  /** Default POST; Opsgenie's alert updates are PUTs; Jira reads an issue's transitions with a GET. */
+  method?: 'POST' | 'PUT' | 'GET';
   headers: Record<string, string>;
-  body: string;
+  /** Absent for a GET, which sends no body. */
+  body?: string;
   signal: AbortSignal;
   /** No complete answer within this many ms: reject with an error named `TimeoutError`. */
   timeoutMs: number;
+  /** How much of the answer to keep; default `maxBodyBytes`. Larger for an answer the caller must parse (Jira's search). */
+  maxAnswerBytes?: number;
 }
 
 /** Rejects on network errors and aborts (the signal's reason or an AbortError), like fetch. */
@@ -35,6 +38,14 @@ export type HttpPost = (url: string, request: PostRequest) => Promise<PostAnswer
 
 /** Bounded against a receiver that streams forever. */
 export const maxBodyBytes = 16_384;
+
+/** The most a request may ask to keep with `maxAnswerBytes`: still a bound against a receiver that streams forever. */
+export const maxAnswerBytesLimit = 1_048_576;
+
+/** The request's answer bound, within `maxAnswerBytesLimit`. */
+function answerBound(request: PostRequest): number {
+  return Math.min(Math.max(1, request.maxAnswerBytes ?? maxBodyBytes), maxAnswerBytesLimit);
+}
 
 /** An answer over headers by lower-case name. */
 function postAnswer(status: number, headers: Readonly<Record<string, string>>, bodyStart: string): PostAnswer {
@@ -112,8 +123,9 @@ export function createHttpPost(): HttpPost {
       let headers: Record<string, string> = {};
       const chunks: Buffer[] = [];
       let total = 0;
+      const bound = answerBound(request);
       const answer = (): void => {
-        if (settle()) resolve(postAnswer(status, headers, Buffer.concat(chunks).subarray(0, maxBodyBytes).toString('utf8')));
+        if (settle()) resolve(postAnswer(status, headers, Buffer.concat(chunks).subarray(0, bound).toString('utf8')));
       };
       const handler: Dispatcher.DispatchHandler = {
         onRequestStart(started) {
@@ -128,7 +140,7 @@ export function createHttpPost(): HttpPost {
           if (settled) return;
           chunks.push(chunk);
           total += chunk.byteLength;
-          if (total < maxBodyBytes) return;
+          if (total < bound) return;
           // Enough for an error message: stop reading a receiver that streams on.
           answer();
           started.abort(cutShort());
@@ -142,7 +154,7 @@ export function createHttpPost(): HttpPost {
       // undici reports a bad request (a header value with a line break) through onResponseError;
       // anything it throws instead must not leave the timer running.
       try {
-        agent.dispatch({ origin: target.origin, path: `${target.pathname}${target.search}`, method: request.method ?? 'POST', headers: request.headers, body: request.body }, handler);
+        agent.dispatch({ origin: target.origin, path: `${target.pathname}${target.search}`, method: request.method ?? 'POST', headers: request.headers, body: request.body ?? null }, handler);
       } catch (error) {
         fail(error instanceof Error ? error : new Error(String(error)));
       }
@@ -153,7 +165,7 @@ export function createHttpPost(): HttpPost {
 export function postWithFetch(fetchImplementation: typeof fetch): HttpPost {
   return async (url, request) => {
     const signal = AbortSignal.any([request.signal, AbortSignal.timeout(request.timeoutMs)]);
-    const response = await fetchImplementation(url, { method: request.method ?? 'POST', headers: request.headers, body: request.body, signal, redirect: 'manual' });
-    return { status: response.status, header: (name) => response.headers.get(name), bodyStart: await readResponseStart(response, maxBodyBytes) };
+    const response = await fetchImplementation(url, { method: request.method ?? 'POST', headers: request.headers, body: request.body ?? null, signal, redirect: 'manual' });
+    return { status: response.status, header: (name) => response.headers.get(name), bodyStart: await readResponseStart(response, answerBound(request)) };
   };
 }

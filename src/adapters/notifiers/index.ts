@@ -2,8 +2,8 @@
  * Notifiers: one Notifier per integration entry of each receiver (`receivers[i].slack_configs[j]`),
  * for the channels sre-monitor implements: webhook (Alertmanager's JSON or sre-monitor's, signed),
  * Slack (Block Kit), email (SMTP), PagerDuty (Events API v2), Microsoft Teams (MessageCard and
- * Adaptive Card), Discord, Telegram, Opsgenie, VictorOps, Pushover, Webex, incident.io and SMS
- * (Twilio-style). Config keys are Alertmanager's so an existing
+ * Adaptive Card), Discord, Telegram, Opsgenie, VictorOps, Pushover, Webex, incident.io, Jira,
+ * Amazon SNS, Rocket.Chat, Mattermost and SMS (Twilio-style). Config keys are Alertmanager's so an existing
  * alertmanager.yml works; integrations sre-monitor does not implement are reported, not
  * silently dropped. Nothing here retries: the outbox does, using each DeliveryResult's
  * `retryable`, `reason` and `retryAfterMs`.
@@ -26,6 +26,10 @@ import { buildSlackIntegration } from './slack-notifier.js';
 import { buildSmsIntegration } from './sms-notifier.js';
 import { buildTelegramIntegration } from './telegram-notifier.js';
 import { buildIncidentioIntegration } from './incidentio-notifier.js';
+import { buildJiraIntegration } from './jira-notifier.js';
+import { buildMattermostIntegration } from './mattermost-notifier.js';
+import { buildRocketChatIntegration } from './rocketchat-notifier.js';
+import { buildSnsIntegration } from './sns-notifier.js';
 import { buildOpsgenieIntegration } from './opsgenie-notifier.js';
 import { buildPushoverIntegration } from './pushover-notifier.js';
 import { buildVictorOpsIntegration } from './victorops-notifier.js';
@@ -85,6 +89,10 @@ export const channelFactories: Readonly<Record<string, ChannelFactory>> = {
   victorops_configs: buildVictorOpsIntegration,
   webex_configs: buildWebexIntegration,
   incidentio_configs: buildIncidentioIntegration,
+  jira_configs: buildJiraIntegration,
+  mattermost_configs: buildMattermostIntegration,
+  rocketchat_configs: buildRocketChatIntegration,
+  sns_configs: buildSnsIntegration,
 };
 
 export const supportedIntegrationKeys = Object.keys(channelFactories);
