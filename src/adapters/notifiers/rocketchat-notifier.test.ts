@@ -315,6 +315,14 @@ describe('rocketchat_configs messages', () => {
     expect(JSON.stringify(result)).not.toContain(token);
   });
 
+  it('fails a 200 whose body says success: false, as Alertmanager does (not retried)', async () => {
+    const receiver = await startNotificationReceiver(servers, 'rocketchat');
+    receiver.reply({ status: 200, headers: { 'content-type': 'application/json' }, body: '{"success":false,"error":"error-not-allowed"}' });
+    const built = buildOne('rocketchat_configs', entry(receiver.url));
+    expect(await send(built)).toMatchObject({ ok: false, retryable: false, reason: 'client', status: 200, message: expect.stringContaining('error-not-allowed') as unknown });
+    expect(await send(built)).toMatchObject({ ok: true, status: 200 });
+  });
+
   it('has a stand-in that refuses what Rocket.Chat refuses (so the tests above can fail)', async () => {
     const receiver = await startNotificationReceiver(servers, 'rocketchat');
     const post = (body: unknown, headers: Record<string, string> = {}, path = '/api/v1/chat.postMessage') =>

@@ -21,7 +21,7 @@ import { ProblemList, readList, readMapping, type Mapping, type PathSegment } fr
 import type { Notification, Notifier } from '../../core/alerting/notification.js';
 import type { ChannelFactory } from './channel.js';
 import { renderGoTemplate } from './go-template.js';
-import { configFailure, postToReceiver, resolveSecret, SecretFileError, type NotifierContext } from './http-delivery.js';
+import { configFailure, requestJson, resolveSecret, SecretFileError, type NotifierContext } from './http-delivery.js';
 import { readHttpTransport, type HttpTransport } from './http-transport.js';
 import { checkHttpUrl, globalString, IntegrationConfigReader, type HttpAuth, type SecretValue } from './integration-config.js';
 import { alertTextLines, firstAckUrl, firstRunbookUrl, notificationTitle, truncateRunes } from './notification-text.js';
@@ -256,11 +256,17 @@ export function createRocketChatNotifier(settings: RocketChatSettings, context: 
       const message = rocketChatMessage(notification, settings, context);
       if (message === undefined) return configFailure('channel rendered to an empty channel');
       const headers = { 'x-auth-token': token, 'x-user-id': tokenId, 'idempotency-key': notification.idempotencyKey };
-      return postToReceiver(
+      const { result, json } = await requestJson(
         { url: { kind: 'inline', value: settings.postMessageUrl }, body: JSON.stringify(message), contentType: 'application/json', headers, auth: settings.auth, transport: settings.transport },
         context,
         signal,
       );
+      // A 200 whose body says `success: false` is a refusal, as Alertmanager reads it (not retried).
+      if (result.ok && typeof json === 'object' && json !== null && 'success' in json && json.success === false) {
+        const error = 'error' in json && typeof json.error === 'string' ? json.error : 'success: false';
+        return { ok: false, retryable: false, reason: 'client', message: `HTTP ${result.status} from ${new URL(settings.postMessageUrl).host}: ${error}`, status: result.status };
+      }
+      return result;
     },
   };
 }
