@@ -59,7 +59,7 @@ export const AlertingSection = Type.Object(
     alertmanager_config_file: Type.Optional(Type.String({ minLength: 1, description: 'An alertmanager.yml (relative to this file) holding route, receivers, inhibit_rules and time intervals, instead of writing them here.' })),
     global: alertmanagerValue('Alertmanager `global:` defaults for receivers (smtp_smarthost, slack_api_url, ...).'),
     route: alertmanagerValue('The routing tree. Default: everything to receiver `default`, which has no integrations.'),
-    receivers: alertmanagerValue('Receivers and their integrations (webhook_configs, slack_configs, email_configs, pagerduty_configs, msteams_configs, msteamsv2_configs, discord_configs, telegram_configs, opsgenie_configs, victorops_configs, pushover_configs, webex_configs, incidentio_configs, jira_configs, sns_configs, rocketchat_configs, mattermost_configs, sms_configs).'),
+    receivers: alertmanagerValue('Receivers and their integrations (webhook_configs, slack_configs, email_configs, pagerduty_configs, msteams_configs, msteamsv2_configs, discord_configs, telegram_configs, opsgenie_configs, victorops_configs, pushover_configs, webex_configs, incidentio_configs, jira_configs, sns_configs, rocketchat_configs, mattermost_configs, wechat_configs, sms_configs).'),
     inhibit_rules: alertmanagerValue('Inhibition rules.'),
     time_intervals: alertmanagerValue('Named time intervals for mute_time_intervals / active_time_intervals (e.g. business hours).'),
     mute_time_intervals: alertmanagerValue('Older name for time_intervals.'),

@@ -22,10 +22,11 @@ import { jiraShape } from './receiver-checks/jira.js';
 import { mattermostShape } from './receiver-checks/mattermost.js';
 import { rocketchatShape } from './receiver-checks/rocketchat.js';
 import { snsShape } from './receiver-checks/sns.js';
+import { wechatShape } from './receiver-checks/wechat.js';
 import { checkAlertmanagerWebhook, isObject, rfc3339 } from './receiver-checks/json-shape.js';
 
 /** Channels whose stand-in lives in its own file under receiver-checks/. */
-const channelShapes = { incidentio: incidentioShape, jira: jiraShape, mattermost: mattermostShape, rocketchat: rocketchatShape, sns: snsShape, opsgenie: opsgenieShape, pushover: pushoverShape, victorops: victoropsShape, webex: webexShape } satisfies Record<string, ChannelShape>;
+const channelShapes = { incidentio: incidentioShape, jira: jiraShape, mattermost: mattermostShape, rocketchat: rocketchatShape, sns: snsShape, wechat: wechatShape, opsgenie: opsgenieShape, pushover: pushoverShape, victorops: victoropsShape, webex: webexShape } satisfies Record<string, ChannelShape>;
 type ShapedChannel = keyof typeof channelShapes;
 
 export type ReceiverChannel = 'webhook' | 'slack' | 'pagerduty' | 'pagerduty-v1' | 'msteams' | 'msteamsv2' | 'discord' | 'sms' | 'telegram' | ShapedChannel;

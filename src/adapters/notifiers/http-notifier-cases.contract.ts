@@ -14,6 +14,8 @@ export interface HttpNotifierCase {
   /** The config entry pointing at `url`. */
   entry(url: string): Mapping;
   receiverOptions?: ReceiverOptions;
+  /** Method of the first request (default POST; WeChat fetches its token with a GET). */
+  firstMethod?: 'GET' | 'POST';
   /** Requests one firing notification makes (default 1; Jira searches, then creates). */
   requestsPerSend?: number;
   /** Called with each new receiver's URL (a stateful stand-in resets itself). */
@@ -39,7 +41,7 @@ export function registerHttpNotifierCases(testCase: HttpNotifierCase): void {
       expect(receiver.requests.map((request) => request.problems)).toEqual(Array.from({ length: count }, () => []));
       expect(result).toMatchObject({ ok: true });
       expect(receiver.requests).toHaveLength(count);
-      expect(receiver.requests[0]?.method).toBe('POST');
+      expect(receiver.requests[0]?.method).toBe(testCase.firstMethod ?? 'POST');
       for (const request of receiver.requests) {
         expect(request.headers['idempotency-key']).toMatch(/^ntf-0001-a/);
         expect(request.headers['user-agent']).toBe('sre-monitor/test');

@@ -83,11 +83,11 @@ describe('buildReceiverNotifiers', () => {
 
   it('reports integrations sre-monitor does not implement at their key, under basePath', () => {
     const built = buildReceiverNotifiers(
-      [receiver('ok', { webhook_configs: [{ url: 'http://a.example/x' }] }), receiver('ops', { wechat_configs: [{ api_secret: 'x' }], telegram_configs: [], webhook_configs: [{}] })],
+      [receiver('ok', { webhook_configs: [{ url: 'http://a.example/x' }] }), receiver('ops', { googlechat_configs: [{ url: 'x' }], telegram_configs: [], webhook_configs: [{}] })],
       { ...options, basePath: ['alerting', 'receivers'] },
     );
     expect(built.problems).toEqual([
-      { path: ['alerting', 'receivers', 1, 'wechat_configs'], message: expect.stringContaining('wechat_configs is not supported by sre-monitor yet') as unknown },
+      { path: ['alerting', 'receivers', 1, 'googlechat_configs'], message: expect.stringContaining('googlechat_configs is not supported by sre-monitor yet') as unknown },
       { path: ['alerting', 'receivers', 1, 'webhook_configs', 0], message: 'missing url (one of url or url_file must be set)' },
     ]);
     expect(built.integrations.get('ok')).toHaveLength(1);

@@ -3,7 +3,7 @@
  * for the channels sre-monitor implements: webhook (Alertmanager's JSON or sre-monitor's, signed),
  * Slack (Block Kit), email (SMTP), PagerDuty (Events API v2), Microsoft Teams (MessageCard and
  * Adaptive Card), Discord, Telegram, Opsgenie, VictorOps, Pushover, Webex, incident.io, Jira,
- * Amazon SNS, Rocket.Chat, Mattermost and SMS (Twilio-style). Config keys are Alertmanager's so an existing
+ * Amazon SNS, Rocket.Chat, Mattermost, WeChat Work and SMS (Twilio-style). Config keys are Alertmanager's so an existing
  * alertmanager.yml works; integrations sre-monitor does not implement are reported, not
  * silently dropped. Nothing here retries: the outbox does, using each DeliveryResult's
  * `retryable`, `reason` and `retryAfterMs`.
@@ -30,6 +30,7 @@ import { buildJiraIntegration } from './jira-notifier.js';
 import { buildMattermostIntegration } from './mattermost-notifier.js';
 import { buildRocketChatIntegration } from './rocketchat-notifier.js';
 import { buildSnsIntegration } from './sns-notifier.js';
+import { buildWechatIntegration } from './wechat-notifier.js';
 import { buildOpsgenieIntegration } from './opsgenie-notifier.js';
 import { buildPushoverIntegration } from './pushover-notifier.js';
 import { buildVictorOpsIntegration } from './victorops-notifier.js';
@@ -93,6 +94,7 @@ export const channelFactories: Readonly<Record<string, ChannelFactory>> = {
   mattermost_configs: buildMattermostIntegration,
   rocketchat_configs: buildRocketChatIntegration,
   sns_configs: buildSnsIntegration,
+  wechat_configs: buildWechatIntegration,
 };
 
 export const supportedIntegrationKeys = Object.keys(channelFactories);

@@ -61,6 +61,26 @@ export function truncateRunes(text: string, max: number): string {
   return max <= 3 ? points.slice(0, max).join('') : `${points.slice(0, max - 1).join('')}…`;
 }
 
+/**
+ * `text` cut to at most `maxBytes` bytes of UTF-8, never inside a character, ending with `…`
+ * when cut (Alertmanager's TruncateInBytes: the marker's 3 bytes count; 3 bytes or less leave
+ * only the marker or dots).
+ */
+export function truncateUtf8(text: string, maxBytes: number): string {
+  if (Buffer.byteLength(text, 'utf8') <= maxBytes) return text;
+  if (maxBytes <= 3) return maxBytes === 3 ? '…' : '.'.repeat(Math.max(0, maxBytes));
+  const budget = maxBytes - 3; // the ellipsis is 3 bytes
+  let bytes = 0;
+  let end = 0;
+  for (const character of text) {
+    const size = Buffer.byteLength(character, 'utf8');
+    if (bytes + size > budget) break;
+    bytes += size;
+    end += character.length;
+  }
+  return `${text.slice(0, end)}…`;
+}
+
 export function whereOf(labels: LabelSet): string {
   return whereLabels
     .filter((name) => (labels[name] ?? '') !== '')

@@ -8,7 +8,8 @@ import { startNotificationReceiver } from '../../../test/support/notification-re
 import { registerHttpNotifierCases } from './http-notifier-cases.contract.js';
 import { buildReceiverNotifiers } from './index.js';
 import { baseAlert, baseNotification, buildOne, resolvedNotification, send } from './notifier-builders.contract.js';
-import { defaultWebexApiUrl, escapeWebexMarkdown, truncateUtf8, webexMessageLimitBytes } from './webex-notifier.js';
+import { truncateUtf8 } from './notification-text.js';
+import { defaultWebexApiUrl, escapeWebexMarkdown, webexMessageLimitBytes } from './webex-notifier.js';
 
 const botToken = 'MDAwMDAwMDAtZmFrZS1ib3QtdG9rZW4tZm9yLXRlc3RzLW9ubHkwMDAwMDAw_PF84_00000000-0000-0000-0000-000000000000';
 const roomId = Buffer.from('ciscospark://us/ROOM/11111111-2222-3333-4444-555555555555').toString('base64');

@@ -14,7 +14,7 @@ import type { ChannelFactory } from './channel.js';
 import { configFailure, postToReceiver, resolveSecret, SecretFileError, type NotifierContext } from './http-delivery.js';
 import { checkHttpUrl, globalString, type HttpAuth, type IntegrationConfigReader, type SecretValue } from './integration-config.js';
 import { readHttpTransport, type HttpTransport } from './http-transport.js';
-import { describeAlert, humanTime, notificationTitle, truncate } from './notification-text.js';
+import { describeAlert, humanTime, notificationTitle, truncate, truncateUtf8 } from './notification-text.js';
 import { fieldName, renderOrDefault } from './template-rendering.js';
 
 export const defaultWebexApiUrl = 'https://webexapis.com/v1/messages';
@@ -31,28 +31,6 @@ export interface WebexSettings {
   token: { type: string; credentials: SecretValue };
   sendResolved: boolean;
   transport?: HttpTransport;
-}
-
-const ellipsis = '…';
-
-/**
- * `text` cut to at most `maxBytes` bytes of UTF-8, never inside a character, ending with `…`
- * when cut (Alertmanager's TruncateInBytes: the marker's 3 bytes count; 3 bytes or less leave
- * only the marker or dots).
- */
-export function truncateUtf8(text: string, maxBytes: number): string {
-  if (Buffer.byteLength(text, 'utf8') <= maxBytes) return text;
-  if (maxBytes <= 3) return maxBytes === 3 ? ellipsis : '.'.repeat(Math.max(0, maxBytes));
-  const budget = maxBytes - Buffer.byteLength(ellipsis, 'utf8');
-  let bytes = 0;
-  let end = 0;
-  for (const character of text) {
-    const size = Buffer.byteLength(character, 'utf8');
-    if (bytes + size > budget) break;
-    bytes += size;
-    end += character.length;
-  }
-  return `${text.slice(0, end)}${ellipsis}`;
 }
 
 /**

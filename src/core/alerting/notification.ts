@@ -26,7 +26,7 @@ export interface NotificationAlert {
 /** Where an integration sits in the config: `receivers[name].<key>[index]`. */
 export interface IntegrationRef {
   receiver: string;
-  /** Alertmanager's list key: `webhook_configs`, `slack_configs`, `email_configs`, `pagerduty_configs`, `msteams_configs`, `msteamsv2_configs`, `discord_configs`, `telegram_configs`, `opsgenie_configs`, `victorops_configs`, `pushover_configs`, `webex_configs`, `incidentio_configs`, `jira_configs`, `sns_configs`, `rocketchat_configs`, `mattermost_configs`, or sre-monitor's `sms_configs`. */
+  /** Alertmanager's list key: `webhook_configs`, `slack_configs`, `email_configs`, `pagerduty_configs`, `msteams_configs`, `msteamsv2_configs`, `discord_configs`, `telegram_configs`, `opsgenie_configs`, `victorops_configs`, `pushover_configs`, `webex_configs`, `incidentio_configs`, `jira_configs`, `sns_configs`, `rocketchat_configs`, `mattermost_configs`, `wechat_configs`, or sre-monitor's `sms_configs`. */
   key: string;
   index: number;
 }
