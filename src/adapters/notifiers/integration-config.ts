@@ -48,6 +48,19 @@ export class IntegrationConfigReader {
     return [...this.path, key];
   }
 
+  /** `global.<key>` beside the receivers list this entry is in (its path is `[...receivers, i, key, j]`). */
+  globalPath(key: string): PathSegment[] {
+    return [...this.path.slice(0, -4), 'global', key];
+  }
+
+  /** Adds the problems of `found` unless the list has them already: a `global:` problem is reported once, not per entry. */
+  addProblemsOnce(found: ProblemList): void {
+    for (const problem of found.problems) {
+      const known = this.problems.problems.some((other) => other.message === problem.message && other.path.join('\0') === problem.path.join('\0'));
+      if (!known) this.problems.add(problem.path, problem.message);
+    }
+  }
+
   /**
    * Reports unknown keys. `accepted` are Alertmanager keys that sre-monitor reads without using
    * (so an existing config is not rejected for them); they count as known.

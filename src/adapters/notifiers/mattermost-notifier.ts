@@ -12,14 +12,15 @@
  * Mattermost's 16,383 characters (runes) with Alertmanager's TruncateInRunes. The URL is a
  * secret (the hook id is its path): failure messages name the host only.
  */
-import type { Notification, NotificationAlert, Notifier } from '../../core/alerting/notification.js';
-import { ProblemList, readList, readMapping, type Mapping, type PathSegment } from '../../core/alerting/config-reader.js';
+import type { Notification, Notifier } from '../../core/alerting/notification.js';
+import { ProblemList, readList, readMapping, type Mapping } from '../../core/alerting/config-reader.js';
 import type { ChannelFactory } from './channel.js';
 import { renderGoTemplate } from './go-template.js';
 import { configFailure, postToReceiver, type NotifierContext } from './http-delivery.js';
 import { checkHttpUrl, globalString, IntegrationConfigReader, type HttpAuth, type SecretValue } from './integration-config.js';
 import { readHttpTransport, type HttpTransport } from './http-transport.js';
-import { describeAlert, humanTime, notificationTitle, runeLength, shortText, truncateRunes } from './notification-text.js';
+import { notificationTitle, runeLength, shortText, truncateRunes } from './notification-text.js';
+import { alertsMarkdown, type MarkdownDialect } from './markdown-text.js';
 import { defaultNamedTemplates, fieldName, templateData } from './template-rendering.js';
 
 /** "Mattermost supports 16383 chars max" (Alertmanager's maxTextLenRunes, from Mattermost's incoming-webhook tips). */
@@ -123,33 +124,14 @@ export function escapeMattermostMarkdown(text: string): string {
     .replace(/^([ \t]*\d+)([.)])/gm, '$1\\$2');
 }
 
-/** A URL as a markdown link destination: characters that would end or break it are percent-encoded. */
-function linkTarget(url: string): string {
-  return url.replace(/[\s()<>\\]/g, (character) => (character === '(' ? '%28' : character === ')' ? '%29' : encodeURIComponent(character)));
-}
-
-const link = (label: string, url: string): string => `[${label}](${linkTarget(url)})`;
-
-/** Summary and description are capped before escaping so one huge annotation cannot crowd out the other alerts. */
-const summaryMaxRunes = 500;
-const descriptionMaxRunes = 2000;
-
-function alertMarkdown(alert: NotificationAlert): string {
-  const described = describeAlert(alert);
-  const status = described.status === 'firing' ? 'FIRING' : 'RESOLVED';
-  const summary = described.summary === '' ? '' : ` - ${escapeMattermostMarkdown(truncateRunes(described.summary, summaryMaxRunes))}`;
-  const lines = [`**${status}**: ${escapeMattermostMarkdown(described.name)}${summary}`];
-  if (described.where !== '') lines.push(`Where: ${escapeMattermostMarkdown(described.where)}`);
-  lines.push(`Since: ${described.since}`);
-  if (alert.endsAtMs !== null && alert.status === 'resolved') lines.push(`Resolved: ${humanTime(alert.endsAtMs)}`);
-  if (described.description !== '') lines.push(escapeMattermostMarkdown(truncateRunes(described.description, descriptionMaxRunes)));
-  const links: string[] = [];
-  if (described.runbookUrl !== '') links.push(link('Runbook', described.runbookUrl));
-  if (described.ackUrl !== null && alert.status === 'firing') links.push(link('Acknowledge', described.ackUrl));
-  if (described.generatorUrl !== '') links.push(link('Source', described.generatorUrl));
-  if (links.length > 0) lines.push(links.join(' | '));
-  return lines.join('\n');
-}
+const mattermostMarkdown: MarkdownDialect = {
+  escape: escapeMattermostMarkdown,
+  cut: truncateRunes,
+  size: runeLength,
+  limit: mattermostTextLimitRunes,
+  summaryMax: 500,
+  descriptionMax: 2000,
+};
 
 /**
  * The default text (markdown): each alert (status and name, summary, where, since, the
@@ -159,22 +141,7 @@ function alertMarkdown(alert: NotificationAlert): string {
  * has no attachment title above it when the entry lists its own `attachments`.
  */
 export function defaultMattermostText(notification: Notification, withTitle = false): string {
-  const head = withTitle ? [`**${escapeMattermostMarkdown(notificationTitle(notification))}**`] : [];
-  const tail = notification.dashboardUrl === '' ? [] : [link('Dashboard', notification.dashboardUrl)];
-  const blocks = notification.alerts.map(alertMarkdown);
-  const separator = '\n\n';
-  const omittedLine = (count: number) => `...and ${count} more alert(s) not shown.`;
-  const shown: string[] = [];
-  for (const block of blocks) {
-    const left = blocks.length - shown.length - 1 + notification.truncatedAlerts;
-    const candidate = [...head, ...shown, block, ...(left > 0 ? [omittedLine(left)] : []), ...tail];
-    if (shown.length > 0 && runeLength(candidate.join(separator)) > mattermostTextLimitRunes) break;
-    shown.push(block);
-  }
-  const omitted = blocks.length - shown.length + notification.truncatedAlerts;
-  const text = [...head, ...shown, ...(omitted > 0 ? [omittedLine(omitted)] : []), ...tail].join(separator);
-  // Only one huge first alert gets here over the limit: cut as Alertmanager cuts (TruncateInRunes).
-  return truncateRunes(text, mattermostTextLimitRunes);
+  return alertsMarkdown(notification, withTitle ? [`**${escapeMattermostMarkdown(notificationTitle(notification))}**`] : [], mattermostMarkdown);
 }
 
 /** Alertmanager's default colour by status; an acknowledged firing group is shown as a warning. */
@@ -333,29 +300,16 @@ export function createMattermostNotifier(settings: MattermostSettings, context: 
   };
 }
 
-/** `global.<key>` beside `receivers` (the reader's path is `[...receivers path, i, key, j]`). */
-function globalPath(reader: IntegrationConfigReader, key: string): PathSegment[] {
-  return [...reader.path.slice(0, -4), 'global', key];
-}
-
-/** Adds `found` to the reader's list unless an earlier entry already reported the same problem. */
-function addOnce(reader: IntegrationConfigReader, found: ProblemList): void {
-  for (const problem of found.problems) {
-    const known = reader.problems.problems.some((other) => other.message === problem.message && other.path.join('\0') === problem.path.join('\0'));
-    if (!known) reader.problems.add(problem.path, problem.message);
-  }
-}
-
 /** `global.mattermost_webhook_url` / `_file`: at most one, the URL absolute http(s); problems reported once, at their own path. */
 function globalWebhookUrl(reader: IntegrationConfigReader, global: Mapping): SecretValue | undefined {
   const inline = globalString(global, 'mattermost_webhook_url');
   const file = globalString(global, 'mattermost_webhook_url_file');
   const found = new ProblemList();
   let value: SecretValue | undefined;
-  if (inline !== '' && file !== '') found.add(globalPath(reader, 'mattermost_webhook_url_file'), 'at most one of mattermost_webhook_url and mattermost_webhook_url_file may be set');
+  if (inline !== '' && file !== '') found.add(reader.globalPath('mattermost_webhook_url_file'), 'at most one of mattermost_webhook_url and mattermost_webhook_url_file may be set');
   else if (file !== '') value = { kind: 'file', path: file };
-  else if (inline !== '' && checkHttpUrl(inline, globalPath(reader, 'mattermost_webhook_url'), found)) value = { kind: 'inline', value: inline };
-  addOnce(reader, found);
+  else if (inline !== '' && checkHttpUrl(inline, reader.globalPath('mattermost_webhook_url'), found)) value = { kind: 'inline', value: inline };
+  reader.addProblemsOnce(found);
   return value;
 }
 

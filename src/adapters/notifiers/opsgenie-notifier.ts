@@ -18,7 +18,7 @@ import { configFailure, postToReceiver, resolveSecret, SecretFileError, type Not
 import { readHttpTransport, type HttpTransport } from './http-transport.js';
 import { checkHttpUrl, globalSecret, globalString, IntegrationConfigReader, type SecretValue } from './integration-config.js';
 import { notificationText, notificationTitle, runeLength, truncateRunes } from './notification-text.js';
-import { defaultNamedTemplates, fieldName, templateData } from './template-rendering.js';
+import { defaultNamedTemplates, fieldName, fieldRenderer, templateData } from './template-rendering.js';
 
 export const defaultOpsgenieApiUrl = 'https://api.opsgenie.com/';
 
@@ -102,15 +102,7 @@ function renderer(notification: Notification, context: TemplateContext): Render 
     'opsgenie.default.description': known.description,
     'opsgenie.default.source': known.source,
   });
-  return (source, field, fallback = '') => {
-    if (source === '') return fallback;
-    try {
-      return renderGoTemplate(source, templateData(notification), named);
-    } catch (error) {
-      context.onTemplateError(`${fieldName(notification, field)}: ${error instanceof Error ? error.message : String(error)}; sent the default text instead`);
-      return fallback;
-    }
-  };
+  return fieldRenderer(notification, named, context);
 }
 
 /** Alertmanager's `safeSplit` (comma-separated, empty items dropped), each item trimmed and cut to `itemMax`, at most `count` items. */

@@ -17,15 +17,14 @@
  * `error-message-size-exceeded`. Alertmanager sends the text uncut; sre-monitor keeps whole
  * alerts while they fit and cuts a longer template rendering there, so the message is delivered.
  */
-import { ProblemList, readList, readMapping, type Mapping, type PathSegment } from '../../core/alerting/config-reader.js';
+import { ProblemList, readList, readMapping, type Mapping } from '../../core/alerting/config-reader.js';
 import type { Notification, Notifier } from '../../core/alerting/notification.js';
 import type { ChannelFactory } from './channel.js';
-import { renderGoTemplate } from './go-template.js';
 import { configFailure, requestJson, resolveSecret, SecretFileError, type NotifierContext } from './http-delivery.js';
 import { readHttpTransport, type HttpTransport } from './http-transport.js';
 import { checkHttpUrl, globalString, IntegrationConfigReader, type HttpAuth, type SecretValue } from './integration-config.js';
 import { alertTextLines, firstAckUrl, firstRunbookUrl, notificationTitle, truncateRunes } from './notification-text.js';
-import { defaultNamedTemplates, fieldName, templateData } from './template-rendering.js';
+import { defaultNamedTemplates, fieldName, fieldRenderer } from './template-rendering.js';
 
 /** Alertmanager's `global.rocketchat_api_url` default. */
 export const defaultRocketChatApiUrl = 'https://open.rocket.chat/';
@@ -138,15 +137,7 @@ function renderer(notification: Notification, defaultText: string, context: Temp
     'rocketchat.default.emoji': '',
     'rocketchat.default.iconurl': '',
   });
-  return (source, field, fallback) => {
-    if (source === '') return fallback;
-    try {
-      return renderGoTemplate(source, templateData(notification), named);
-    } catch (error) {
-      context.onTemplateError(`${fieldName(notification, field)}: ${error instanceof Error ? error.message : String(error)}; sent the default text instead`);
-      return fallback;
-    }
-  };
+  return fieldRenderer(notification, named, context);
 }
 
 /**
@@ -271,19 +262,6 @@ export function createRocketChatNotifier(settings: RocketChatSettings, context: 
   };
 }
 
-/** A `global:` key's path beside `receivers` (the reader's path is `[...receivers path, i, key, j]`). */
-function globalPath(reader: IntegrationConfigReader, key: string): PathSegment[] {
-  return [...reader.path.slice(0, -4), 'global', key];
-}
-
-/** Adds the problems of `found` to the reader's list unless already there (a global problem is reported once, not per entry). */
-function addOnce(reader: IntegrationConfigReader, found: ProblemList): void {
-  for (const problem of found.problems) {
-    const known = reader.problems.problems.some((other) => other.message === problem.message && other.path.join('\0') === problem.path.join('\0'));
-    if (!known) reader.problems.add(problem.path, problem.message);
-  }
-}
-
 /** The entry's `api_url`, else `global.rocketchat_api_url`, else `https://open.rocket.chat/`. */
 function readApiUrl(reader: IntegrationConfigReader, global: Mapping): string | undefined {
   const own = reader.string('api_url');
@@ -291,8 +269,8 @@ function readApiUrl(reader: IntegrationConfigReader, global: Mapping): string | 
   const fromGlobal = globalString(global, 'rocketchat_api_url');
   if (fromGlobal === '') return defaultRocketChatApiUrl;
   const found = new ProblemList();
-  const ok = checkHttpUrl(fromGlobal, globalPath(reader, 'rocketchat_api_url'), found);
-  addOnce(reader, found);
+  const ok = checkHttpUrl(fromGlobal, reader.globalPath('rocketchat_api_url'), found);
+  reader.addProblemsOnce(found);
   return ok ? fromGlobal : undefined;
 }
 
@@ -310,8 +288,8 @@ function readCredential(reader: IntegrationConfigReader, global: Mapping, key: '
   const file = globalString(global, `${globalKey}_file`);
   if (inline !== '' && file !== '') {
     const found = new ProblemList();
-    found.add(globalPath(reader, `${globalKey}_file`), `at most one of ${globalKey} and ${globalKey}_file may be set`);
-    addOnce(reader, found);
+    found.add(reader.globalPath(`${globalKey}_file`), `at most one of ${globalKey} and ${globalKey}_file may be set`);
+    reader.addProblemsOnce(found);
     return undefined;
   }
   if (file !== '') return { kind: 'file', path: file };

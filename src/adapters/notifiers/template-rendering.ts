@@ -6,7 +6,7 @@
  * notification still goes out.
  */
 import type { Notification } from '../../core/alerting/notification.js';
-import { renderGoTemplate } from './go-template.js';
+import { renderGoTemplate, type NamedTemplates } from './go-template.js';
 import type { NotifierContext } from './http-delivery.js';
 import { notificationText, notificationTitle, rfc3339 } from './notification-text.js';
 
@@ -58,12 +58,30 @@ export function defaultNamedTemplates(notification: Notification, extra: Record<
  */
 export function renderOrDefault(source: string, notification: Notification, fallback: string, context: Pick<NotifierContext, 'onTemplateError'>, what: string): string {
   if (source === '') return fallback;
+  return renderAt(source, templateData(notification), defaultNamedTemplates(notification), fallback, context, what);
+}
+
+function renderAt(source: string, data: Record<string, unknown>, named: NamedTemplates, fallback: string, context: Pick<NotifierContext, 'onTemplateError'>, what: string): string {
   try {
-    return renderGoTemplate(source, templateData(notification), defaultNamedTemplates(notification));
+    return renderGoTemplate(source, data, named);
   } catch (error) {
     context.onTemplateError(`${what}: ${error instanceof Error ? error.message : String(error)}; sent the default text instead`);
     return fallback;
   }
+}
+
+/** Renders one entry field: the template, or `fallback` when empty or when it fails (then logged). */
+export type FieldRenderer = (source: string, field: string, fallback?: string) => string;
+
+/**
+ * A renderer for the fields of one notification, with a channel's own named templates
+ * (`opsgenie.default.message` ...). A field that fails to render is reported as
+ * `receiver key[index].field` and replaced by its fallback ('' unless given), never dropping the
+ * notification.
+ */
+export function fieldRenderer(notification: Notification, named: NamedTemplates, context: Pick<NotifierContext, 'onTemplateError'>): FieldRenderer {
+  const data = templateData(notification);
+  return (source, field, fallback = '') => (source === '' ? fallback : renderAt(source, data, named, fallback, context, fieldName(notification, field)));
 }
 
 /** `receiver key[index].field`, for template error messages. */

@@ -10,7 +10,7 @@
  * does). The API key is part of the URL path: failure messages name the host only.
  */
 import { createHash } from 'node:crypto';
-import type { Mapping, PathSegment } from '../../core/alerting/config-reader.js';
+import type { Mapping } from '../../core/alerting/config-reader.js';
 import type { DeliveryResult, Notification, Notifier } from '../../core/alerting/notification.js';
 import type { ChannelFactory } from './channel.js';
 import { renderGoTemplate, type NamedTemplates } from './go-template.js';
@@ -18,7 +18,7 @@ import { configFailure, postToReceiver, resolveSecret, SecretFileError, type Not
 import { checkHttpUrl, globalSecret, globalString, type HttpAuth, type IntegrationConfigReader, type SecretValue } from './integration-config.js';
 import { readHttpTransport, type HttpTransport } from './http-transport.js';
 import { notificationText, notificationTitle, truncateRunes } from './notification-text.js';
-import { defaultNamedTemplates, fieldName, templateData } from './template-rendering.js';
+import { defaultNamedTemplates, fieldName, fieldRenderer, templateData } from './template-rendering.js';
 
 export const defaultVictorOpsApiUrl = 'https://alert.victorops.com/integrations/generic/20131114/alert/';
 /**
@@ -76,16 +76,7 @@ type Render = (source: string, field: string, fallback: string) => string;
 
 /** Renders a field's template; one that fails is reported and replaced by `fallback`, never dropping the notification. */
 function renderer(notification: Notification, named: NamedTemplates, context: Pick<NotifierContext, 'onTemplateError'>): Render {
-  const data = templateData(notification);
-  return (source, field, fallback) => {
-    if (source === '') return fallback;
-    try {
-      return renderGoTemplate(source, data, named);
-    } catch (error) {
-      context.onTemplateError(`${fieldName(notification, field)}: ${error instanceof Error ? error.message : String(error)}; sent the default text instead`);
-      return fallback;
-    }
-  };
+  return fieldRenderer(notification, named, context);
 }
 
 /**
@@ -179,16 +170,11 @@ export function createVictorOpsNotifier(settings: VictorOpsSettings, context: No
   };
 }
 
-/** `global:` as the sibling of the receivers list the entry is in (`[...receivers, i, key, j]`). */
-function globalPath(reader: IntegrationConfigReader, key: string): PathSegment[] {
-  return [...reader.path.slice(0, -4), 'global', key];
-}
-
 /** The entry's `api_url`, else `global.victorops_api_url`, else Splunk On-Call's; its path ending with `/`. */
 function readApiUrl(reader: IntegrationConfigReader, global: Mapping): string | undefined {
   const own = reader.string('api_url');
   const text = own || globalString(global, 'victorops_api_url') || defaultVictorOpsApiUrl;
-  if (!checkHttpUrl(text, own === '' ? globalPath(reader, 'victorops_api_url') : reader.at('api_url'), reader.problems)) return undefined;
+  if (!checkHttpUrl(text, own === '' ? reader.globalPath('victorops_api_url') : reader.at('api_url'), reader.problems)) return undefined;
   const url = new URL(text);
   if (!url.pathname.endsWith('/')) url.pathname = `${url.pathname}/`;
   return url.href;

@@ -8,13 +8,14 @@
  * alert text escaped so labels and annotations show as written. Webex takes at most 7,439 bytes
  * of markdown; longer messages are cut on a UTF-8 boundary with an ellipsis, as Alertmanager does.
  */
-import type { Notification, NotificationAlert, Notifier } from '../../core/alerting/notification.js';
-import { ProblemList, type Mapping, type PathSegment } from '../../core/alerting/config-reader.js';
+import type { Notification, Notifier } from '../../core/alerting/notification.js';
+import { ProblemList, type Mapping } from '../../core/alerting/config-reader.js';
 import type { ChannelFactory } from './channel.js';
 import { configFailure, postToReceiver, resolveSecret, SecretFileError, type NotifierContext } from './http-delivery.js';
 import { checkHttpUrl, globalString, type HttpAuth, type IntegrationConfigReader, type SecretValue } from './integration-config.js';
 import { readHttpTransport, type HttpTransport } from './http-transport.js';
-import { describeAlert, humanTime, notificationTitle, truncate, truncateUtf8 } from './notification-text.js';
+import { notificationTitle, truncate, truncateUtf8 } from './notification-text.js';
+import { alertsMarkdown, type MarkdownDialect } from './markdown-text.js';
 import { fieldName, renderOrDefault } from './template-rendering.js';
 
 export const defaultWebexApiUrl = 'https://webexapis.com/v1/messages';
@@ -46,61 +47,21 @@ export function escapeWebexMarkdown(text: string): string {
     .replace(/^([ \t]*\d+)([.)])/gm, '$1\\$2');
 }
 
-/** A URL as a markdown link destination: characters that would end or break the destination are percent-encoded. */
-function linkTarget(url: string): string {
-  return url.replace(/[\s()<>\\]/g, (character) => (character === '(' ? '%28' : character === ')' ? '%29' : encodeURIComponent(character)));
-}
-
-function link(label: string, url: string): string {
-  return `[${label}](${linkTarget(url)})`;
-}
-
-/** Plain fields are capped before escaping so one huge annotation cannot crowd out the other alerts. */
-const summaryMaxBytes = 500;
-const descriptionMaxBytes = 1500;
-
-/** One alert as markdown lines: status and name in bold, where, since, description, links. */
-function alertMarkdown(alert: NotificationAlert): string {
-  const described = describeAlert(alert);
-  const status = described.status === 'firing' ? 'FIRING' : 'RESOLVED';
-  const summary = described.summary === '' ? '' : ` - ${escapeWebexMarkdown(truncateUtf8(described.summary, summaryMaxBytes))}`;
-  const lines = [`**${status}**: ${escapeWebexMarkdown(described.name)}${summary}`];
-  if (described.where !== '') lines.push(`Where: ${escapeWebexMarkdown(described.where)}`);
-  lines.push(`Since: ${described.since}`);
-  if (alert.endsAtMs !== null && alert.status === 'resolved') lines.push(`Resolved: ${humanTime(alert.endsAtMs)}`);
-  if (described.description !== '') lines.push(escapeWebexMarkdown(truncateUtf8(described.description, descriptionMaxBytes)));
-  const links: string[] = [];
-  if (described.runbookUrl !== '') links.push(link('Runbook', described.runbookUrl));
-  if (described.ackUrl !== null && alert.status === 'firing') links.push(link('Acknowledge', described.ackUrl));
-  if (described.generatorUrl !== '') links.push(link('Source', described.generatorUrl));
-  if (links.length > 0) lines.push(links.join(' | '));
-  return lines.join('\n');
-}
-
-const byteLength = (text: string): number => Buffer.byteLength(text, 'utf8');
+const webexMarkdown: MarkdownDialect = {
+  escape: escapeWebexMarkdown,
+  cut: truncateUtf8,
+  size: (text) => Buffer.byteLength(text, 'utf8'),
+  limit: webexMessageLimitBytes,
+  summaryMax: 500,
+  descriptionMax: 1500,
+};
 
 /**
  * The default markdown: the title in bold, as many whole alerts as fit in Webex's limit (at
  * least one), a line counting the alerts left out, and the dashboard link.
  */
 export function defaultWebexMessage(notification: Notification): string {
-  const head = `**${escapeWebexMarkdown(truncate(notificationTitle(notification), 1000))}**`;
-  const tail = notification.dashboardUrl === '' ? [] : [link('Dashboard', notification.dashboardUrl)];
-  const blocks = notification.alerts.map(alertMarkdown);
-  const separator = '\n\n';
-  const omittedLine = (count: number) => `...and ${count} more alert(s) not shown.`;
-  const sizeOf = (parts: string[]) => byteLength(parts.join(separator));
-  const shown: string[] = [];
-  for (const block of blocks) {
-    const left = blocks.length - shown.length - 1 + notification.truncatedAlerts;
-    const candidate = [head, ...shown, block, ...(left > 0 ? [omittedLine(left)] : []), ...tail];
-    if (shown.length > 0 && sizeOf(candidate) > webexMessageLimitBytes) break;
-    shown.push(block);
-  }
-  const omitted = blocks.length - shown.length + notification.truncatedAlerts;
-  const text = [head, ...shown, ...(omitted > 0 ? [omittedLine(omitted)] : []), ...tail].join(separator);
-  // Cut only when the first alert alone is over the limit (huge labels or links): Alertmanager's byte cut.
-  return truncateUtf8(text, webexMessageLimitBytes);
+  return alertsMarkdown(notification, [`**${escapeWebexMarkdown(truncate(notificationTitle(notification), 1000))}**`], webexMarkdown);
 }
 
 /** The Messages API body; undefined when `room_id` renders empty (nowhere to send). */
@@ -140,11 +101,6 @@ export function createWebexNotifier(settings: WebexSettings, context: NotifierCo
   };
 }
 
-/** `global.webex_api_url`'s path beside `receivers` (the reader's path is `[...receivers path, i, key, j]`). */
-function globalPath(reader: IntegrationConfigReader): PathSegment[] {
-  return [...reader.path.slice(0, -4), 'global', 'webex_api_url'];
-}
-
 /** The entry's `api_url`, else `global.webex_api_url`, else Webex's; a bad global URL is reported once, at its own path. */
 function readApiUrl(reader: IntegrationConfigReader, global: Mapping): string | undefined {
   const own = reader.string('api_url');
@@ -152,7 +108,7 @@ function readApiUrl(reader: IntegrationConfigReader, global: Mapping): string | 
   const fromGlobal = globalString(global, 'webex_api_url');
   if (fromGlobal === '') return defaultWebexApiUrl;
   const found = new ProblemList();
-  if (checkHttpUrl(fromGlobal, globalPath(reader), found)) return fromGlobal;
+  if (checkHttpUrl(fromGlobal, reader.globalPath('webex_api_url'), found)) return fromGlobal;
   for (const problem of found.problems) {
     const known = reader.problems.problems.some((other) => other.message === problem.message && other.path.join('\0') === problem.path.join('\0'));
     if (!known) reader.problems.add(problem.path, problem.message);

@@ -10,7 +10,7 @@
  * next attempt fetches a new one (Alertmanager does the same for 42001). Other errcodes are not
  * retried. The secret and the token travel in query strings: no failure message contains them.
  */
-import type { Mapping, PathSegment } from '../../core/alerting/config-reader.js';
+import type { Mapping } from '../../core/alerting/config-reader.js';
 import type { DeliveryResult, Notification, Notifier } from '../../core/alerting/notification.js';
 import type { ChannelFactory } from './channel.js';
 import { renderGoTemplate } from './go-template.js';
@@ -224,11 +224,6 @@ export function createWechatNotifier(settings: WechatSettings, context: Notifier
   };
 }
 
-/** A `global:` key's path beside `receivers` (the reader's path is `[...receivers path, i, key, j]`). */
-function globalPath(reader: IntegrationConfigReader, key: string): PathSegment[] {
-  return [...reader.path.slice(0, -4), 'global', key];
-}
-
 /** The entry's `api_url`, else `global.wechat_api_url`, else WeChat's; with a trailing `/` added as Alertmanager adds it. */
 function readApiUrl(reader: IntegrationConfigReader, global: Mapping): string | undefined {
   const own = reader.string('api_url');
@@ -238,7 +233,7 @@ function readApiUrl(reader: IntegrationConfigReader, global: Mapping): string | 
     if (!checkHttpUrl(own, reader.at('api_url'), reader.problems)) return undefined;
     url = own;
   } else if (fromGlobal !== '') {
-    if (!checkHttpUrl(fromGlobal, globalPath(reader, 'wechat_api_url'), reader.problems)) return undefined;
+    if (!checkHttpUrl(fromGlobal, reader.globalPath('wechat_api_url'), reader.problems)) return undefined;
     url = fromGlobal;
   }
   const parsed = new URL(url);
