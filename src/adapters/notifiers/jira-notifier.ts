@@ -70,7 +70,6 @@ type Json = Record<string, unknown>;
 /** Renders a template; throws when it does not render. */
 type Render = (source: string) => string;
 
-const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** Alertmanager's label on the group's issue: `ALERT{<hex SHA-256 of the group key>}` (notify.Key.Hash). */
 export function jiraGroupLabel(groupKey: string): string {
@@ -200,7 +199,7 @@ function description(notification: Notification, settings: JiraSettings, render:
   if (!trimmed.startsWith('{') || source === null) return fittedAdf(trimmed);
   try {
     const parsed: unknown = JSON.parse(trimmed);
-    if (isObject(parsed) && parsed.type === 'doc') return parsed;
+    if (isMapping(parsed) && parsed.type === 'doc') return parsed;
     context.onTemplateError(`${fieldName(notification, 'description')}: rendered JSON that is not an ADF document (type "doc"); sent the default text instead`);
   } catch {
     const cut = runeLength(rendered) > jiraLimits.description ? ` (cut to ${jiraLimits.description} characters)` : '';
@@ -242,7 +241,7 @@ function labels(notification: Notification, settings: JiraSettings, render: Rend
 function renderDeep(value: unknown, render: Render): unknown {
   if (typeof value === 'string') return render(value);
   if (Array.isArray(value)) return value.map((item) => renderDeep(item, render));
-  if (isObject(value)) return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, renderDeep(item, render)]));
+  if (isMapping(value)) return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, renderDeep(item, render)]));
   return value;
 }
 
@@ -283,12 +282,12 @@ interface FoundIssue {
 
 /** The first issue of a search answer; null for none; undefined when the answer is not a Jira search result. */
 function firstIssue(answer: unknown): FoundIssue | null | undefined {
-  if (!isObject(answer) || !Array.isArray(answer.issues)) return undefined;
+  if (!isMapping(answer) || !Array.isArray(answer.issues)) return undefined;
   const issue: unknown = answer.issues[0];
   if (issue === undefined) return null;
-  if (!isObject(issue) || typeof issue.key !== 'string' || issue.key === '') return undefined;
-  const status = isObject(issue.fields) && isObject(issue.fields.status) ? issue.fields.status : undefined;
-  const category = status !== undefined && isObject(status.statusCategory) ? status.statusCategory.key : undefined;
+  if (!isMapping(issue) || typeof issue.key !== 'string' || issue.key === '') return undefined;
+  const status = isMapping(issue.fields) && isMapping(issue.fields.status) ? issue.fields.status : undefined;
+  const category = status !== undefined && isMapping(status.statusCategory) ? status.statusCategory.key : undefined;
   return { key: issue.key, done: category === 'done', hasStatus: status !== undefined };
 }
 
@@ -345,9 +344,9 @@ export function createJiraNotifier(settings: JiraSettings, context: NotifierCont
       const transitionsUrl = `${issueUrl}/transitions`;
       const available = await call('GET', transitionsUrl);
       if (!available.result.ok) return atStep(`transitions of ${found.key}`, available.result);
-      if (!isObject(available.json) || !Array.isArray(available.json.transitions)) return badAnswer(`transitions of ${found.key}`, transitionsUrl, 'a list of Jira transitions');
-      const match: unknown = available.json.transitions.find((item: unknown) => isObject(item) && item.name === transition);
-      if (!isObject(match) || (typeof match.id !== 'string' && typeof match.id !== 'number')) {
+      if (!isMapping(available.json) || !Array.isArray(available.json.transitions)) return badAnswer(`transitions of ${found.key}`, transitionsUrl, 'a list of Jira transitions');
+      const match: unknown = available.json.transitions.find((item: unknown) => isMapping(item) && item.name === transition);
+      if (!isMapping(match) || (typeof match.id !== 'string' && typeof match.id !== 'number')) {
         const which = firing ? 'reopen_transition' : 'resolve_transition';
         return configFailure(`${which}: issue ${found.key} has no transition named ${JSON.stringify(transition)} (transition names depend on the workflow and the account's language)`);
       }

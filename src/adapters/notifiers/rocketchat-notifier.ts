@@ -25,6 +25,7 @@ import { readHttpTransport, type HttpTransport } from './http-transport.js';
 import { checkHttpUrl, globalString, IntegrationConfigReader, type HttpAuth, type SecretValue } from './integration-config.js';
 import { alertTextLines, firstAckUrl, firstRunbookUrl, notificationTitle, truncateRunes } from './notification-text.js';
 import { defaultNamedTemplates, fieldName, fieldRenderer } from './template-rendering.js';
+import { isHttpUrl } from '../../core/http-url.js';
 
 /** Alertmanager's `global.rocketchat_api_url` default. */
 export const defaultRocketChatApiUrl = 'https://open.rocket.chat/';
@@ -87,16 +88,6 @@ export function truncateUtf16(text: string, max: number): string {
   const last = text.charCodeAt(end - 1);
   if (end > 0 && last >= 0xd800 && last <= 0xdbff) end -= 1;
   return `${text.slice(0, end)}${ellipsis}`;
-}
-
-/** An absolute http(s) URL, as Rocket.Chat wants in links and buttons. */
-function isHttpUrl(text: string): boolean {
-  try {
-    const url = new URL(text);
-    return url.protocol === 'http:' || url.protocol === 'https:';
-  } catch {
-    return false;
-  }
 }
 
 /**

@@ -10,7 +10,7 @@
  * next attempt fetches a new one (Alertmanager does the same for 42001). Other errcodes are not
  * retried. The secret and the token travel in query strings: no failure message contains them.
  */
-import type { Mapping } from '../../core/alerting/config-reader.js';
+import { isMapping, type Mapping } from '../../core/alerting/config-reader.js';
 import type { DeliveryResult, Notification, Notifier } from '../../core/alerting/notification.js';
 import type { ChannelFactory } from './channel.js';
 import { renderGoTemplate } from './go-template.js';
@@ -53,7 +53,6 @@ export interface WechatSettings {
 type TemplateContext = Pick<NotifierContext, 'onTemplateError'>;
 type Json = Record<string, unknown>;
 
-const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
 const byteLength = (text: string): number => Buffer.byteLength(text, 'utf8');
 
 /**
@@ -129,7 +128,7 @@ export function wechatMessage(notification: Notification, settings: WechatSettin
 
 /** `errcode` and `errmsg` of a WeChat answer; undefined when the answer is not WeChat's JSON. */
 function wechatAnswer(json: unknown): { errcode: number; errmsg: string; json: Json } | undefined {
-  if (!isObject(json) || typeof json.errcode !== 'number') return undefined;
+  if (!isMapping(json) || typeof json.errcode !== 'number') return undefined;
   return { errcode: json.errcode, errmsg: typeof json.errmsg === 'string' ? json.errmsg : '', json };
 }
 

@@ -14,6 +14,7 @@ import { parseObjective, parseSliceTarget } from './objective.js';
 import type { SloDocument } from './slo-document.js';
 import type { Budgeting, PrometheusSliQuery, SliSource, SloSpec } from './slo.js';
 import { describeSloWindow, hourMs, minuteMs, validateSloWindow, type SloWindow } from './slo-window.js';
+import { isHttpUrl } from '../http-url.js';
 
 export interface SloSpecResult {
   spec: SloSpec;
@@ -219,11 +220,3 @@ function conditionDocument(condition: BurnRateCondition): { long: string; short:
   return { long: formatDurationMs(condition.longWindowMs), short: formatDurationMs(condition.shortWindowMs), factor: condition.factor };
 }
 
-function isHttpUrl(text: string): boolean {
-  try {
-    const url = new URL(text);
-    return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '';
-  } catch {
-    return false;
-  }
-}

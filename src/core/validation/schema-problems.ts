@@ -9,6 +9,7 @@ import { durationSchemaPattern } from '../duration.js';
 import { serviceNamePattern } from '../services/service.js';
 import { describeValue, formatPath, type PathSegment } from './field-path.js';
 import { schemaAt, type JsonSchema } from './json-schema.js';
+import { isHttpUrl } from '../http-url.js';
 
 export interface PathProblem {
   path: PathSegment[];
@@ -218,11 +219,3 @@ function checkUrls(schema: JsonSchema, value: unknown, path: PathSegment[]): Pat
   return [];
 }
 
-function isHttpUrl(text: string): boolean {
-  try {
-    const url = new URL(text);
-    return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '';
-  } catch {
-    return false;
-  }
-}

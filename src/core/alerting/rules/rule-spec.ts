@@ -12,6 +12,7 @@ import { formatPath } from '../../validation/field-path.js';
 import { burnRateWindowsMs } from '../../slo/burn-rate.js';
 import { windowedRuleMetrics, type AlertRuleDocument, type ComparisonOperator, type RuleExpressionDocument, type RuleMetric } from './rule-document.js';
 import { templateProblem } from './template.js';
+import { isHttpUrl } from '../../http-url.js';
 
 /** Which series of an sre-monitor metric a rule reads. */
 export interface MetricQuery {
@@ -223,11 +224,3 @@ function windowFor(metric: RuleMetric, written: string, field: string, problems:
   return null;
 }
 
-function isHttpUrl(text: string): boolean {
-  try {
-    const url = new URL(text);
-    return url.protocol === 'http:' || url.protocol === 'https:';
-  } catch {
-    return false;
-  }
-}
